@@ -1,0 +1,1 @@
+"""The plan as data and the answering engine (no Telegram imports here)."""

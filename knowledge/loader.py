@@ -1,0 +1,120 @@
+"""Reading the plan's data files into a KnowledgeBase, refusing malformed data with a clear message."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from knowledge.numbers import BadNumber, parse_canonical
+from knowledge.records import CORE_KEYS, DEFAULT_UNIT, Agency, KnowledgeBase, Record
+
+DATA_DIR = Path(__file__).with_name("data")
+AGENCY_FILE = "co_quan.json"
+ABBREVIATION_FILE = "viet_tat.json"
+NOT_RECORD_FILES = {AGENCY_FILE, ABBREVIATION_FILE}
+
+
+class DataError(ValueError):
+    """The data files cannot be loaded; the message says which file and record."""
+
+
+def record_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    return sorted(p for p in data_dir.glob("*.json") if p.name not in NOT_RECORD_FILES)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path.name}: không đọc được tệp JSON ({exc})") from exc
+
+
+def parse_agency(raw: Any, where: str) -> Agency:
+    if not isinstance(raw, dict) or not raw.get("id") or not raw.get("name"):
+        raise DataError(f"{where}: cơ quan thiếu 'id' hoặc 'name'")
+    aliases = raw.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise DataError(f"{where}: 'aliases' của {raw['id']} phải là danh sách chuỗi")
+    return Agency(id=raw["id"], name=raw["name"], type=raw.get("type", ""), aliases=tuple(aliases),
+                  parent=raw.get("parent"))
+
+
+def parse_record(raw: Any, seq: int, where: str) -> Record:
+    """One data-file record -> Record; amounts must be canonical decimal strings."""
+    if not isinstance(raw, dict):
+        raise DataError(f"{where}: mỗi bản ghi phải là một đối tượng JSON")
+    for key in ("id", "kind", "title", "source"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise DataError(f"{where}: bản ghi {raw.get('id', '?')} thiếu trường '{key}'")
+    rid = raw["id"]
+    amounts: dict[str, Decimal] = {}
+    raw_amounts = raw.get("amounts", {})
+    if not isinstance(raw_amounts, dict):
+        raise DataError(f"{where}: {rid}: 'amounts' phải là đối tượng")
+    for name, value in raw_amounts.items():
+        try:
+            amounts[name] = parse_canonical(value)
+        except BadNumber as exc:
+            raise DataError(f"{where}: {rid}.{name}: {exc}") from exc
+    for fig in raw.get("figures", []):
+        for key in ("value", "value_max"):
+            if key in fig:
+                try:
+                    parse_canonical(fig[key])
+                except BadNumber as exc:
+                    raise DataError(f"{where}: {rid} (chỉ số '{fig.get('label', '')}'): {exc}") from exc
+    agencies = raw.get("agencies", [])
+    if not isinstance(agencies, list):
+        raise DataError(f"{where}: {rid}: 'agencies' phải là danh sách mã cơ quan")
+    fields = {k: v for k, v in raw.items() if k not in CORE_KEYS}
+    return Record(id=rid, kind=raw["kind"], title=raw["title"], source=raw["source"], seq=seq,
+                  parent=raw.get("parent"), text=raw.get("text", ""), unit=raw.get("unit", DEFAULT_UNIT),
+                  amounts=amounts, agencies=tuple(agencies), fields=fields)
+
+
+def build(records: Iterable[Record], agencies: Iterable[Agency]) -> KnowledgeBase:
+    """Check identity and references across all records, then index them."""
+    agency_list = list(agencies)
+    agency_ids: set[str] = set()
+    for a in agency_list:
+        if a.id in agency_ids:
+            raise DataError(f"mã cơ quan trùng: {a.id}")
+        agency_ids.add(a.id)
+    for a in agency_list:
+        if a.parent and a.parent not in agency_ids:
+            raise DataError(f"cơ quan {a.id}: cơ quan cấp trên '{a.parent}' không tồn tại")
+    record_list = list(records)
+    seen: set[str] = set()
+    for r in record_list:
+        if r.id in seen:
+            raise DataError(f"mã bản ghi trùng: {r.id}")
+        seen.add(r.id)
+    for r in record_list:
+        if r.parent and r.parent not in seen:
+            raise DataError(f"{r.id}: bản ghi cha '{r.parent}' không tồn tại")
+        for a in r.agencies:
+            if a not in agency_ids:
+                raise DataError(f"{r.id}: cơ quan '{a}' không có trong {AGENCY_FILE}")
+        for ref in r.get("doi_chieu", []):
+            if ref.split(":")[0] not in seen:
+                raise DataError(f"{r.id}: bản ghi đối chiếu '{ref}' không tồn tại")
+    return KnowledgeBase(record_list, agency_list)
+
+
+def load_files(data_dir: Path = DATA_DIR) -> KnowledgeBase:
+    """Load every data file of the plan (the seed of the database)."""
+    raw_agencies = _read_json(data_dir / AGENCY_FILE)
+    agencies = [parse_agency(a, AGENCY_FILE) for a in raw_agencies.get("agencies", [])]
+    records: list[Record] = []
+    for path in record_files(data_dir):
+        doc = _read_json(path)
+        if not isinstance(doc, dict) or not isinstance(doc.get("records"), list):
+            raise DataError(f"{path.name}: cần một đối tượng có danh sách 'records'")
+        period = doc.get("giai_doan")
+        for raw in doc["records"]:
+            if period and isinstance(raw, dict):
+                raw = {"giai_doan": period, **raw}
+            records.append(parse_record(raw, len(records), path.name))
+    return build(records, agencies)

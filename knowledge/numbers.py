@@ -1,0 +1,38 @@
+"""Exact amounts: parsing the data's canonical decimals and formatting them the Vietnamese way."""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_decimal
+
+CANONICAL = re.compile(r"^\d+(\.\d+)?$")
+
+
+class BadNumber(ValueError):
+    """A figure that is not a plain non-negative decimal."""
+
+
+def parse_canonical(text: object) -> Decimal:
+    """Parse a data-file amount such as "67765" or "967.6"; floats and other styles are refused."""
+    if not isinstance(text, str) or not CANONICAL.match(text):
+        raise BadNumber(f"số không hợp lệ: {text!r} (cần dạng 67765 hoặc 967.6, đặt trong ngoặc kép)")
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+        raise BadNumber(str(exc)) from exc
+
+
+def fmt_number(value: Decimal) -> str:
+    """67765 -> '67.765', 967.6 -> '967,6', 1092.0 -> '1.092' (Babel, locale vi)."""
+    return format_decimal(value.normalize() if value == value.to_integral() else value,
+                          format="#,##0.####", locale="vi")
+
+
+def fmt_amount(value: Decimal, unit: str = "triệu đồng") -> str:
+    """An amount in its unit, with the tỷ đồng equivalent for large triệu đồng figures."""
+    text = f"{fmt_number(value)} {unit}"
+    if unit == "triệu đồng" and value >= 1000:
+        ty = (value / 1000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        text += f" (≈ {fmt_number(ty)} tỷ đồng)"
+    return text

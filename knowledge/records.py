@@ -1,0 +1,84 @@
+"""The plan as plain in-memory values: records, agencies and the knowledge base holding them."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+DEFAULT_UNIT = "triệu đồng"
+
+# Keys every record has; anything else in a data file is a kind-specific field.
+CORE_KEYS = ("id", "kind", "parent", "title", "text", "source", "amounts", "unit", "agencies")
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    kind: str
+    title: str
+    source: str
+    seq: int = 0
+    parent: str | None = None
+    text: str = ""
+    unit: str = DEFAULT_UNIT
+    amounts: Mapping[str, Decimal] = field(default_factory=dict)
+    agencies: tuple[str, ...] = ()
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.fields.get(name, default)
+
+    def to_data(self) -> dict[str, Any]:
+        """The record in data-file form (amounts as canonical decimal strings)."""
+        out: dict[str, Any] = {"id": self.id, "kind": self.kind, "parent": self.parent, "title": self.title}
+        if self.text:
+            out["text"] = self.text
+        if self.amounts:
+            out["amounts"] = {k: str(v) for k, v in self.amounts.items()}
+        if self.unit != DEFAULT_UNIT:
+            out["unit"] = self.unit
+        if self.agencies:
+            out["agencies"] = list(self.agencies)
+        out.update(self.fields)
+        out["source"] = self.source
+        return out
+
+
+class KnowledgeBase:
+    """Records and agencies with the lookups every reader needs (by id, children, by agency)."""
+
+    def __init__(self, records: list[Record], agencies: list[Agency]) -> None:
+        self.records: Mapping[str, Record] = MappingProxyType({r.id: r for r in records})
+        self.agencies: Mapping[str, Agency] = MappingProxyType({a.id: a for a in agencies})
+        children: dict[str, list[Record]] = {}
+        by_agency: dict[str, list[Record]] = {}
+        for r in sorted(records, key=lambda r: r.seq):
+            if r.parent:
+                children.setdefault(r.parent, []).append(r)
+            for a in r.agencies:
+                by_agency.setdefault(a, []).append(r)
+        self._children = children
+        self._by_agency = by_agency
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def children(self, record_id: str) -> list[Record]:
+        return self._children.get(record_id, [])
+
+    def of_kind(self, *kinds: str) -> list[Record]:
+        return sorted((r for r in self.records.values() if r.kind in kinds), key=lambda r: r.seq)
+
+    def of_agency(self, agency_id: str) -> list[Record]:
+        return self._by_agency.get(agency_id, [])
