@@ -1,0 +1,27 @@
+"""Reading the knowledge back out of the database, the runtime source of truth."""
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from db.models import AgencyRow, AmountRow, RecordAgencyRow, RecordRow
+from knowledge.loader import build
+from knowledge.records import Agency, KnowledgeBase, Record
+
+
+def load_knowledge(engine: Engine) -> KnowledgeBase:
+    """All live (not deleted) records with their amounts and agency links."""
+    with Session(engine) as s:
+        agencies = [Agency(id=a.id, name=a.name, type=a.type, aliases=tuple(a.aliases), parent=a.parent_id)
+                    for a in s.exec(select(AgencyRow))]
+        rows = s.exec(select(RecordRow).where(RecordRow.deleted == False).order_by(RecordRow.seq)).all()  # noqa: E712
+        amounts: dict[str, dict] = {}
+        for a in s.exec(select(AmountRow).order_by(AmountRow.id)):
+            amounts.setdefault(a.record_id, {})[a.column] = a.value
+        links: dict[str, list[str]] = {}
+        for link in s.exec(select(RecordAgencyRow).order_by(RecordAgencyRow.position)):
+            links.setdefault(link.record_id, []).append(link.agency_id)
+    records = [Record(id=r.id, kind=r.kind, title=r.title, source=r.source, seq=r.seq, parent=r.parent_id,
+                      text=r.text, unit=r.unit, amounts=amounts.get(r.id, {}),
+                      agencies=tuple(links.get(r.id, ())), fields=dict(r.fields)) for r in rows]
+    return build(records, agencies)

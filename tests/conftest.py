@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import SQLModel
+
+from db.engine import make_engine
+from knowledge.engine import Engine
+from knowledge.loader import load_files
+from knowledge.records import KnowledgeBase
+from tests.pg import PostgresUnavailable, TempPostgres
+
+SOURCE = Path(__file__).resolve().parents[1] / "knowledge" / "data" / "source" / "ke-hoach-3854-KH-UBND-2016.txt"
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_files()
+
+
+@pytest.fixture(scope="session")
+def engine_kb(kb: KnowledgeBase) -> Engine:
+    return Engine(kb)
+
+
+@pytest.fixture(scope="session")
+def source_text() -> str:
+    return SOURCE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """PLANBOT_TEST_PG_URL if given, else a private server; in CI a missing PostgreSQL is a failure."""
+    given = os.environ.get("PLANBOT_TEST_PG_URL")
+    if given:
+        yield given
+        return
+    server = TempPostgres()
+    try:
+        url = server.start()
+    except PostgresUnavailable as exc:
+        server.stop()
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'planbot.db'}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    eng = make_engine(url)
+    SQLModel.metadata.drop_all(eng)
+    eng.dispose()
+    yield url

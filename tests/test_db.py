@@ -1,0 +1,56 @@
+"""The database is the runtime truth: filled from the data on first use, exact on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bot.cli import main
+from db import load_knowledge, make_engine, open_knowledge, seed
+from db.models import AmountRow, AuditEntry, RecordRow
+from knowledge.records import KnowledgeBase
+
+
+def test_first_use_creates_and_fills_the_database(database_url: str, kb: KnowledgeBase) -> None:
+    engine = make_engine(database_url)
+    loaded = open_knowledge(engine)
+    assert set(loaded.records) == set(kb.records)
+    assert set(loaded.agencies) == set(kb.agencies)
+    for rid, r in kb.records.items():
+        got = loaded.records[rid]
+        assert got.amounts == r.amounts, rid
+        assert all(isinstance(v, Decimal) for v in got.amounts.values())
+        assert (got.kind, got.parent, got.title, got.text, got.source, got.unit, got.agencies) == (
+            r.kind, r.parent, r.title, r.text, r.source, r.unit, r.agencies), rid
+        assert dict(got.fields) == dict(r.fields), rid
+    open_knowledge(engine)  # second use does not seed again
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(RecordRow)).one() == len(kb)
+        assert s.exec(select(func.count()).where(AuditEntry.action == "seed")).one() == 1
+
+
+def test_amounts_are_exact_decimals_not_floats(database_url: str, kb: KnowledgeBase) -> None:
+    engine = make_engine(database_url)
+    seed(engine, kb)
+    with Session(engine) as s:
+        row = s.exec(select(AmountRow).where(AmountRow.record_id == "PL1-B15")).one()
+    assert row.value == Decimal("1199.8") and str(row.value.normalize()) == "1199.8"
+    assert load_knowledge(engine).records["PL1-B-2013"].amounts["tmdt"] == Decimal("15309.1")
+
+
+def test_seed_reset_reloads_without_duplicates(database_url: str, kb: KnowledgeBase, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["seed"]) == 0
+    assert main(["seed", "--reset"]) == 0
+    engine = make_engine(database_url)
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(RecordRow)).one() == len(kb)
+        assert s.exec(select(func.count()).select_from(AmountRow)).one() == sum(len(r.amounts) for r in kb.records.values())
+
+
+def test_sqlite_file_uses_wal(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'p.db'}")
+    with engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert (tmp_path / "sub" / "p.db").exists()
