@@ -1,0 +1,1 @@
+"""Settings, application wiring, scheduling and the `planbot` command line."""

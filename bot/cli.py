@@ -1,0 +1,129 @@
+"""The `planbot` command line: run, chat, ask, check, seed."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from db import make_engine, open_knowledge
+    from knowledge.engine import Engine
+    return Engine(open_knowledge(make_engine(settings.database_url)))
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _engine(settings)
+    questions = [" ".join(args.question)] if args.question else None
+    if questions is None and not args.json:
+        print("Cần một câu hỏi, ví dụ: planbot ask \"Dự án chữ ký số bao nhiêu tiền?\"", file=sys.stderr)
+        return 2
+    for q in questions if questions is not None else sys.stdin:
+        q = q.rstrip("\n")
+        ans = engine.answer(q)
+        if args.json:
+            sys.stdout.write(json.dumps(ans.to_json(), ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(ans.text + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _engine(settings)
+    print("planbot — hỏi về Kế hoạch ứng dụng CNTT (gõ 'thoát' hoặc Ctrl-D để kết thúc).")
+    while True:
+        try:
+            q = input("? ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if q.strip().lower() in ("thoát", "thoat", "exit", "quit"):
+            return 0
+        if q.strip():
+            print(engine.answer(q).text + "\n")
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.loader import DATA_DIR, DataError, load_files
+    from knowledge.validator import check
+    try:
+        kb = load_files(args.data or DATA_DIR)
+    except DataError as exc:
+        print(f"Lỗi dữ liệu: {exc}", file=sys.stderr)
+        return 1
+    found = check(kb)
+    print(f"Đã nạp {len(kb)} bản ghi, {len(kb.agencies)} cơ quan.")
+    for m in found:
+        print("Chênh lệch: " + m.describe())
+    print(f"{len(found)} chênh lệch giữa số tổng ghi trong Kế hoạch và tổng các mục.")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from db import make_engine
+    from db.seed import is_seeded, seed
+    from knowledge.loader import DataError, load_files
+    try:
+        kb = load_files()
+    except DataError as exc:
+        print(f"Lỗi dữ liệu: {exc}", file=sys.stderr)
+        return 1
+    engine = make_engine(settings.database_url)
+    if is_seeded(engine) and not args.reset:
+        print("Cơ sở dữ liệu đã có dữ liệu; dùng --reset để nạp lại từ knowledge/data.")
+        return 0
+    t0 = time.perf_counter()
+    n = seed(engine, kb, reset=args.reset)
+    print(f"Đã nạp {n} bản ghi vào cơ sở dữ liệu trong {(time.perf_counter() - t0) * 1000:.0f} ms.")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.bot_token:
+        print("Chưa có TELEGRAM_BOT_TOKEN. Tạo bot với @BotFather trên Telegram (lệnh /newbot), rồi đặt token vào "
+              "biến môi trường hoặc tệp .env. Không cần token để dùng thử: planbot chat hoặc planbot ask \"…\".",
+              file=sys.stderr)
+        return 2
+    from bot.app import run_polling
+    run_polling(settings)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="planbot", description="Trợ lý về Kế hoạch 3854/KH-UBND.")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="chạy bot Telegram (long polling)").set_defaults(func=cmd_run)
+    sub.add_parser("chat", help="hỏi đáp trong terminal, không cần token").set_defaults(func=cmd_chat)
+    ask = sub.add_parser("ask", help="trả lời một câu hỏi (--json: đọc từng dòng từ stdin)")
+    ask.add_argument("--json", action="store_true", help="in một đối tượng JSON mỗi câu hỏi")
+    ask.add_argument("question", nargs="*")
+    ask.set_defaults(func=cmd_ask)
+    check = sub.add_parser("check", help="kiểm tra dữ liệu, liệt kê các chênh lệch tổng")
+    check.add_argument("--data", type=Path, help="thư mục dữ liệu (mặc định: knowledge/data)")
+    check.set_defaults(func=cmd_check)
+    seed = sub.add_parser("seed", help="nạp dữ liệu từ knowledge/data vào cơ sở dữ liệu")
+    seed.add_argument("--reset", action="store_true", help="xóa và nạp lại")
+    seed.set_defaults(func=cmd_seed)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"Cấu hình không hợp lệ: {exc}", file=sys.stderr)
+        return 2
+    return args.func(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Telegram handlers: parse the update, ask `knowledge` or `db`, format, send."""

@@ -1,0 +1,314 @@
+"""Replies in Vietnamese, ready for Telegram HTML: exact amounts (Babel vi), dates d/m/yyyy, a source line."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from html import escape
+
+from knowledge.numbers import fmt_amount, fmt_number
+from knowledge.records import KnowledgeBase, Record
+
+COLUMN_LABELS = {"tmdt": "Tổng mức đầu tư (TMĐT)", "tdt": "Tổng dự toán (TDT)", "ke_hoach": "Kế hoạch vốn 2016-2020",
+                 "tong": "Tổng"}
+PL4_COLUMN_LABELS = {**COLUMN_LABELS, "tmdt": "TMĐT dự kiến"}
+INDICATOR_COLUMNS = (("nam_2010", "Năm 2010"), ("muc_tieu", "Mục tiêu 2011-2015"), ("nam_2015", "Năm 2015"),
+                     ("danh_gia", "Kết quả"))
+PLAN_FIELDS = (("so_hieu", "Số hiệu"), ("ngay_ban_hanh", "Ngày ban hành"), ("co_quan", "Cơ quan ban hành"),
+               ("nguoi_ky", "Người ký"), ("chuc_vu", "Chức vụ"), ("to_trinh", "Theo đề nghị tại"),
+               ("van_ban_tham_dinh", "Ý kiến thẩm định"), ("giai_doan", "Giai đoạn"))
+LIST_LIMIT = 30
+LINE_TITLE = 90
+MAX_SINGLE = 1500
+
+
+def e(text: object) -> str:
+    return escape(str(text), quote=False)
+
+
+def short(text: str, limit: int = LINE_TITLE) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def vn_date(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day}/{d.month}/{d.year}"
+
+
+def source_line(kb: KnowledgeBase, *records: Record) -> str:
+    plan = kb.records.get("KH-3854")
+    doc = plan.get("so_hieu", "") if plan else ""
+    srcs = "; ".join(dict.fromkeys(r.source for r in records))
+    return f"<i>Nguồn: {e(srcs)}{' — Kế hoạch ' + e(doc) if doc else ''}.</i>"
+
+
+def _labels(r: Record) -> dict[str, str]:
+    return PL4_COLUMN_LABELS if r.id.startswith("PL4-") else COLUMN_LABELS
+
+
+def _money(r: Record, col: str) -> str:
+    qual = r.get("uoc_luong")
+    return (f"{qual} " if qual else "") + fmt_amount(r.amounts[col], r.unit)
+
+
+def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None) -> str:
+    """The one figure that best stands for a record in a list line."""
+    if r.amounts:
+        if year and str(year) in r.amounts:
+            return f"năm {year}: {_money(r, str(year))}"
+        col = next(c for c in ("ke_hoach", "tmdt", "tong", *r.amounts) if c in r.amounts)
+        label = "kế hoạch vốn" if col == "ke_hoach" else "TMĐT" if col == "tmdt" else "tổng"
+        return f"{label} {_money(r, col)}"
+    if r.kind == "indicator":
+        return "; ".join(f"{lbl.lower()}: {r.get(k)}" for k, lbl in INDICATOR_COLUMNS[:3] if r.get(k))
+    if r.get("figures"):
+        return figure_text(r.get("figures")[0])
+    return ""
+
+
+def figure_text(fig: dict) -> str:
+    """{"value": "600", "value_max": "1000", "unit": "máy chủ", "qualifier": "khoảng"} -> 'khoảng 600-1.000 máy chủ'."""
+    value = fmt_number(Decimal(fig["value"]))
+    if fig.get("value_max"):
+        value += "-" + fmt_number(Decimal(fig["value_max"]))
+    return " ".join(x for x in (fig.get("qualifier", ""), value + ("%" if fig.get("unit") == "%" else ""),
+                                "" if fig.get("unit") == "%" else fig.get("unit", "")) if x)
+
+
+def display_title(kb: KnowledgeBase, r: Record) -> str:
+    parent = kb.records.get(r.parent) if r.parent else None
+    if r.kind == "indicator" and parent and parent.kind == "indicator":
+        return f"{parent.title} — {r.title}"
+    if r.kind == "duty":
+        return f"{r.title}: {r.text}"
+    if r.kind in ("target", "viewpoint", "general_goal", "shortcoming", "cause", "solution"):
+        return r.text
+    if r.kind == "status":
+        return f"{r.title}: {r.text}"
+    return r.title
+
+
+def list_line(kb: KnowledgeBase, r: Record, year: int | None = None, limit: int = LINE_TITLE) -> str:
+    fig = key_figure(kb, r, year)
+    if r.get("nam") and str(r.get("nam")) not in r.title:
+        fig = f"năm {r.get('nam')}, {fig}" if fig else f"năm {r.get('nam')}"
+    flag = " (đã hủy bỏ)" if r.get("huy_bo") else ""
+    return f"• {e(short(display_title(kb, r), limit))}{flag}{' — ' + e(fig) if fig else ''} [{e(r.id)}]"
+
+
+def _agency_phrase(kb: KnowledgeBase, r: Record) -> str:
+    cdt = r.get("cdt", "")
+    names = [kb.agencies[a].name for a in r.agencies if a in kb.agencies]
+    if cdt and names and cdt not in names:
+        return f"{cdt} ({', '.join(names)})"
+    return cdt or ", ".join(names)
+
+
+def _amount_lines(r: Record, year: int | None) -> list[str]:
+    labels = _labels(r)
+    out = []
+    if year and str(year) in r.amounts:
+        out.append(f"• <b>Năm {year}: {e(_money(r, str(year)))}</b>")
+    for col, label in labels.items():
+        if col in r.amounts:
+            out.append(f"• {label}: <b>{e(_money(r, col))}</b>")
+    years = [c for c in r.amounts if c.isdigit() and c != str(year)]
+    if years:
+        out.append("• Theo năm: " + "; ".join(f"{c}: {e(fmt_number(r.amounts[c]))}" for c in years))
+    return out
+
+
+def compose_record(kb: KnowledgeBase, r: Record, year: int | None = None, focus: list[str] | None = None) -> str:
+    """The full reply about one record."""
+    body = _BODY.get(r.kind, _body_generic)(kb, r, year, focus or [])
+    return "\n".join(body + [source_line(kb, r)])
+
+
+def _body_project(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    lines = [f"<b>{e(r.title)}</b>"]
+    who = _agency_phrase(kb, r)
+    if r.get("cdt"):
+        lines.append(f"• Chủ đầu tư: {e(who)}")
+    elif who and r.id.startswith("PL1-"):
+        lines.append(f"• Đơn vị: {e(who)}")
+    lines += _amount_lines(r, year)
+    if r.get("nam"):
+        lines.append(f"• Dự án khởi công mới năm {r.get('nam')} (giai đoạn 2011-2015)")
+    elif r.parent == "PL1-A":
+        lines.append("• Dự án chuyển tiếp (giai đoạn 2011-2015)")
+    if r.get("huy_bo"):
+        lines.append("• <b>Dự án bị hủy bỏ.</b>")
+    elif r.get("muc_tieu"):
+        lines.append(f"• Mục tiêu: {e(r.get('muc_tieu'))}")
+    if r.get("ghi_chu"):
+        lines.append(f"• Ghi chú: {e(r.get('ghi_chu'))}")
+    kids = kb.children(r.id)
+    if kids:
+        lines.append("Gồm:")
+        lines += [_child_line(kb, c) for c in kids[:LIST_LIMIT]]
+    return lines
+
+
+def _child_line(kb: KnowledgeBase, c: Record) -> str:
+    if c.kind == "component":
+        who = _agency_phrase(kb, c)
+        return f"• {e(short(c.title, 120))}{' (CĐT: ' + e(who) + ')' if who else ''}"
+    return list_line(kb, c, limit=70)
+
+
+def _body_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    lines = [f"<b>{e(r.title)}</b>"] + _amount_lines(r, year)
+    kids = kb.children(r.id)
+    if kids:
+        lines.append(f"Gồm {len(kids)} mục:")
+        lines += [list_line(kb, c, year, limit=70) for c in kids[:LIST_LIMIT]]
+        if len(kids) > LIST_LIMIT:
+            lines.append(f"… và {len(kids) - LIST_LIMIT} mục khác.")
+    return lines
+
+
+def _body_budget(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    lines = [f"<b>{e(r.title)}</b>"] + _amount_lines(r, year)
+    for c in kb.children(r.id):
+        lines.append(list_line(kb, c, year if year and str(year) in c.amounts else None, limit=80))
+    return lines
+
+
+def _body_funding(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    lines = [f"<b>{e(r.title)}: {e(_money(r, 'tong'))}</b>", e(r.text) + "."]
+    for c in kb.children(r.id):
+        lines.append(list_line(kb, c))
+    return lines
+
+
+def _body_indicator(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    lines = [f"<b>{e(display_title(kb, r))}</b>"]
+    lines += [f"• {lbl}: {e(r.get(k))}" for k, lbl in INDICATOR_COLUMNS if r.get(k)]
+    for c in kb.children(r.id):
+        lines.append(list_line(kb, c))
+    return lines
+
+
+def _best_sentences(text: str, focus: list[str], budget: int = 900) -> str:
+    """Long paragraphs: keep the sentences that share most syllables with the question, in order."""
+    if len(text) <= budget or not focus:
+        return text
+    from knowledge.normalize import fold, tokens
+    parts = [p for p in re.split(r"(?<=[.;])\s+", text) if p]
+    scored = sorted(range(len(parts)), key=lambda i: -len(set(tokens(fold(parts[i]))) & set(focus)))
+    keep, used = set(), 0
+    for i in scored:
+        if used + len(parts[i]) > budget and keep:
+            break
+        keep.add(i)
+        used += len(parts[i])
+    return " … ".join(parts[i] for i in sorted(keep))
+
+
+def _body_text(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    heading = {"target": "Mục tiêu cụ thể đến năm 2020", "viewpoint": "Quan điểm", "general_goal":
+               "Mục tiêu tổng quát đến năm 2020", "shortcoming": "Tồn tại, hạn chế (2011-2015)",
+               "cause": "Nguyên nhân của tồn tại, hạn chế", "solution": "Giải pháp thực hiện",
+               "status": "Hiện trạng 2011-2015"}.get(r.kind, "")
+    title = f"{heading} — {r.title}" if r.kind in ("target", "status") else heading
+    lines = [f"<b>{e(title)}</b>", e(_best_sentences(r.text, focus))]
+    return lines
+
+
+def _body_duty(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    who = ", ".join(kb.agencies[a].name for a in r.agencies if a in kb.agencies) or r.title
+    return [f"<b>{e(who)}</b> (nhiệm vụ trong Kế hoạch):", f"• {e(r.text)}"]
+
+
+def _body_duty_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    lines = [f"<b>Nhiệm vụ của {e(r.title)}</b> trong tổ chức thực hiện Kế hoạch:"]
+    lines += [f"{i}. {e(c.text)}" for i, c in enumerate(kb.children(r.id), 1)]
+    return lines
+
+
+def _body_items(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    lines = [f"<b>{e(r.title)}</b>"]
+    if r.get("start") and r.get("end"):
+        lines.append(f"Thời gian: {vn_date(r.get('start'))} – {vn_date(r.get('end'))}")
+    if r.text:
+        lines.append(e(r.text))
+    lines += [f"• {e(x)}" for x in r.get("items", [])]
+    for c in kb.children(r.id):
+        if c.get("items"):
+            lines.append(f"<b>{e(c.id.split('-', 1)[1])}. {e(c.title)}</b>")
+            lines += [f"• {e(short(x, 160))}" for x in c.get("items")]
+        else:
+            lines.append(list_line(kb, c, limit=160))
+    return lines
+
+
+def _body_plan(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    lines = [f"<b>{e(r.title)}</b>"]
+    for k, lbl in PLAN_FIELDS:
+        v = r.get(k)
+        if v:
+            lines.append(f"• {lbl}: {e(vn_date(v) if k == 'ngay_ban_hanh' else v)}")
+    return lines
+
+
+def _body_generic(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    lines = [f"<b>{e(r.title)}</b>"]
+    if r.text:
+        lines.append(e(_best_sentences(r.text, focus)))
+    lines += _amount_lines(r, year)
+    if r.get("cdt"):
+        lines.append(f"• Chủ đầu tư: {e(_agency_phrase(kb, r))}")
+    parent = kb.records.get(r.parent) if r.parent else None
+    if r.kind == "component" and parent:
+        lines.append(f"Thuộc: {e(parent.title)} — {e(key_figure(kb, parent))} [{e(parent.id)}]")
+    for c in kb.children(r.id)[:LIST_LIMIT]:
+        lines.append(list_line(kb, c, limit=150))
+    return lines
+
+
+_BODY = {
+    "project": _body_project, "group": _body_group, "budget": _body_budget, "budget_line": _body_budget,
+    "funding": _body_funding, "indicator": _body_indicator, "indicator_group": _body_indicator,
+    "target": _body_text, "viewpoint": _body_text, "general_goal": _body_text, "shortcoming": _body_text,
+    "cause": _body_text, "solution": _body_text, "status": _body_text,
+    "duty": _body_duty, "duty_group": _body_duty_group, "phase": _body_items, "phase_item": _body_items,
+    "task_group": _body_items, "plan": _body_plan,
+}
+
+
+def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: int | None = None) -> str:
+    lines = [f"<b>{e(heading)}</b>"] + [list_line(kb, r, year) for r in records[:LIST_LIMIT]]
+    if len(records) > LIST_LIMIT:
+        lines.append(f"… và {len(records) - LIST_LIMIT} mục khác.")
+    return "\n".join(lines + [source_line(kb, *records[:LIST_LIMIT])])
+
+
+def compose_candidates(kb: KnowledgeBase, records: list[Record], year: int | None = None) -> str:
+    lines = [f"Có {len(records)} mục trong Kế hoạch gần với câu hỏi của bạn:"]
+    lines += [list_line(kb, r, year, limit=110) for r in records]
+    lines.append("Hãy chọn một mục (hoặc hỏi cụ thể hơn) để xem chi tiết.")
+    return "\n".join(lines + [source_line(kb, *records)])
+
+
+HELP_EXAMPLES = (
+    "Dự án chữ ký số bao nhiêu tiền?",
+    "Sở Nội vụ có nhiệm vụ gì?",
+    "Vốn đầu tư phát triển năm 2017",
+    "Các dự án của Sở Y tế",
+    "Mục tiêu hồ sơ mức độ 4",
+    "Giai đoạn 2016-2018 làm gì?",
+)
+
+
+def help_text(kb: KnowledgeBase) -> str:
+    plan = kb.records.get("KH-3854")
+    name = f"Kế hoạch {plan.get('so_hieu')}" if plan else "Kế hoạch"
+    lines = [f"Tôi trả lời các câu hỏi về {e(name)}: dự án và kinh phí, ngân sách theo năm, nhiệm vụ của các cơ quan, "
+             "mục tiêu đến 2020, lộ trình, hiện trạng 2011-2015. Ví dụ:"]
+    lines += [f"• {e(x)}" for x in HELP_EXAMPLES]
+    return "\n".join(lines)
+
+
+def not_found_text(kb: KnowledgeBase) -> str:
+    return "Kế hoạch không có thông tin để trả lời câu hỏi này.\n" + help_text(kb)

@@ -1,0 +1,224 @@
+"""Answering one question: understand it, find the records, decide (answer / offer / not found), compose."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge import compose
+from knowledge.answer import Answer
+from knowledge.index import Hit, Index
+from knowledge.normalize import Lexicon, clean, lexicon, tokens
+from knowledge.records import KnowledgeBase, Record
+from knowledge.understand import INTENT_CUES, AgencyFinder, Query, parse
+
+MAX_QUESTION_CHARS = 1000
+CLOSE = 0.9  # a runner-up within 10 % of the best is "about equally" fitting
+MIN_WORD_COVER = 0.5  # share (idf-weighted) of the question's words the record must contain
+MIN_PAIR_COVER = 0.25  # share of the question's word pairs the record must contain
+MAX_CANDIDATES = 5
+MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
+AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
+
+# Intent -> (kinds it favours, factor); records of other kinds keep their score unless noted below.
+KIND_PREFERENCE: dict[str, tuple[set[str], float]] = {
+    "target": ({"target", "target_group", "general_goal"}, 1.8),
+    "duty": ({"duty", "duty_group"}, 1.8),
+    "who": ({"duty"}, 1.5),
+    "count": ({"status", "indicator"}, 1.4),
+    "meta": ({"plan"}, 3.0),
+    "legal": ({"legal_basis"}, 1.5),
+    "solution": ({"solution"}, 2.0),
+    "viewpoint": ({"viewpoint"}, 2.0),
+    "shortcoming": ({"shortcoming"}, 2.0),
+    "cause": ({"cause"}, 2.0),
+    "task": ({"task_group"}, 1.8),
+    "roadmap": ({"phase", "phase_item"}, 1.8),
+}
+# Intent with no other words -> the records that answer it as a whole.
+CATEGORY_KINDS = {"legal": ("legal_basis",), "solution": ("solution",), "viewpoint": ("viewpoint",),
+                  "shortcoming": ("shortcoming",), "cause": ("cause",), "task": ("task_group",),
+                  "roadmap": ("phase",), "target": ("general_goal", "target_group"), "duty": ("duty_group",),
+                  "meta": ("plan",), "money": ("budget",)}
+CATEGORY_HEADINGS = {"legal_basis": "Căn cứ xây dựng Kế hoạch", "solution": "Giải pháp thực hiện",
+                     "viewpoint": "Quan điểm", "shortcoming": "Tồn tại, hạn chế giai đoạn 2011-2015",
+                     "cause": "Nguyên nhân", "task_group": "Nhiệm vụ trọng tâm", "phase": "Lộ trình thực hiện",
+                     "general_goal": "Mục tiêu đến năm 2020", "duty_group": "Tổ chức thực hiện: nhiệm vụ các cơ quan",
+                     "budget": "Khái toán kinh phí 2016-2020"}
+
+
+def record_years(r: Record) -> set[int]:
+    years = {int(c) for c in r.amounts if c.isdigit()}
+    years |= {int(k[4:]) for k in r.fields if k.startswith("nam_") and k[4:].isdigit()}
+    if isinstance(r.get("nam"), int):
+        years.add(r.get("nam"))
+    return years
+
+
+def record_period(r: Record) -> tuple[int, int] | None:
+    p = r.get("giai_doan", "")
+    a, _, b = p.partition("-")
+    return (int(a), int(b)) if a.isdigit() and b.isdigit() else None
+
+
+@dataclass
+class Scored:
+    record: Record
+    score: float
+
+
+class Engine:
+    """Holds the index of one knowledge base; `answer` is pure and fast (no I/O)."""
+
+    def __init__(self, kb: KnowledgeBase, lex: Lexicon | None = None) -> None:
+        self.kb = kb
+        self.lex = lex or lexicon()
+        self.index = Index(kb, self.lex)
+        self.finder = AgencyFinder(list(kb.agencies.values()), self.lex)
+        self._cue_tokens = {t for cues in INTENT_CUES.values() for c in cues for t in tokens(c)}
+
+    # ---- public
+    def answer(self, text: str) -> Answer:
+        text = clean(text or "")
+        if len(text) > MAX_QUESTION_CHARS:
+            return Answer(False, f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới "
+                                 f"{MAX_QUESTION_CHARS} ký tự, ví dụ: «Dự án chữ ký số bao nhiêu tiền?»", "refused")
+        q = parse(text, self.lex, self.finder)
+        if not q.toks:
+            return Answer(False, compose.help_text(self.kb), "help")
+        q.toks = self.index.correct(q.toks)
+        q.content = self._content_words(q)
+        return (self._agency_route(q) or self._category_route(q) or self._search_route(q)
+                or self._not_found())
+
+    def answer_record(self, record_id: str) -> Answer:
+        """The reply about one record chosen by id (a pressed button, `planbot ask PL4-3`)."""
+        r = self.kb.records.get(record_id.strip().upper())
+        if not r:
+            return Answer(False, f"Không có mục nào mang mã «{compose.e(record_id[:40])}».", "not_found")
+        return self._one(r, None, [])
+
+    # ---- routes
+    def _content_words(self, q: Query) -> list[str]:
+        """Words that name the subject: not stop words, not intent cues, not years (those are slots)."""
+        years = {str(y) for y in q.years} | ({str(q.period[0]), str(q.period[1])} if q.period else set())
+        cue_hits = {t for intent in q.intents for c in INTENT_CUES.get(intent, ()) for t in tokens(c)
+                    if f" {' '.join(tokens(c))} " in f" {q.key} "}
+        if "money" in q.intents:
+            cue_hits |= {"kinh", "phi"}
+        words = [t for t in self.index.correct(q.content) if t not in cue_hits and t not in years]
+        return words
+
+    def _agency_route(self, q: Query) -> Answer | None:
+        if not q.agencies:
+            return None
+        aid = q.agencies[0]
+        agency = self.kb.agencies[aid]
+        name_words = set(tokens(self.lex.key(" ".join((agency.name, *agency.aliases)))))
+        rest = [t for t in q.content if t not in name_words and self.index.idf.get(t, 9.0) >= MIN_REST_IDF]
+        if "duty" in q.intents and "investor" not in q.intents and not rest:
+            group = self.kb.records.get(f"NV-{aid}")
+            if group:
+                return self._one(group, None, [])
+            shared = self.kb.records.get("NV-SO-NGANH-DP")
+            if shared:
+                note = (f"Kế hoạch không giao nhiệm vụ riêng cho {compose.e(agency.name)}; "
+                        "nhiệm vụ chung của các sở, ngành, địa phương:\n")
+                one = self._one(shared, None, [])
+                return Answer(True, note + one.text, "record", [], one.sources)
+        if ("list" in q.intents or not rest) and "duty" not in q.intents:
+            projects = [r for r in self.kb.of_agency(aid) if r.kind in ("project", "component")]
+            if len(projects) == 1:
+                return self._one(projects[0], q.year, q.content)
+            if projects:
+                text = compose.compose_list(self.kb, f"Các dự án liên quan đến {agency.name} ({len(projects)})",
+                                            projects, q.year)
+                return Answer(True, text, "list", [(r.id, compose.short(r.title, 60)) for r in projects],
+                              list(dict.fromkeys(r.source for r in projects)))
+        return None
+
+    def _category_route(self, q: Query) -> Answer | None:
+        if q.content:
+            return None
+        for intent, kinds in CATEGORY_KINDS.items():
+            if intent not in q.intents:
+                continue
+            records = self.kb.of_kind(*kinds)
+            if intent == "money" and (q.year or q.period):
+                return None
+            if len(records) == 1 or (intent == "money" and records):
+                return self._one(records[0], q.year, [])
+            if records:
+                heading = " và ".join(dict.fromkeys(CATEGORY_HEADINGS.get(k, k) for k in kinds))
+                text = compose.compose_list(self.kb, heading, records)
+                return Answer(True, text, "list", [(r.id, compose.short(r.title, 60)) for r in records],
+                              list(dict.fromkeys(r.source for r in records)))
+        return None
+
+    def _search_route(self, q: Query) -> Answer | None:
+        if not q.content and not (q.year or q.period):
+            return None
+        words = q.content or [str(q.year or q.period[0])]
+        hits = [self._adjust(h, q) for h in self.index.search(words, q.toks)]
+        hits.sort(key=lambda s: s.score, reverse=True)
+        if not hits or hits[0].score <= 0:
+            return None
+        top = hits[0].record
+        word_cover, pair_cover = self.index.coverage(top, words, q.toks)
+        if word_cover < MIN_WORD_COVER or pair_cover < MIN_PAIR_COVER:
+            return None
+        close = [top]
+        for s in hits[1:]:
+            if s.score < CLOSE * hits[0].score or len(close) >= MAX_CANDIDATES:
+                break
+            if not any(self._same_fact(s.record, c) for c in close):
+                close.append(s.record)
+        if len(close) > 1:
+            text = compose.compose_candidates(self.kb, close, q.year)
+            return Answer(True, text, "candidates", [(r.id, compose.short(r.title, 60)) for r in close],
+                          list(dict.fromkeys(r.source for r in close)))
+        return self._one(top, q.year, words)
+
+    # ---- helpers
+    def _adjust(self, hit: Hit, q: Query) -> Scored:
+        r, m = hit.record, 1.0
+        for intent in q.intents:
+            kinds, factor = KIND_PREFERENCE.get(intent, (set(), 1.0))
+            if r.kind in kinds:
+                m *= factor
+        if "money" in q.intents:
+            m *= 1.6 if (r.kind in AMOUNT_KINDS and r.amounts) else 0.6
+        if "when" in q.intents and (r.get("nam") or r.get("start")):
+            m *= 1.6
+        if "investor" in q.intents:
+            m *= 1.8 if r.get("cdt") else 0.6
+        years = record_years(r)
+        if q.year:
+            if q.year in years:
+                m *= 1.5
+            elif r.get("nam"):
+                m *= 0.4
+        period = record_period(r)
+        if q.period and period:
+            if period == q.period:
+                m *= 1.5
+            elif period[1] < q.period[0] or period[0] > q.period[1]:
+                m *= 0.4
+        if q.agencies:
+            if set(r.agencies) & set(q.agencies):
+                m *= 1.6
+            elif r.agencies:
+                types = {self.kb.agencies[a].type for a in q.agencies}
+                if any(self.kb.agencies[a].type in types for a in r.agencies if a in self.kb.agencies):
+                    m *= 0.4
+        return Scored(r, hit.score * m)
+
+    def _same_fact(self, a: Record, b: Record) -> bool:
+        """Twins stated twice (Phần VI and Phụ lục 3) or a record and its own part are one answer."""
+        refs = {x.split(":")[0] for x in (*a.get("doi_chieu", []), *b.get("doi_chieu", []))}
+        return a.id in refs or b.id in refs or a.parent == b.id or b.parent == a.id
+
+    def _one(self, r: Record, year: int | None, words: list[str]) -> Answer:
+        text = compose.compose_record(self.kb, r, year, words)
+        return Answer(True, text, "record", [(r.id, compose.short(r.title, 60))], [r.source])
+
+    def _not_found(self) -> Answer:
+        return Answer(False, compose.not_found_text(self.kb), "not_found")

@@ -1,0 +1,135 @@
+"""A small BM25 index over the records (syllables and syllable pairs), with typo-tolerant query terms."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from knowledge.normalize import Lexicon, tokens
+from knowledge.records import KnowledgeBase, Record
+
+# Words that say what kind of fact a record is, so "mục tiêu …" or "nhiệm vụ …" find the right kind.
+KIND_WORDS = {
+    "target": "muc tieu", "target_group": "muc tieu", "general_goal": "muc tieu tong quat",
+    "duty": "nhiem vu", "duty_group": "nhiem vu", "solution": "giai phap", "viewpoint": "quan diem",
+    "shortcoming": "ton tai han che", "cause": "nguyen nhan", "task_group": "nhiem vu trong tam",
+    "phase": "lo trinh giai doan", "phase_item": "lo trinh", "legal_basis": "can cu",
+    "indicator": "chi tieu", "budget": "kinh phi", "budget_line": "kinh phi", "funding": "kinh phi",
+    "plan": "ke hoach so hieu ngay ban hanh nguoi ky chu tich to trinh tham dinh co quan ban hanh",
+}
+NOT_INDEXED = {"section"}
+K1, B = 1.2, 0.5
+
+
+def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
+    """(primary, secondary) searchable text of a record; primary counts double."""
+    parent = kb.records.get(r.parent) if r.parent else None
+    agency_names = " ".join(kb.agencies[a].name for a in r.agencies if a in kb.agencies)
+    extra = [KIND_WORDS.get(r.kind, ""), agency_names, r.get("cdt", "")]
+    if r.kind in ("target", "duty", "viewpoint", "general_goal", "shortcoming", "cause", "solution", "status",
+                  "funding"):
+        primary = r.text
+        extra.append(r.title)
+    else:
+        primary = r.title
+        extra.append(r.text)
+    extra += [str(x) for x in r.get("items", [])]
+    if r.get("nam"):
+        extra.append(f"nam {r.get('nam')}")
+    if parent and r.kind in ("indicator", "component", "phase_item", "target", "budget_line"):
+        extra.append(parent.title)
+    if r.kind == "plan":
+        extra += [str(r.get(k, "")) for k in ("so_hieu", "co_quan", "nguoi_ky", "chuc_vu", "to_trinh",
+                                              "van_ban_tham_dinh")]
+    if r.kind == "indicator":
+        extra += [str(r.get(k, "")) for k in ("muc_tieu", "nam_2015", "danh_gia")]
+    for fig in r.get("figures", []):
+        extra.append(fig.get("label", ""))
+    return primary, " ".join(x for x in extra if x)
+
+
+def bigrams(toks: list[str]) -> list[str]:
+    return [f"{a}_{b}" for a, b in zip(toks, toks[1:])]
+
+
+def content_pairs(content: list[str], full: list[str]) -> list[str]:
+    """Adjacent pairs of the question where both syllables carry meaning."""
+    words = set(content)
+    return [f"{a}_{b}" for a, b in zip(full, full[1:]) if a in words and b in words]
+
+
+@dataclass
+class Hit:
+    record: Record
+    score: float
+
+
+class Index:
+    def __init__(self, kb: KnowledgeBase, lex: Lexicon) -> None:
+        self.kb, self.lex = kb, lex
+        self.docs: list[Record] = []
+        self.tf: list[Counter[str]] = []
+        self.length: list[float] = []
+        self.position: dict[str, int] = {}
+        postings: dict[str, list[int]] = {}
+        for r in sorted(kb.records.values(), key=lambda r: r.seq):
+            if r.kind in NOT_INDEXED:
+                continue
+            primary, secondary = record_text(kb, r)
+            p, s = tokens(lex.key(primary)), tokens(lex.key(secondary))
+            tf: Counter[str] = Counter()
+            for t in p + bigrams(p):
+                tf[t] += 2
+            for t in s + bigrams(s):
+                tf[t] += 1
+            i = len(self.docs)
+            self.docs.append(r)
+            self.position[r.id] = i
+            self.tf.append(tf)
+            self.length.append(float(sum(tf.values())))
+            for t in tf:
+                postings.setdefault(t, []).append(i)
+        n = max(len(self.docs), 1)
+        self.avg = sum(self.length) / n if self.docs else 1.0
+        self.postings = postings
+        self.idf = {t: math.log(1 + (n - len(ds) + 0.5) / (len(ds) + 0.5)) for t, ds in postings.items()}
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.vocab = sorted(t for t in postings if "_" not in t and not t.isdigit() and len(t) >= 3)
+        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+
+    def _correct_uncached(self, tok: str) -> str:
+        """An unknown syllable -> the closest known one (typos such as 'thog', 'truyn'), else itself."""
+        if tok in self.postings or tok.isdigit() or len(tok) < 3:
+            return tok
+        best = process.extractOne(tok, self.vocab, scorer=fuzz.ratio, score_cutoff=80)
+        return best[0] if best else tok
+
+    def correct(self, toks: list[str]) -> list[str]:
+        return [self._correct(t) for t in toks]
+
+    def search(self, content: list[str], full: list[str], limit: int = 50) -> list[Hit]:
+        """BM25 of content syllables and of adjacent content pairs in the question."""
+        terms = Counter(content) + Counter(b for b in content_pairs(content, full) if b in self.postings)
+        scores: dict[int, float] = {}
+        for t, qtf in terms.items():
+            idf = self.idf.get(t)
+            if idf is None:
+                continue
+            for i in self.postings[t]:
+                tf = self.tf[i][t]
+                norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.length[i] / self.avg))
+                scores[i] = scores.get(i, 0.0) + idf * norm * qtf
+        best = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:limit]
+        return [Hit(self.docs[i], s) for i, s in best]
+
+    def coverage(self, r: Record, content: list[str], full: list[str]) -> tuple[float, float]:
+        """How much of the question the record explains: idf-weighted syllables, and share of pairs."""
+        tf = self.tf[self.position[r.id]]
+        total = sum(self.idf.get(t, self.max_idf) for t in content)
+        got = sum(self.idf[t] for t in content if t in tf)
+        pairs = content_pairs(content, full)
+        pair_share = (sum(1 for b in pairs if b in tf) / len(pairs)) if pairs else 1.0
+        return (got / total if total else 0.0), pair_share

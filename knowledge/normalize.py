@@ -1,0 +1,115 @@
+"""Turning how people type (diacritics or not, old tone placement, abbreviations, typos) into comparable keys."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from knowledge.loader import ABBREVIATION_FILE, DATA_DIR
+
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+_OPEN_PAIR = re.compile(r"(?<!q)(o[ae]|uy)$")  # hoà/hòa, khoẻ/khỏe, thuý/thúy, uỷ/ủy (no final consonant)
+_WORD = re.compile(r"\w+")
+
+
+def _one_tone_placement(match: re.Match[str]) -> str:
+    units: list[list[str]] = []
+    for ch in unicodedata.normalize("NFD", match.group(0)):
+        if unicodedata.combining(ch) and units:
+            units[-1][1] += ch
+        else:
+            units.append([ch, ""])
+    pair = _OPEN_PAIR.search("".join(u[0].lower() for u in units))
+    if pair:
+        first, second = units[pair.start()], units[pair.start() + 1]
+        tone = "".join(c for c in second[1] if c in _TONES)
+        if tone:
+            second[1] = "".join(c for c in second[1] if c not in _TONES)
+            first[1] += tone
+    return unicodedata.normalize("NFC", "".join(b + m for b, m in units))
+
+
+def clean(text: str) -> str:
+    """NFC, ð→đ, one tone placement (hoà → hòa), control and zero-width characters dropped, spaces collapsed."""
+    text = unicodedata.normalize("NFC", text).replace("ð", "đ").replace("Ð", "Đ")
+    text = _CONTROL.sub(" ", text)
+    return " ".join(_WORD.sub(_one_tone_placement, text).split())
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics; đ → d (unicodedata does not decompose đ)."""
+    text = clean(text).lower().replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def tokens(folded: str) -> list[str]:
+    """Syllables and numbers of a folded text; leading zeros dropped so 03 and 3 meet."""
+    return [t.lstrip("0") or "0" if t.isdigit() else t for t in _TOKEN.findall(folded)]
+
+
+def _alternation(keys: list[str]) -> re.Pattern[str]:
+    keys = sorted(keys, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![a-z0-9])")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Abbreviations, synonyms and stop words from knowledge/data, compiled for folded text."""
+    abbreviations: dict[str, str]
+    synonyms: dict[str, str]
+    stopwords: frozenset[str]
+    stop_phrases: frozenset[tuple[str, ...]]
+
+    @cached_property
+    def _abbr_re(self) -> re.Pattern[str]:
+        return _alternation(list(self.abbreviations))
+
+    @cached_property
+    def _syn_re(self) -> re.Pattern[str]:
+        return _alternation(list(self.synonyms))
+
+    def expand(self, folded: str) -> str:
+        """Abbreviations written out, then synonyms mapped to one form of their group."""
+        folded = self._abbr_re.sub(lambda m: self.abbreviations[m.group(0)], folded)
+        return self._syn_re.sub(lambda m: self.synonyms[m.group(0)], folded)
+
+    def key(self, text: str) -> str:
+        return self.expand(fold(text))
+
+    def content_mask(self, toks: list[str]) -> list[bool]:
+        """True for tokens that carry meaning (not stop words, not inside a stop phrase)."""
+        keep = [t not in self.stopwords for t in toks]
+        for phrase in self.stop_phrases:
+            n = len(phrase)
+            for i in range(len(toks) - n + 1):
+                if tuple(toks[i:i + n]) == phrase:
+                    keep[i:i + n] = [False] * n
+        return keep
+
+
+def lexicon_key(word: str, abbreviations: dict[str, str], synonyms: dict[str, str]) -> str:
+    """A stop word in the form questions take after expansion (e.g. 'vốn' is keyed as 'kinh phi')."""
+    folded = fold(word)
+    return synonyms.get(folded, abbreviations.get(folded, folded))
+
+
+@lru_cache(maxsize=4)
+def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE) -> Lexicon:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    abbreviations = {fold(short): fold(full) for short, full in data["abbreviations"].items()}
+    synonyms = {fold(word): fold(group[0]) for group in data["synonyms"] for word in group[1:]}
+    single, phrases = set(), set()
+    for w in data["stopwords"]:
+        parts = tuple(tokens(lexicon_key(w, abbreviations, synonyms)))
+        if len(parts) > 1:
+            phrases.add(parts)
+        else:
+            single.update(parts)
+    return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases))

@@ -1,0 +1,102 @@
+"""Reading a question: what is asked (intents) and about what (years, period, agencies)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.normalize import Lexicon, tokens
+from knowledge.records import Agency
+
+# Cue phrases on the folded, expanded text ("kinh phi" already stands for vốn, tiền, TMĐT …).
+INTENT_CUES: dict[str, tuple[str, ...]] = {
+    "money": ("kinh phi", "het bao nhieu", "phan bo", "bo tri", "giai ngan", "dau tu bao nhieu", "gia tri",
+              "bao nhieu trieu", "bao nhieu ty"),
+    "investor": ("chu dau tu", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien", "co quan nao thuc hien",
+                 "ai thuc hien", "ai trien khai", "don vi nao lam", "co quan nao lam"),
+    "duty": ("chiu trach nhiem", "co trach nhiem", "trach nhiem", "lam gi", "phai lam", "duoc giao", "phan cong",
+             "vai tro"),
+    "who": ("ai", "co quan nao", "don vi nao", "so nao", "ben nao"),
+    "target": ("muc tieu", "chi tieu", "phan dau", "den nam 2020", "den 2020"),
+    "when": ("nam nao", "khi nao", "bao gio", "thoi gian nao", "luc nao"),
+    "list": ("cac du an", "nhung du an", "danh sach", "liet ke", "gom nhung", "co nhung", "nhung gi", "gom gi",
+             "nhung cong trinh", "cac cong trinh", "bao nhieu du an", "may du an"),
+    "roadmap": ("lo trinh", "giai doan 2016 2018", "giai doan 2019 2020", "phan ky"),
+    "meta": ("so hieu", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh", "ban hanh ngay", "ban hanh nam",
+             "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach", "ten day du", "ky ke hoach"),
+    "legal": ("can cu", "dua tren van ban", "co so phap ly"),
+    "solution": ("giai phap",),
+    "viewpoint": ("quan diem",),
+    "shortcoming": ("ton tai", "han che", "yeu kem", "bat cap"),
+    "cause": ("nguyen nhan",),
+    "task": ("nhiem vu trong tam", "trach nhiem trong tam"),
+    "greeting": ("xin chao", "chao ban", "hello", "alo"),
+}
+_COUNT = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+)")
+_PERIOD = re.compile(r"\b(20[0-2]\d)\s*(?:-|–|den|toi)?\s*(20[0-2]\d)\b")
+_YEAR = re.compile(r"\b(20[0-2]\d)\b")
+
+
+@dataclass
+class Query:
+    text: str
+    key: str
+    toks: list[str]
+    content: list[str]
+    years: list[int] = field(default_factory=list)
+    period: tuple[int, int] | None = None
+    agencies: list[str] = field(default_factory=list)
+    intents: set[str] = field(default_factory=set)
+
+    @property
+    def year(self) -> int | None:
+        return self.years[0] if len(self.years) == 1 else None
+
+
+class AgencyFinder:
+    """Spots agencies by every name and alias (folded, abbreviations written out)."""
+
+    def __init__(self, agencies: list[Agency], lex: Lexicon) -> None:
+        names: dict[str, str] = {}
+        for a in agencies:
+            for n in (a.name, *a.aliases):
+                k = " ".join(tokens(lex.key(n)))
+                if len(k) >= 4:
+                    names.setdefault(k, a.id)
+        self._names = names
+        self._re = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+                              + r")\b") if names else None
+
+    def find(self, key: str) -> list[str]:
+        if not self._re:
+            return []
+        found: list[str] = []
+        for m in self._re.finditer(key):
+            aid = self._names[m.group(0)]
+            if aid not in found:
+                found.append(aid)
+        return found
+
+
+def parse(text: str, lex: Lexicon, finder: AgencyFinder) -> Query:
+    key = lex.key(text)
+    toks = tokens(key)
+    spaced = " ".join(toks)
+    mask = lex.content_mask(toks)
+    q = Query(text=text, key=spaced, toks=toks, content=[t for t, k in zip(toks, mask) if k])
+    m = _PERIOD.search(spaced)
+    if m and int(m.group(1)) < int(m.group(2)):
+        q.period = (int(m.group(1)), int(m.group(2)))
+        spaced_wo = spaced[:m.start()] + spaced[m.end():]
+    else:
+        spaced_wo = spaced
+    q.years = [int(y) for y in _YEAR.findall(spaced_wo)]
+    q.agencies = finder.find(spaced)
+    padded = f" {spaced} "
+    for intent, cues in INTENT_CUES.items():
+        if any(f" {c} " in padded for c in cues):
+            q.intents.add(intent)
+    for m in _COUNT.finditer(spaced):
+        q.intents.add("money" if m.group(1) in ("kinh", "tien", "trieu", "ty") else "count")
+    if re.search(r"\bbao nhieu\s*$", spaced) and "count" not in q.intents:
+        q.intents.add("money")
+    return q
