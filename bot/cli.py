@@ -6,8 +6,8 @@ import json
 import logging
 import sys
 import time
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError
 

@@ -64,6 +64,9 @@ def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None) -> str:
         return "; ".join(f"{lbl.lower()}: {r.get(k)}" for k, lbl in INDICATOR_COLUMNS[:3] if r.get(k))
     if r.get("figures"):
         return figure_text(r.get("figures")[0])
+    if r.get("start") and r.get("end"):
+        parts = "; ".join(c.title for c in kb.children(r.id)) or r.text
+        return f"{vn_date(r.get('start'))} – {vn_date(r.get('end'))}: {short(parts, 160)}"
     return ""
 
 
@@ -162,7 +165,7 @@ def _body_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]
     kids = kb.children(r.id)
     if kids:
         lines.append(f"Gồm {len(kids)} mục:")
-        lines += [list_line(kb, c, year, limit=70) for c in kids[:LIST_LIMIT]]
+        lines += [list_line(kb, c, year, limit=60) for c in kids[:LIST_LIMIT]]
         if len(kids) > LIST_LIMIT:
             lines.append(f"… và {len(kids) - LIST_LIMIT} mục khác.")
     return lines
@@ -237,7 +240,7 @@ def _body_items(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]
     for c in kb.children(r.id):
         if c.get("items"):
             lines.append(f"<b>{e(c.id.split('-', 1)[1])}. {e(c.title)}</b>")
-            lines += [f"• {e(short(x, 160))}" for x in c.get("items")]
+            lines += [f"• {e(short(x, 75))}" for x in c.get("items")]
         else:
             lines.append(list_line(kb, c, limit=160))
     return lines
@@ -263,7 +266,7 @@ def _body_generic(kb: KnowledgeBase, r: Record, year: int | None, focus: list[st
     if r.kind == "component" and parent:
         lines.append(f"Thuộc: {e(parent.title)} — {e(key_figure(kb, parent))} [{e(parent.id)}]")
     for c in kb.children(r.id)[:LIST_LIMIT]:
-        lines.append(list_line(kb, c, limit=150))
+        lines.append(list_line(kb, c, limit=95))
     return lines
 
 

@@ -16,6 +16,7 @@ MIN_WORD_COVER = 0.5  # share (idf-weighted) of the question's words the record 
 MIN_PAIR_COVER = 0.25  # share of the question's word pairs the record must contain
 MAX_CANDIDATES = 5
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
+COMPONENT_WEIGHT = 0.85  # a hạng mục repeats its project's words; the project is the likelier subject
 AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
 
 # Intent -> (kinds it favours, factor); records of other kinds keep their score unless noted below.
@@ -34,14 +35,16 @@ KIND_PREFERENCE: dict[str, tuple[set[str], float]] = {
     "roadmap": ({"phase", "phase_item"}, 1.8),
 }
 # Intent with no other words -> the records that answer it as a whole.
-CATEGORY_KINDS = {"legal": ("legal_basis",), "solution": ("solution",), "viewpoint": ("viewpoint",),
-                  "shortcoming": ("shortcoming",), "cause": ("cause",), "task": ("task_group",),
-                  "roadmap": ("phase",), "target": ("general_goal", "target_group"), "duty": ("duty_group",),
-                  "meta": ("plan",), "money": ("budget",)}
+CATEGORY_KINDS = {"meta": ("plan",), "legal": ("legal_basis",), "solution": ("solution",),
+                  "viewpoint": ("viewpoint",), "cause": ("cause",), "shortcoming": ("shortcoming",),
+                  "task": ("task_group",), "roadmap": ("phase",), "general_goal": ("general_goal",),
+                  "target": ("target_group",), "duty": ("duty_group",), "money": ("budget",)}
 CATEGORY_HEADINGS = {"legal_basis": "Căn cứ xây dựng Kế hoạch", "solution": "Giải pháp thực hiện",
                      "viewpoint": "Quan điểm", "shortcoming": "Tồn tại, hạn chế giai đoạn 2011-2015",
                      "cause": "Nguyên nhân", "task_group": "Nhiệm vụ trọng tâm", "phase": "Lộ trình thực hiện",
-                     "general_goal": "Mục tiêu đến năm 2020", "duty_group": "Tổ chức thực hiện: nhiệm vụ các cơ quan",
+                     "general_goal": "Mục tiêu tổng quát đến năm 2020",
+                     "target_group": "Mục tiêu cụ thể đến năm 2020",
+                     "duty_group": "Tổ chức thực hiện: nhiệm vụ các cơ quan",
                      "budget": "Khái toán kinh phí 2016-2020"}
 
 
@@ -73,7 +76,11 @@ class Engine:
         self.lex = lex or lexicon()
         self.index = Index(kb, self.lex)
         self.finder = AgencyFinder(list(kb.agencies.values()), self.lex)
-        self._cue_tokens = {t for cues in INTENT_CUES.values() for c in cues for t in tokens(c)}
+        self._mentions: dict[str, list[Record]] = {}
+        for r in kb.records.values():
+            for aid in self.finder.find(" ".join(tokens(self.lex.key(r.title)))):
+                self._mentions.setdefault(aid, []).append(r)
+        self._about = {aid: {r.id for r in self._records_about(aid)} for aid in kb.agencies}
 
     # ---- public
     def answer(self, text: str) -> Answer:
@@ -113,7 +120,7 @@ class Engine:
         aid = q.agencies[0]
         agency = self.kb.agencies[aid]
         name_words = set(tokens(self.lex.key(" ".join((agency.name, *agency.aliases)))))
-        rest = [t for t in q.content if t not in name_words and self.index.idf.get(t, 9.0) >= MIN_REST_IDF]
+        rest = self._informative([t for t in q.content if t not in name_words])
         if "duty" in q.intents and "investor" not in q.intents and not rest:
             group = self.kb.records.get(f"NV-{aid}")
             if group:
@@ -125,7 +132,7 @@ class Engine:
                 one = self._one(shared, None, [])
                 return Answer(True, note + one.text, "record", [], one.sources)
         if ("list" in q.intents or not rest) and "duty" not in q.intents:
-            projects = [r for r in self.kb.of_agency(aid) if r.kind in ("project", "component")]
+            projects = [r for r in self._records_about(aid) if r.kind in ("project", "component")]
             if len(projects) == 1:
                 return self._one(projects[0], q.year, q.content)
             if projects:
@@ -136,14 +143,18 @@ class Engine:
         return None
 
     def _category_route(self, q: Query) -> Answer | None:
-        if q.content:
+        """A question that names only a part of the plan ("các giải pháp", "lộ trình 2016-2018")."""
+        if self._informative(q.content):
             return None
         for intent, kinds in CATEGORY_KINDS.items():
             if intent not in q.intents:
                 continue
             records = self.kb.of_kind(*kinds)
-            if intent == "money" and (q.year or q.period):
-                return None
+            if q.period or q.year:
+                if intent == "money":
+                    return None
+                within = [r for r in records if record_period(r) and self._period_fits(r, q)]
+                records = within or records
             if len(records) == 1 or (intent == "money" and records):
                 return self._one(records[0], q.year, [])
             if records:
@@ -163,7 +174,8 @@ class Engine:
             return None
         top = hits[0].record
         word_cover, pair_cover = self.index.coverage(top, words, q.toks)
-        if word_cover < MIN_WORD_COVER or pair_cover < MIN_PAIR_COVER:
+        if (word_cover < MIN_WORD_COVER or pair_cover < MIN_PAIR_COVER
+                or self.index.foreign_words(top, words, q.toks)):
             return None
         close = [top]
         for s in hits[1:]:
@@ -178,8 +190,23 @@ class Engine:
         return self._one(top, q.year, words)
 
     # ---- helpers
+    def _records_about(self, agency_id: str) -> list[Record]:
+        """Records linked to the agency, and those whose title names it (e.g. 'tại các cơ quan Đảng')."""
+        return sorted({r.id: r for r in (*self.kb.of_agency(agency_id), *self._mentions.get(agency_id, ()))}.values(),
+                      key=lambda r: r.seq)
+
+    def _informative(self, words: list[str]) -> list[str]:
+        return [t for t in words if self.index.idf.get(t, 9.0) >= MIN_REST_IDF]
+
+    @staticmethod
+    def _period_fits(r: Record, q: Query) -> bool:
+        lo, hi = record_period(r) or (0, 0)
+        if q.period:
+            return (lo, hi) == q.period
+        return q.year is not None and lo <= q.year <= hi
+
     def _adjust(self, hit: Hit, q: Query) -> Scored:
-        r, m = hit.record, 1.0
+        r, m = hit.record, (COMPONENT_WEIGHT if hit.record.kind == "component" else 1.0)
         for intent in q.intents:
             kinds, factor = KIND_PREFERENCE.get(intent, (set(), 1.0))
             if r.kind in kinds:
@@ -203,7 +230,7 @@ class Engine:
             elif period[1] < q.period[0] or period[0] > q.period[1]:
                 m *= 0.4
         if q.agencies:
-            if set(r.agencies) & set(q.agencies):
+            if any(r.id in self._about.get(a, ()) for a in q.agencies):
                 m *= 1.6
             elif r.agencies:
                 types = {self.kb.agencies[a].type for a in q.agencies}

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.normalize import Lexicon, tokens
@@ -22,6 +23,7 @@ KIND_WORDS = {
 }
 NOT_INDEXED = {"section"}
 K1, B = 1.2, 0.5
+FOREIGN_IDF = 3.0  # only rare words (in under ~5 % of records) can make a question foreign to the plan
 
 
 def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
@@ -39,6 +41,8 @@ def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
     extra += [str(x) for x in r.get("items", [])]
     if r.get("nam"):
         extra.append(f"nam {r.get('nam')}")
+    if r.get("huy_bo"):
+        extra.append("du an bi huy bo")
     if parent and r.kind in ("indicator", "component", "phase_item", "target", "budget_line"):
         extra.append(parent.title)
     if r.kind == "plan":
@@ -96,6 +100,13 @@ class Index:
         self.avg = sum(self.length) / n if self.docs else 1.0
         self.postings = postings
         self.idf = {t: math.log(1 + (n - len(ds) + 0.5) / (len(ds) + 0.5)) for t, ds in postings.items()}
+        # BM25 weight of each (term, record) computed once, so a question is a few vector additions.
+        self.impacts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for t, ds in postings.items():
+            tf = np.array([self.tf[i][t] for i in ds], dtype=np.float32)
+            length = np.array([self.length[i] for i in ds], dtype=np.float32)
+            weight = self.idf[t] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.avg))
+            self.impacts[t] = (np.array(ds, dtype=np.int32), weight.astype(np.float32))
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self.vocab = sorted(t for t in postings if "_" not in t and not t.isdigit() and len(t) >= 3)
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
@@ -113,17 +124,33 @@ class Index:
     def search(self, content: list[str], full: list[str], limit: int = 50) -> list[Hit]:
         """BM25 of content syllables and of adjacent content pairs in the question."""
         terms = Counter(content) + Counter(b for b in content_pairs(content, full) if b in self.postings)
-        scores: dict[int, float] = {}
+        scores = np.zeros(len(self.docs), dtype=np.float32)
         for t, qtf in terms.items():
-            idf = self.idf.get(t)
-            if idf is None:
-                continue
-            for i in self.postings[t]:
-                tf = self.tf[i][t]
-                norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.length[i] / self.avg))
-                scores[i] = scores.get(i, 0.0) + idf * norm * qtf
-        best = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:limit]
+            if t in self.impacts:
+                ids, weight = self.impacts[t]
+                scores[ids] += weight * qtf
+        hit = np.flatnonzero(scores)
+        if len(hit) > limit:
+            hit = hit[np.argpartition(-scores[hit], limit)[:limit]]
+        best = sorted(((int(i), float(scores[i])) for i in hit), key=lambda kv: kv[1], reverse=True)
         return [Hit(self.docs[i], s) for i, s in best]
+
+    def foreign_words(self, r: Record, content: list[str], full: list[str]) -> list[str]:
+        """Question words the record lacks that the plan never uses in that combination either.
+
+        Vietnamese syllables are heavily reused ('lương' lives on in 'chất lượng'), so a word counts as known
+        only when it is in the record or forms a pair the plan uses with a neighbouring question word."""
+        tf, words = self.tf[self.position[r.id]], set(content)
+        out = []
+        for i, w in enumerate(full):
+            if w not in words or w in tf or self.idf.get(w, FOREIGN_IDF) < FOREIGN_IDF:
+                continue
+            neighbours = [(full[i - 1], w)] if i and full[i - 1] in words else []
+            neighbours += [(w, full[i + 1])] if i + 1 < len(full) and full[i + 1] in words else []
+            known = any(f"{a}_{b}" in self.postings for a, b in neighbours)
+            if not known:
+                out.append(w)
+        return out
 
     def coverage(self, r: Record, content: list[str], full: list[str]) -> tuple[float, float]:
         """How much of the question the record explains: idf-weighted syllables, and share of pairs."""

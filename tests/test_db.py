@@ -46,7 +46,8 @@ def test_seed_reset_reloads_without_duplicates(database_url: str, kb: KnowledgeB
     engine = make_engine(database_url)
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(RecordRow)).one() == len(kb)
-        assert s.exec(select(func.count()).select_from(AmountRow)).one() == sum(len(r.amounts) for r in kb.records.values())
+        amounts = sum(len(r.amounts) for r in kb.records.values())
+        assert s.exec(select(func.count()).select_from(AmountRow)).one() == amounts
 
 
 def test_sqlite_file_uses_wal(tmp_path) -> None:

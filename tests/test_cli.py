@@ -1,0 +1,62 @@
+"""`planbot ask` and `planbot chat` give the same replies as the engine, in the shapes other tools rely on."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from knowledge.engine import Engine
+
+
+def planbot(tmp_path: Path, *args: str, **kw) -> subprocess.Popen:  # noqa: ANN003
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "TELEGRAM_BOT_TOKEN": ""}
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=env, cwd=tmp_path, text=True,
+                            encoding="utf-8", stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            **kw)
+
+
+def test_json_batch_mode_answers_each_line_as_it_arrives(tmp_path: Path, engine_kb: Engine) -> None:
+    proc = planbot(tmp_path, "ask", "--json")
+    try:
+        for question in ["Dự án chữ ký số bao nhiêu tiền?", "giá vàng hôm nay", "", "so noi vu co nhiem vu gi"]:
+            proc.stdin.write(question + "\n")
+            proc.stdin.flush()
+            reply = json.loads(proc.stdout.readline())  # arrives before the next question is written
+            expected = engine_kb.answer(question)
+            assert reply["found"] is expected.found and reply["text"] == expected.text
+            assert {"candidates", "sources", "kind"} <= set(reply)
+    finally:
+        proc.stdin.close()
+        assert proc.wait(timeout=20) == 0
+    assert "Traceback" not in proc.stderr.read()
+
+
+def test_ask_one_question_prints_the_reply(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    assert main(["ask", "vốn", "đầu", "tư", "phát", "triển", "năm", "2018"]) == 0
+    assert "Năm 2018: 60.000 triệu đồng" in capsys.readouterr().out
+
+
+def test_chat_loop_replies_and_exits(tmp_path: Path) -> None:
+    proc = planbot(tmp_path, "chat")
+    out, err = proc.communicate("Kế hoạch này có số hiệu là gì?\nthoát\n", timeout=30)
+    assert proc.returncode == 0 and "3854/KH-UBND" in out and "Traceback" not in err
+
+
+def test_run_without_token_explains_how_to_get_one(tmp_path: Path) -> None:
+    proc = planbot(tmp_path, "run")
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2 and "@BotFather" in err and "planbot chat" in err and "Traceback" not in err
+
+
+def test_bad_setting_is_reported_without_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "ADMIN_IDS": "12,abc"}
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "x"], env=env, cwd=tmp_path, text=True,
+                          capture_output=True, timeout=30)
+    assert proc.returncode == 2 and "ADMIN_IDS" in proc.stderr and "Traceback" not in proc.stderr

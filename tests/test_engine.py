@@ -1,0 +1,136 @@
+"""The answering engine: the right record and figure for questions typed as officials type them."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge.engine import Engine
+from knowledge.normalize import fold
+from knowledge.numbers import fmt_number
+from knowledge.records import KnowledgeBase
+
+
+def amount_names(kb: KnowledgeBase) -> list[str]:
+    return [r.id for r in kb.records.values() if r.kind == "project" and r.amounts]
+
+
+def main_figure(r) -> str:  # noqa: ANN001
+    col = "ke_hoach" if "ke_hoach" in r.amounts else "tmdt"
+    return fmt_number(r.amounts[col])
+
+
+def test_every_project_asked_by_its_full_name_gets_its_amount(kb: KnowledgeBase, engine_kb: Engine) -> None:
+    """All 42 projects of Phụ lục 1 and every work of Phụ lục 4, names taken from the data."""
+    ids = amount_names(kb)
+    assert len(ids) == 42 + 13 + 20
+    wrong = []
+    for rid in ids:
+        r = kb.records[rid]
+        for question in (f"{r.title} bao nhiêu tiền?", fold(r.title)):
+            ans = engine_kb.answer(question)
+            if not (ans.found and main_figure(r) in ans.text and rid in {c[0] for c in ans.candidates}):
+                wrong.append((rid, question, ans.text[:120]))
+    assert wrong == []
+
+
+def test_reply_shows_exact_amount_with_babel_format_and_source(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("Xây dựng Trung tâm hạ tầng thông tin tỉnh Vĩnh Phúc tổng mức đầu tư")
+    assert "67.765 triệu đồng (≈ 67,8 tỷ đồng)" in ans.text
+    assert "Nguồn: Phụ lục 1, mục B.II.7" in ans.text
+    ans = engine_kb.answer("chi cục kiểm lâm nâng cấp mạng LAN")
+    assert "967,6 triệu đồng" in ans.text and "≈" not in ans.text.split("967,6 triệu đồng")[1][:3]
+
+
+def test_investor_question_names_the_agency(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("ai lam chu dau tu du an chung thuc dien tu va chu ky so")
+    assert ans.found and "Sở TT&amp;TT" in ans.text and "Sở Thông tin và Truyền thông" in ans.text
+
+
+@pytest.mark.parametrize("question", ["Sở TT&TT có nhiệm vụ gì", "STTTT chịu trách nhiệm gì",
+                                      "so thong tin va truyen thong lam gi"])
+def test_duties_of_an_agency_by_any_of_its_names(engine_kb: Engine, question: str) -> None:
+    ans = engine_kb.answer(question)
+    assert ans.found and ans.candidates == [("NV-SO-TTTT", "Sở Thông tin và Truyền thông")]
+    assert "Trung tâm Hạ tầng thông tin" in ans.text
+
+
+def test_list_by_agency(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("các dự án của Sở Y tế")
+    assert ans.kind == "list" and {c[0] for c in ans.candidates} == {"PL4-1.10", "PL4-8.4"}
+
+
+def test_budget_by_year_and_source(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    for year in range(2016, 2021):
+        dtpt = fmt_number(kb.records["PL3-I"].amounts[str(year)])
+        ctx = fmt_number(kb.records["PL3-II"].amounts[str(year)])
+        assert f"Năm {year}: {dtpt}" in engine_kb.answer(f"vốn đầu tư phát triển năm {year}").text
+        assert f"Năm {year}: {ctx}" in engine_kb.answer(f"chi thuong xuyen nam {year}").text
+
+
+def test_roadmap_phase_by_period(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("giai đoạn 2016-2018 làm gì")
+    assert ans.candidates[0][0] == "LT-1" and "1/1/2016 – 31/12/2018" in ans.text
+
+
+def test_plan_metadata(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("kế hoạch ban hành ngày nào, ai ký")
+    assert "13/6/2016" in ans.text and "Nguyễn Văn Trì" in ans.text
+
+
+def test_close_records_are_offered_with_their_figures(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("mục tiêu cán bộ chuyên trách CNTT")
+    assert ans.kind == "candidates" and len(ans.candidates) >= 2
+    assert all(cid.startswith("MT-3.4") for cid, _ in ans.candidates)
+    assert "100%" in ans.text and "chọn" in ans.text
+
+
+@pytest.mark.parametrize("question", [
+    "Tỷ giá đô la hôm nay", "giá xăng hôm nay", "thời tiết Hà Nội ngày mai", "Lịch thi đấu bóng đá tối nay",
+    "Dự án đường cao tốc Nội Bài - Lào Cai tổng mức đầu tư", "lương cán bộ chuyên trách CNTT bao nhiêu",
+    "kế hoạch ứng dụng CNTT tỉnh Bắc Ninh 2016-2020", "xây dựng bệnh viện đa khoa tỉnh", "zzzz",
+])
+def test_questions_the_plan_does_not_answer(engine_kb: Engine, question: str) -> None:
+    ans = engine_kb.answer(question)
+    assert not ans.found
+    assert "không có thông tin" in ans.text and "Ví dụ" in ans.text
+
+
+@pytest.mark.parametrize("question", ["", "   ", "😀🎉🔥", "\x00\x01\x02", "???", "…"])
+def test_empty_or_symbol_only_input_gets_help(engine_kb: Engine, question: str) -> None:
+    ans = engine_kb.answer(question)
+    assert not ans.found and "Ví dụ" in ans.text
+
+
+def test_ten_thousand_characters_are_refused_quickly(engine_kb: Engine) -> None:
+    t0 = time.perf_counter()
+    ans = engine_kb.answer("chữ ký số " * 1000)
+    assert time.perf_counter() - t0 < 0.5
+    assert not ans.found and "quá dài" in ans.text
+
+
+def test_answer_by_id(engine_kb: Engine) -> None:
+    assert "2.000 triệu đồng" in engine_kb.answer_record("pl4-3").text
+    assert not engine_kb.answer_record("PL9-99").found
+
+
+def test_replies_are_escaped_html(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("Sở VH,TT&DL nâng cấp mạng LAN")
+    assert "Sở VHTT&amp;DL" in ans.text and "&DL" not in ans.text.replace("&amp;DL", "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_unicode_text_gets_a_reply(engine_kb: Engine, text: str) -> None:
+    ans = engine_kb.answer(text)
+    assert isinstance(ans.text, str) and ans.text and isinstance(ans.found, bool)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(min_size=1, max_size=200).map(lambda s: (s * (10_000 // len(s) + 1))[:10_000]))
+def test_long_unicode_text_is_answered_or_refused_fast(engine_kb: Engine, text: str) -> None:
+    t0 = time.perf_counter()
+    ans = engine_kb.answer(text)
+    assert time.perf_counter() - t0 < 1.0 and ans.text
