@@ -15,8 +15,10 @@ CLOSE = 0.9  # a runner-up within 10 % of the best is "about equally" fitting
 MIN_WORD_COVER = 0.5  # share (idf-weighted) of the question's words the record must contain
 MIN_PAIR_COVER = 0.25  # share of the question's word pairs the record must contain
 MAX_CANDIDATES = 5
+RERANK = 12  # best BM25 hits whose coverage of the question is weighed in
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
 COMPONENT_WEIGHT = 0.85  # a hạng mục repeats its project's words; the project is the likelier subject
+YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # in order of preference for a year alone
 AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
 
 # Intent -> (kinds it favours, factor); records of other kinds keep their score unless noted below.
@@ -91,10 +93,10 @@ class Engine:
         q = parse(text, self.lex, self.finder)
         if not q.toks:
             return Answer(False, compose.help_text(self.kb), "help")
-        q.toks = self.index.correct(q.toks)
         q.content = self._content_words(q)
-        return (self._agency_route(q) or self._category_route(q) or self._search_route(q)
-                or self._not_found())
+        q.toks = self.index.correct(q.toks)
+        return (self._help_route(q) or self._agency_route(q) or self._category_route(q)
+                or self._year_money_route(q) or self._search_route(q) or self._not_found())
 
     def answer_record(self, record_id: str) -> Answer:
         """The reply about one record chosen by id (a pressed button, `planbot ask PL4-3`)."""
@@ -111,8 +113,26 @@ class Engine:
                     if f" {' '.join(tokens(c))} " in f" {q.key} "}
         if "money" in q.intents:
             cue_hits |= {"kinh", "phi"}
-        words = [t for t in self.index.correct(q.content) if t not in cue_hits and t not in years]
-        return words
+        return self.index.correct([t for t in q.content if t not in cue_hits and t not in years])
+
+    def _help_route(self, q: Query) -> Answer | None:
+        """Greetings, thanks and "what can you do": the help text (the plan itself is not asked)."""
+        if "help" in q.intents and not q.agencies and not self._informative(q.content):
+            return Answer(False, compose.help_text(self.kb), "help")
+        return None
+
+    def _year_money_route(self, q: Query) -> Answer | None:
+        """"Vốn năm 2017", "năm 2012 bố trí bao nhiêu": the budget line or funding record of that year."""
+        if "money" not in q.intents or not q.year or self._informative(q.content):
+            return None
+        dated = [r for r in self.kb.of_kind(*YEAR_MONEY_KINDS) if q.year in record_years(r)]
+        ids = {r.id for r in dated}
+        roots = [r for r in dated if r.parent not in ids]
+        for kind in YEAR_MONEY_KINDS:
+            picked = [r for r in roots if r.kind == kind]
+            if picked:
+                return self._one(picked[0], q.year, [])
+        return None
 
     def _agency_route(self, q: Query) -> Answer | None:
         if not q.agencies:
@@ -170,6 +190,7 @@ class Engine:
         words = q.content or [str(q.year or q.period[0])]
         hits = [self._adjust(h, q) for h in self.index.search(words, q.toks)]
         hits.sort(key=lambda s: s.score, reverse=True)
+        hits = self._rerank(hits[:RERANK], words, q)
         if not hits or hits[0].score <= 0:
             return None
         top = hits[0].record
@@ -190,6 +211,14 @@ class Engine:
         return self._one(top, q.year, words)
 
     # ---- helpers
+    def _rerank(self, hits: list[Scored], words: list[str], q: Query) -> list[Scored]:
+        """BM25 rewards a few rare words; the answer should also explain the rest of the question."""
+        out = []
+        for h in hits:
+            word_cover, pair_cover = self.index.coverage(h.record, words, q.toks)
+            out.append(Scored(h.record, h.score * word_cover ** 2 * (0.5 + 0.5 * pair_cover)))
+        return sorted(out, key=lambda s: s.score, reverse=True)
+
     def _records_about(self, agency_id: str) -> list[Record]:
         """Records linked to the agency, and those whose title names it (e.g. 'tại các cơ quan Đảng')."""
         return sorted({r.id: r for r in (*self.kb.of_agency(agency_id), *self._mentions.get(agency_id, ()))}.values(),

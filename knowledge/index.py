@@ -136,19 +136,18 @@ class Index:
         return [Hit(self.docs[i], s) for i, s in best]
 
     def foreign_words(self, r: Record, content: list[str], full: list[str]) -> list[str]:
-        """Question words the record lacks that the plan never uses in that combination either.
+        """Rare question words that neither the record nor the plan's word pairs account for.
 
-        Vietnamese syllables are heavily reused ('lương' lives on in 'chất lượng'), so a word counts as known
-        only when it is in the record or forms a pair the plan uses with a neighbouring question word."""
+        Vietnamese syllables are heavily reused, so a rare word the record lacks is still understood when the
+        plan pairs it with one of its neighbours in the question (the same compound elsewhere)."""
         tf, words = self.tf[self.position[r.id]], set(content)
         out = []
         for i, w in enumerate(full):
             if w not in words or w in tf or self.idf.get(w, FOREIGN_IDF) < FOREIGN_IDF:
                 continue
-            neighbours = [(full[i - 1], w)] if i and full[i - 1] in words else []
-            neighbours += [(w, full[i + 1])] if i + 1 < len(full) and full[i + 1] in words else []
-            known = any(f"{a}_{b}" in self.postings for a, b in neighbours)
-            if not known:
+            neighbours = [f"{full[i - 1]}_{w}"] if i and full[i - 1] in words else []
+            neighbours += [f"{w}_{full[i + 1]}"] if i + 1 < len(full) and full[i + 1] in words else []
+            if not any(p in self.postings for p in neighbours):
                 out.append(w)
         return out
 

@@ -49,9 +49,13 @@ def fold(text: str) -> str:
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
+# i/y spelled either way after these initials: kí/ký, lí/lý, mĩ/mỹ, tỉ/tỷ, sĩ/sỹ, hi/hy, qui/quy.
+_I_OR_Y = {"ki": "ky", "li": "ly", "mi": "my", "ti": "ty", "si": "sy", "hi": "hy", "qui": "quy"}
+
+
 def tokens(folded: str) -> list[str]:
-    """Syllables and numbers of a folded text; leading zeros dropped so 03 and 3 meet."""
-    return [t.lstrip("0") or "0" if t.isdigit() else t for t in _TOKEN.findall(folded)]
+    """Syllables and numbers of a folded text; leading zeros dropped so 03 and 3 meet; kí/ký spelled one way."""
+    return [t.lstrip("0") or "0" if t.isdigit() else _I_OR_Y.get(t, t) for t in _TOKEN.findall(folded)]
 
 
 def _alternation(keys: list[str]) -> re.Pattern[str]:

@@ -31,7 +31,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "shortcoming": ("ton tai", "han che", "yeu kem", "bat cap"),
     "cause": ("nguyen nhan",),
     "task": ("nhiem vu trong tam", "trach nhiem trong tam"),
-    "greeting": ("xin chao", "chao ban", "hello", "alo"),
+    "help": ("xin chao", "chao ban", "chao", "hello", "alo", "help", "huong dan", "tro giup", "cam on", "start",
+             "bat dau", "ban la ai", "ban biet gi", "hoi duoc gi", "hoi gi", "menu"),
 }
 _COUNT = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+)")
 _PERIOD = re.compile(r"\b(20[0-2]\d)\s*(?:-|–|den|toi)?\s*(20[0-2]\d)\b")
