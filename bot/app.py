@@ -1,22 +1,79 @@
-"""Building the Telegram Application: settings, engine, handlers."""
+"""Building the Telegram Application: settings, engine, handlers, command menu, polling or webhook."""
 from __future__ import annotations
 
-from telegram.ext import Application, ApplicationBuilder, CommandHandler, MessageHandler, filters
+import logging
+import secrets
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.settings import Settings
 from db import make_engine, open_knowledge
-from handlers import questions
+from handlers import errors, plan_commands, questions
+from handlers.common import RECORD_PREFIX
 from knowledge.engine import Engine
+
+MENU = [
+    BotCommand("start", "Giới thiệu và ví dụ câu hỏi"),
+    BotCommand("help", "Hướng dẫn sử dụng"),
+    BotCommand("duan", "Dự án và kinh phí: /duan <từ khóa>"),
+    BotCommand("ngansach", "Ngân sách theo năm: /ngansach [năm]"),
+    BotCommand("nhiemvu", "Nhiệm vụ của cơ quan: /nhiemvu <cơ quan>"),
+    BotCommand("muctieu", "Mục tiêu đến năm 2020: /muctieu [chủ đề]"),
+    BotCommand("lotrinh", "Lộ trình thực hiện"),
+]
+
+
+async def _post_init(app: Application) -> None:
+    await app.bot.set_my_commands(MENU)
 
 
 def build_application(settings: Settings, engine: Engine | None = None) -> Application:
     app = (ApplicationBuilder().token(settings.bot_token).base_url(settings.base_url)
-           .base_file_url(settings.base_file_url).build())
+           .base_file_url(settings.base_file_url).rate_limiter(AIORateLimiter(max_retries=3))
+           .concurrent_updates(True).post_init(_post_init).build())
     app.bot_data["engine"] = engine or Engine(open_knowledge(make_engine(settings.database_url)))
+    app.bot_data["settings"] = settings
     app.add_handler(CommandHandler(["start", "help"], questions.start))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, questions.question))
+    app.add_handler(CommandHandler("duan", plan_commands.project))
+    app.add_handler(CommandHandler("ngansach", plan_commands.budget))
+    app.add_handler(CommandHandler("nhiemvu", plan_commands.duties))
+    app.add_handler(CommandHandler("muctieu", plan_commands.targets))
+    app.add_handler(CommandHandler("lotrinh", plan_commands.roadmap))
+    app.add_handler(CallbackQueryHandler(questions.record_button, pattern=f"^{RECORD_PREFIX}"))
+    app.add_handler(InlineQueryHandler(questions.inline_query))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, questions.question))
+    app.add_handler(MessageHandler(filters.COMMAND, questions.unknown_command))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
+                                   & ~filters.StatusUpdate.ALL, questions.not_text))
+    app.add_error_handler(errors.on_error)
     return app
 
 
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token in the URL
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
 def run_polling(settings: Settings) -> None:
-    build_application(settings).run_polling()
+    configure_logging()
+    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def run_webhook(settings: Settings, url: str, listen: str, port: int) -> None:
+    """PTB's webhook server; Telegram must send the secret token header or the update is refused."""
+    configure_logging()
+    secret = settings.webhook_secret or secrets.token_urlsafe(32)
+    path = url.rstrip("/").rsplit("/", 1)[-1] if "/" in url.split("://", 1)[-1] else ""
+    build_application(settings).run_webhook(listen=listen, port=port, url_path=path, webhook_url=url,
+                                            secret_token=secret, allowed_updates=Update.ALL_TYPES)

@@ -91,15 +91,22 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
               "biến môi trường hoặc tệp .env. Không cần token để dùng thử: planbot chat hoặc planbot ask \"…\".",
               file=sys.stderr)
         return 2
-    from bot.app import run_polling
-    run_polling(settings)
+    from bot.app import run_polling, run_webhook
+    if args.webhook:
+        run_webhook(settings, args.webhook, args.listen, args.port)
+    else:
+        run_polling(settings)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="planbot", description="Trợ lý về Kế hoạch 3854/KH-UBND.")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="chạy bot Telegram (long polling)").set_defaults(func=cmd_run)
+    run = sub.add_parser("run", help="chạy bot Telegram (long polling; --webhook URL để dùng webhook)")
+    run.add_argument("--webhook", metavar="URL", help="URL công khai mà Telegram gửi update tới")
+    run.add_argument("--listen", default="0.0.0.0", help="địa chỉ máy chủ webhook lắng nghe")
+    run.add_argument("--port", type=int, default=8443, help="cổng máy chủ webhook")
+    run.set_defaults(func=cmd_run)
     sub.add_parser("chat", help="hỏi đáp trong terminal, không cần token").set_defaults(func=cmd_chat)
     ask = sub.add_parser("ask", help="trả lời một câu hỏi (--json: đọc từng dòng từ stdin)")
     ask.add_argument("--json", action="store_true", help="in một đối tượng JSON mỗi câu hỏi")

@@ -50,6 +50,7 @@ class Settings:
     tz: str = "Asia/Ho_Chi_Minh"
     reminder_lead_days: tuple[int, ...] = (30, 7, 1)
     reminder_sweep_seconds: int = 60
+    webhook_secret: str = ""
 
     def __repr__(self) -> str:  # never show the token in logs or tracebacks
         return f"Settings(database_url={self.database_url!r}, admin_ids={self.admin_ids}, tz={self.tz!r})"
@@ -71,4 +72,5 @@ class Settings:
             tz=get("PLANBOT_TZ", "Asia/Ho_Chi_Minh"),
             reminder_lead_days=_int_list("REMINDER_LEAD_DAYS", get("REMINDER_LEAD_DAYS", "30,7,1")),
             reminder_sweep_seconds=int(sweep),
+            webhook_secret=get("TELEGRAM_WEBHOOK_SECRET", ""),
         )

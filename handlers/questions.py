@@ -1,26 +1,106 @@
-"""Free-text questions and the /start, /help commands."""
+"""Questions in free text (private chats; mentions and replies in groups), buttons, inline mode, /start."""
 from __future__ import annotations
 
-from telegram import Update
-from telegram.constants import ParseMode
+import re
+from uuid import uuid4
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from knowledge.engine import Engine
+from handlers.common import RECORD_PREFIX, engine_of, reply, split_message
+from knowledge.compose import help_text
 
-
-def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
-    return context.application.bot_data["engine"]
-
-
-async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if message is None or not message.text:
-        return
-    answer = engine_of(context).answer(message.text)
-    await message.reply_text(answer.text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+COMMANDS_HELP = (
+    "\n\nLệnh:\n/duan &lt;từ khóa&gt; — dự án và kinh phí\n/ngansach [năm] — ngân sách theo năm (kèm biểu đồ)\n"
+    "/nhiemvu &lt;cơ quan&gt; — nhiệm vụ của cơ quan\n/muctieu [chủ đề] — mục tiêu đến 2020\n/lotrinh — lộ trình\n"
+    "Hoặc gõ câu hỏi bằng tiếng Việt, có dấu hay không dấu đều được."
+)
+INLINE_RESULTS = 5
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    from knowledge.compose import help_text
     if update.effective_message:
-        await update.effective_message.reply_text(help_text(engine_of(context).kb), parse_mode=ParseMode.HTML)
+        await update.effective_message.reply_text(help_text(engine_of(context).kb) + COMMANDS_HELP,
+                                                  parse_mode=ParseMode.HTML)
+
+
+def _addressed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The question in a message meant for the bot: any private text; in groups a mention or a reply to it."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return None
+    if message.chat.type == ChatType.PRIVATE:
+        return message.text
+    bot = context.bot
+    replied = message.reply_to_message
+    if replied and replied.from_user and replied.from_user.id == bot.id:
+        return message.text
+    mention = f"@{bot.username}"
+    if bot.username and mention.lower() in message.text.lower():
+        return re.sub(re.escape(mention), " ", message.text, flags=re.IGNORECASE)
+    return None
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = _addressed_text(update, context)
+    if text is None or update.effective_message is None:
+        return
+    await reply(update.effective_message, engine_of(context).answer(text))
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice in a private chat: say what the bot reads."""
+    if update.effective_message:
+        await update.effective_message.reply_text("Tôi chỉ đọc câu hỏi bằng chữ. Gõ /help để xem ví dụ.")
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split()[0]
+    if message.chat.type != ChatType.PRIVATE and "@" not in command:
+        return  # another bot's command in a group
+    await message.reply_text(f"Không có lệnh {command[:40]}. Gõ /help để xem các lệnh.")
+
+
+async def record_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A pressed candidate button: answer with that record in place of the list."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    record_id = (query.data or "")[len(RECORD_PREFIX):]
+    answer = engine_of(context).answer_record(record_id)
+    chunks = split_message(answer.text)
+    if query.message is not None and hasattr(query.message, "edit_text"):
+        await query.message.edit_text(chunks[0], parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+        for chunk in chunks[1:]:
+            await query.message.reply_text(chunk, parse_mode=ParseMode.HTML)
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`@bot chữ ký số` in any chat: the answer, or each fitting record, as inline results."""
+    query = update.inline_query
+    if query is None:
+        return
+    engine = engine_of(context)
+    text = query.query.strip()
+    answers = []
+    if text:
+        answer = engine.answer(text)
+        if answer.kind == "candidates":
+            answers = [(label, engine.answer_record(rid)) for rid, label in answer.candidates[:INLINE_RESULTS]]
+        elif answer.found:
+            answers = [(answer.candidates[0][1] if answer.candidates else text, answer)]
+    results = [InlineQueryResultArticle(id=uuid4().hex, title=title[:100],
+                                        description=_plain(a.text)[:120],
+                                        input_message_content=InputTextMessageContent(
+                                            split_message(a.text)[0], parse_mode=ParseMode.HTML))
+               for title, a in answers]
+    await query.answer(results, cache_time=60)
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")

@@ -85,7 +85,8 @@ class Engine:
         self._about = {aid: {r.id for r in self._records_about(aid)} for aid in kb.agencies}
 
     # ---- public
-    def answer(self, text: str) -> Answer:
+    def answer(self, text: str, scope: frozenset[str] | None = None) -> Answer:
+        """The reply to a question; `scope` limits the kinds of record it may be about (e.g. /duan, /muctieu)."""
         text = clean(text or "")
         if len(text) > MAX_QUESTION_CHARS:
             return Answer(False, f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới "
@@ -95,8 +96,37 @@ class Engine:
             return Answer(False, compose.help_text(self.kb), "help")
         q.content = self._content_words(q)
         q.toks = self.index.correct(q.toks)
+        if scope:
+            agency = self._agency_route(q) if "project" in scope else None
+            return agency or self._search_route(q, scope) or self._not_found()
         return (self._help_route(q) or self._agency_route(q) or self._category_route(q)
                 or self._year_money_route(q) or self._search_route(q) or self._not_found())
+
+    def section(self, intent: str, year: int | None = None) -> Answer:
+        """A whole part of the plan by intent name: "roadmap", "target", "duty", "legal", "solution" …"""
+        q = Query(text="", key="", toks=[], content=[], intents={intent})
+        if year:
+            q.years = [year]
+        return self._category_route(q) or self._not_found()
+
+    def budget_year(self, year: int) -> Answer:
+        """The plan's budget for one year (2016-2020 by source; 2011-2015 funding as reported)."""
+        q = Query(text="", key="", toks=[], content=[], intents={"money"}, years=[year])
+        return self._year_money_route(q) or Answer(
+            False, f"Kế hoạch không có số liệu kinh phí cho năm {year}. Hãy chọn một năm từ 2011 đến 2020.",
+            "not_found")
+
+    def duties_of(self, text: str) -> Answer:
+        """/nhiemvu <cơ quan>: the duties Phần VII gives that agency."""
+        q = parse(clean(text), self.lex, self.finder)
+        q.intents.add("duty")
+        q.content = []
+        found = self._agency_route(q) if q.agencies else None
+        if found:
+            return found
+        names = ", ".join(r.title for r in self.kb.of_kind("duty_group"))
+        return Answer(False, f"Không nhận ra cơ quan «{compose.e(compose.short(text, 60))}». "
+                             f"Kế hoạch giao nhiệm vụ cho: {compose.e(names)}.", "not_found")
 
     def answer_record(self, record_id: str) -> Answer:
         """The reply about one record chosen by id (a pressed button, `planbot ask PL4-3`)."""
@@ -184,11 +214,12 @@ class Engine:
                               list(dict.fromkeys(r.source for r in records)))
         return None
 
-    def _search_route(self, q: Query) -> Answer | None:
+    def _search_route(self, q: Query, scope: frozenset[str] | None = None) -> Answer | None:
         if not q.content and not (q.year or q.period):
             return None
         words = q.content or [str(q.year or q.period[0])]
-        hits = [self._adjust(h, q) for h in self.index.search(words, q.toks)]
+        found = self.index.search(words, q.toks, limit=200 if scope else 50)
+        hits = [self._adjust(h, q) for h in found if not scope or h.record.kind in scope]
         hits.sort(key=lambda s: s.score, reverse=True)
         hits = self._rerank(hits[:RERANK], words, q)
         if not hits or hits[0].score <= 0:

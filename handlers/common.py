@@ -1,0 +1,55 @@
+"""Sending replies the Telegram way: HTML, split at line boundaries, candidates as buttons."""
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import MessageLimit, ParseMode
+from telegram.ext import ContextTypes
+
+from knowledge.answer import Answer
+from knowledge.engine import Engine
+
+MAX_BUTTONS = 5
+RECORD_PREFIX = "r:"  # callback_data = "r:<record id>", ids only, well under 64 bytes
+
+
+def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
+    return context.application.bot_data["engine"]
+
+
+def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Chunks of at most `limit` characters, cut at line ends (or spaces for a very long line)."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit) if " " in line[:limit] else limit
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:cut])
+            line = line[cut:].lstrip()
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not chunks:
+        chunks.append(current)
+    return chunks
+
+
+def keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
+    """Buttons when several records fit about equally; pressing one answers with that record."""
+    if answer.kind != "candidates" or len(answer.candidates) < 2:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label[:60], callback_data=f"{RECORD_PREFIX}{rid}")]
+                                 for rid, label in answer.candidates[:MAX_BUTTONS]])
+
+
+async def reply(message: Message, answer: Answer) -> None:
+    chunks = split_message(answer.text)
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await message.reply_text(chunk, parse_mode=ParseMode.HTML, disable_web_page_preview=True,
+                                 reply_markup=keyboard(answer) if last else None)

@@ -1,0 +1,74 @@
+"""/duan, /ngansach, /nhiemvu, /muctieu, /lotrinh: parse the argument, ask the engine, send."""
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from handlers.chart import budget_chart
+from handlers.common import engine_of, reply
+from knowledge.answer import Answer
+from knowledge.budget import yearly_sources
+
+PROJECT_KINDS = frozenset({"project", "group", "component"})
+TARGET_KINDS = frozenset({"target", "target_group", "general_goal", "indicator"})
+FIRST_YEAR, LAST_YEAR = 2011, 2020
+
+
+def _argument(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return " ".join(context.args or []).strip()
+
+
+async def _usage(update: Update, text: str) -> None:
+    if update.effective_message:
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def project(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    keyword = _argument(context)
+    if not keyword:
+        await _usage(update, "Gõ /duan kèm từ khóa, ví dụ: <code>/duan chữ ký số</code> hoặc "
+                             "<code>/duan mạng LAN Tam Dương</code>.")
+        return
+    if update.effective_message:
+        await reply(update.effective_message, engine_of(context).answer(keyword, PROJECT_KINDS))
+
+
+async def budget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    engine = engine_of(context)
+    arg = _argument(context)
+    if arg:
+        if not (arg.isdigit() and FIRST_YEAR <= int(arg) <= LAST_YEAR):
+            await _usage(update, f"Năm không hợp lệ: «{arg[:20]}». Gõ /ngansach hoặc /ngansach 2017 "
+                                 f"(từ {FIRST_YEAR} đến {LAST_YEAR}).")
+            return
+        await reply(message, engine.budget_year(int(arg)))
+        return
+    series, title = yearly_sources(engine.kb)
+    if series:
+        await message.reply_photo(budget_chart(series, title), caption=title)
+    await reply(message, engine.section("money"))
+
+
+async def duties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    agency = _argument(context)
+    engine = engine_of(context)
+    answer: Answer = engine.duties_of(agency) if agency else engine.section("duty")
+    if update.effective_message:
+        await reply(update.effective_message, answer)
+
+
+async def targets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    topic = _argument(context)
+    engine = engine_of(context)
+    answer = engine.answer(f"mục tiêu {topic}", TARGET_KINDS) if topic else engine.section("target")
+    if update.effective_message:
+        await reply(update.effective_message, answer)
+
+
+async def roadmap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message:
+        await reply(update.effective_message, engine_of(context).section("roadmap"))
