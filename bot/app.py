@@ -22,6 +22,13 @@ from handlers import errors, plan_commands, questions
 from handlers.common import RECORD_PREFIX
 from knowledge.engine import Engine
 
+# Telegram allows about 30 messages/s overall and 20/min per group. aiolimiter is a leaky bucket: a bucket of
+# n lets n messages through at once and then refills, so a one-second (one-minute) window could see up to
+# twice the rate. A bucket of one message refilled every 1/27 s (3,2 s) keeps every window under the limit,
+# with room for network jitter.
+RATE_LIMITS = {"overall_max_rate": 1, "overall_time_period": 1 / 27, "group_max_rate": 1,
+               "group_time_period": 3.2, "max_retries": 3}
+
 MENU = [
     BotCommand("start", "Giới thiệu và ví dụ câu hỏi"),
     BotCommand("help", "Hướng dẫn sử dụng"),
@@ -39,7 +46,7 @@ async def _post_init(app: Application) -> None:
 
 def build_application(settings: Settings, engine: Engine | None = None) -> Application:
     app = (ApplicationBuilder().token(settings.bot_token).base_url(settings.base_url)
-           .base_file_url(settings.base_file_url).rate_limiter(AIORateLimiter(max_retries=3))
+           .base_file_url(settings.base_file_url).rate_limiter(AIORateLimiter(**RATE_LIMITS))
            .concurrent_updates(True).post_init(_post_init).build())
     app.bot_data["engine"] = engine or Engine(open_knowledge(make_engine(settings.database_url)))
     app.bot_data["settings"] = settings
