@@ -3,22 +3,27 @@ from __future__ import annotations
 
 import logging
 import secrets
+from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
+from bot.clock import Clock, SystemClock
+from bot.reminders import ReminderService
 from bot.settings import Settings
 from db import make_engine, open_knowledge
-from handlers import errors, plan_commands, questions
+from handlers import errors, milestones, plan_commands, questions
 from handlers.common import RECORD_PREFIX
 from knowledge.engine import Engine
 
@@ -26,6 +31,7 @@ from knowledge.engine import Engine
 # n lets n messages through at once and then refills, so a one-second (one-minute) window could see up to
 # twice the rate. A bucket of one message refilled every 1/27 s (3,2 s) keeps every window under the limit,
 # with room for network jitter.
+log = logging.getLogger("planbot")
 RATE_LIMITS = {"overall_max_rate": 1, "overall_time_period": 1 / 27, "group_max_rate": 1,
                "group_time_period": 3.2, "max_retries": 3}
 
@@ -37,6 +43,9 @@ MENU = [
     BotCommand("nhiemvu", "Nhiệm vụ của cơ quan: /nhiemvu <cơ quan>"),
     BotCommand("muctieu", "Mục tiêu đến năm 2020: /muctieu [chủ đề]"),
     BotCommand("lotrinh", "Lộ trình thực hiện"),
+    BotCommand("moc", "Các mốc sắp tới và thời gian còn lại"),
+    BotCommand("dangky", "Đăng ký nhắc mốc: /dangky [30,7,1]"),
+    BotCommand("huydangky", "Hủy nhận nhắc mốc"),
 ]
 
 
@@ -44,18 +53,39 @@ async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands(MENU)
 
 
-def build_application(settings: Settings, engine: Engine | None = None) -> Application:
+async def sweep_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The JobQueue job: APScheduler only wakes it; what is due comes from the database."""
+    data = context.application.bot_data
+
+    async def send(chat_id: int, text: str) -> None:
+        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+
+    counts = await data["reminders"].sweep(data["clock"].now(), send)
+    if counts:
+        log.info("Nhắc mốc: %s", counts)
+
+
+def build_application(settings: Settings, clock: Clock | None = None) -> Application:
     app = (ApplicationBuilder().token(settings.bot_token).base_url(settings.base_url)
            .base_file_url(settings.base_file_url).rate_limiter(AIORateLimiter(**RATE_LIMITS))
            .concurrent_updates(True).post_init(_post_init).build())
-    app.bot_data["engine"] = engine or Engine(open_knowledge(make_engine(settings.database_url)))
-    app.bot_data["settings"] = settings
+    db = make_engine(settings.database_url)
+    tz = ZoneInfo(settings.tz)
+    app.bot_data.update(settings=settings, db=db, clock=clock or SystemClock(),
+                        engine=Engine(open_knowledge(db, settings.tz)), reminders=ReminderService(db, tz))
+    app.job_queue.run_repeating(sweep_reminders, interval=settings.reminder_sweep_seconds, first=1,
+                                name="reminder-sweep")
     app.add_handler(CommandHandler(["start", "help"], questions.start))
     app.add_handler(CommandHandler("duan", plan_commands.project))
     app.add_handler(CommandHandler("ngansach", plan_commands.budget))
     app.add_handler(CommandHandler("nhiemvu", plan_commands.duties))
     app.add_handler(CommandHandler("muctieu", plan_commands.targets))
     app.add_handler(CommandHandler("lotrinh", plan_commands.roadmap))
+    app.add_handler(CommandHandler("moc", milestones.milestones))
+    app.add_handler(CommandHandler("dangky", milestones.subscribe))
+    app.add_handler(CommandHandler("huydangky", milestones.unsubscribe))
+    app.add_handler(CommandHandler("themmoc", milestones.add_milestone))
+    app.add_handler(CommandHandler("xoamoc", milestones.remove_milestone))
     app.add_handler(CallbackQueryHandler(questions.record_button, pattern=f"^{RECORD_PREFIX}"))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, questions.question))

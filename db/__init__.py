@@ -12,8 +12,8 @@ from knowledge.records import KnowledgeBase
 __all__ = ["DEFAULT_DATABASE_URL", "make_engine", "open_knowledge", "load_knowledge", "seed", "is_seeded"]
 
 
-def open_knowledge(engine: Engine) -> KnowledgeBase:
+def open_knowledge(engine: Engine, tz: str = "Asia/Ho_Chi_Minh") -> KnowledgeBase:
     """The knowledge in the database, filled from the data files on first use."""
     if not is_seeded(engine):
-        seed(engine, load_files())
+        seed(engine, load_files(), tz=tz)
     return load_knowledge(engine)

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from db.types import ExactDecimal
+from db.types import ExactDecimal, UTCDateTime
 
 
 def utcnow() -> datetime:
@@ -16,7 +16,7 @@ def utcnow() -> datetime:
 
 
 def _ts(**kw: Any) -> Any:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kw))
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, **kw))
 
 
 class AgencyRow(SQLModel, table=True):
@@ -64,9 +64,9 @@ class RecordAgencyRow(SQLModel, table=True):
 class Milestone(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str
-    due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     recurrence: str = ""  # "", "yearly" or "monthly"
-    record_id: str | None = Field(default=None, max_length=40)
+    record_id: str | None = Field(default=None, max_length=40)  # a phase, project or budget line
     agency_id: str | None = Field(default=None, max_length=40)
     created_by: int | None = Field(default=None, sa_column=Column(BigInteger))
     active: bool = True
@@ -82,16 +82,21 @@ class Subscription(SQLModel, table=True):
 
 
 class Delivery(SQLModel, table=True):
-    """The ledger: one row per (milestone occurrence, chat, lead) makes a reminder go out once."""
+    """The ledger: one row per (milestone occurrence, chat, lead) makes a reminder go out at most once.
+
+    status: pending (to send), sending (claimed by a worker), sent, skipped (an earlier lead passed during
+    downtime; only the nearest is sent), failed (e.g. the user blocked the bot), uncertain (a timeout after
+    the request left: it may have arrived, so it is not sent again)."""
     __table_args__ = (UniqueConstraint("milestone_id", "occurrence_at", "chat_id", "lead_days"),)
     id: int | None = Field(default=None, primary_key=True)
     milestone_id: int = Field(foreign_key="milestone.id", index=True)
-    occurrence_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    occurrence_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     lead_days: int
-    status: str = "claimed"  # claimed, sent, failed, uncertain
+    status: str = Field(default="pending", index=True, max_length=12)
     attempts: int = 0
     error: str = ""
+    claimed_by: str = ""
     updated_at: datetime = _ts()
 
 

@@ -1,11 +1,16 @@
 """Filling the database from the knowledge data files (first use, or `planbot seed --reset`)."""
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import delete, func, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from db.models import AgencyRow, AmountRow, AuditEntry, RecordAgencyRow, RecordRow
+from db.models import AgencyRow, AmountRow, AuditEntry, Milestone, RecordAgencyRow, RecordRow
+from knowledge.budget import BUDGET_TABLE
+from knowledge.numbers import fmt_number
 from knowledge.records import CORE_KEYS, KnowledgeBase
 
 _CONTENT_TABLES = (RecordAgencyRow, AmountRow, RecordRow, AgencyRow)
@@ -16,7 +21,8 @@ def is_seeded(engine: Engine) -> bool:
         return bool(s.exec(select(func.count()).select_from(RecordRow)).one())
 
 
-def seed(engine: Engine, kb: KnowledgeBase, *, reset: bool = False, actor: str = "seed") -> int:
+def seed(engine: Engine, kb: KnowledgeBase, *, reset: bool = False, actor: str = "seed",
+         tz: str = "Asia/Ho_Chi_Minh") -> int:
     """Write every agency and record in one transaction; returns the number of records written."""
     with Session(engine) as s, s.begin():
         if reset:
@@ -40,5 +46,23 @@ def seed(engine: Engine, kb: KnowledgeBase, *, reset: bool = False, actor: str =
                  for r in records for i, a in enumerate(r.agencies)]
         if links:
             s.execute(insert(RecordAgencyRow), links)
+        if not s.exec(select(func.count()).select_from(Milestone)).one():
+            s.add_all(plan_milestones(kb, ZoneInfo(tz)))
         s.add(AuditEntry(actor=actor, action="seed", new=f"{len(records)} bản ghi, {len(agencies)} cơ quan"))
     return len(kb.records)
+
+
+def plan_milestones(kb: KnowledgeBase, tz: ZoneInfo) -> list[Milestone]:
+    """The plan's own dates: the end of each roadmap phase and of each budget year (17:00 local)."""
+    out = []
+    for r in kb.of_kind("phase"):
+        if r.get("end"):
+            end = datetime.combine(date.fromisoformat(r.get("end")), time(17, 0), tz)
+            out.append(Milestone(title=f"Kết thúc {r.title.lower()} của Kế hoạch", due_at=end, record_id=r.id))
+    table = kb.records.get(BUDGET_TABLE)
+    for year, amount in sorted(table.amounts.items() if table else []):
+        if year.isdigit():
+            end = datetime.combine(date(int(year), 12, 31), time(17, 0), tz)
+            out.append(Milestone(title=f"Hết năm kế hoạch vốn {year} ({fmt_number(amount)} triệu đồng)",
+                                 due_at=end, record_id=table.id))
+    return out

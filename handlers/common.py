@@ -1,13 +1,16 @@
 """Sending replies the Telegram way: HTML, split at line boundaries, candidates as buttons."""
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.ext import ContextTypes
 
 from knowledge.answer import Answer
 from knowledge.engine import Engine
 
+log = logging.getLogger("planbot.handlers")
 MAX_BUTTONS = 5
 RECORD_PREFIX = "r:"  # callback_data = "r:<record id>", ids only, well under 64 bytes
 
@@ -53,3 +56,17 @@ async def reply(message: Message, answer: Answer) -> None:
         last = i == len(chunks) - 1
         await message.reply_text(chunk, parse_mode=ParseMode.HTML, disable_web_page_preview=True,
                                  reply_markup=keyboard(answer) if last else None)
+
+
+async def refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True (and a polite refusal, logged) when the sender is not in ADMIN_IDS."""
+    user = update.effective_user
+    admins = context.application.bot_data["settings"].admin_ids
+    if user is not None and user.id in admins:
+        return False
+    command = (update.effective_message.text or "").split()[0] if update.effective_message else "?"
+    log.warning("Từ chối lệnh quản trị %s của người dùng %s", command[:40], user.id if user else "?")
+    if update.effective_message:
+        await update.effective_message.reply_text("Lệnh này chỉ dành cho quản trị viên. Yêu cầu của bạn không được "
+                                                  "thực hiện.")
+    return True

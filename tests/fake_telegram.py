@@ -44,7 +44,7 @@ class FakeTelegram:
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
         self._msg_ids = itertools.count(1000)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -245,6 +245,11 @@ class FakeTelegram:
                 self._send(200, json.dumps({"ok": True, "result": result}).encode())
 
         return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A bot process stopped in the middle of a long poll is normal here, not worth a traceback."""
 
 
 def _value(v: str) -> Any:

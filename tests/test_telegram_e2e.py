@@ -39,7 +39,8 @@ def ask(tg: FakeTelegram, text: str, chat_id: int, **kw) -> str:  # noqa: ANN003
 def test_menu_in_vietnamese_is_set_at_start_up(tg: FakeTelegram, bot: BotProcess) -> None:
     commands = tg.sent("setMyCommands")[-1].params["commands"]
     names = [c["command"] for c in commands]
-    assert names == ["start", "help", "duan", "ngansach", "nhiemvu", "muctieu", "lotrinh"]
+    assert names == ["start", "help", "duan", "ngansach", "nhiemvu", "muctieu", "lotrinh", "moc", "dangky",
+                     "huydangky"]
     assert all(c["description"] for c in commands) and "Dự án" in commands[2]["description"]
 
 

@@ -1,0 +1,165 @@
+"""Milestones, subscriptions and the delivery ledger: the database is the truth about every reminder."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from db.models import Delivery, Milestone, Subscription, utcnow
+
+Key = tuple[int, datetime, int, int]  # milestone id, occurrence, chat id, lead days
+
+
+@dataclass(frozen=True)
+class Claimed:
+    delivery_id: int
+    milestone_id: int
+    title: str
+    occurrence_at: datetime
+    chat_id: int
+    lead_days: int
+    attempts: int
+
+
+def active_milestones(engine: Engine) -> list[Milestone]:
+    with Session(engine) as s:
+        return list(s.exec(select(Milestone).where(Milestone.active == True).order_by(Milestone.due_at)))  # noqa: E712
+
+
+def all_milestones(engine: Engine) -> list[Milestone]:
+    with Session(engine) as s:
+        return list(s.exec(select(Milestone).order_by(Milestone.due_at)))
+
+
+def active_subscriptions(engine: Engine) -> list[Subscription]:
+    with Session(engine) as s:
+        return list(s.exec(select(Subscription).where(Subscription.active == True)))  # noqa: E712
+
+
+def ledger_keys(engine: Engine, since: datetime) -> set[Key]:
+    """Every (milestone, occurrence, chat, lead) already in the ledger for occurrences from `since` on."""
+    with Session(engine) as s:
+        rows = s.exec(select(Delivery.milestone_id, Delivery.occurrence_at, Delivery.chat_id, Delivery.lead_days)
+                      .where(Delivery.occurrence_at >= since))
+        return {(m, o, c, lead) for m, o, c, lead in rows}
+
+
+def record(engine: Engine, pending: Iterable[Key], skipped: Iterable[Key]) -> int:
+    """Add ledger rows; a row another worker added first is left alone (unique key). Returns rows added."""
+    rows = [dict(milestone_id=m, occurrence_at=o, chat_id=c, lead_days=lead, status="pending", updated_at=utcnow())
+            for m, o, c, lead in pending]
+    rows += [dict(milestone_id=m, occurrence_at=o, chat_id=c, lead_days=lead, status="skipped", updated_at=utcnow())
+             for m, o, c, lead in skipped]
+    if not rows:
+        return 0
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    with Session(engine) as s, s.begin():
+        result = s.execute(insert(Delivery).values(rows).on_conflict_do_nothing())
+        return result.rowcount or 0
+
+
+def claim(engine: Engine, worker: str, limit: int) -> list[Claimed]:
+    """Take pending deliveries for this worker; other workers skip rows already taken (SKIP LOCKED)."""
+    with Session(engine) as s, s.begin():
+        query = select(Delivery).where(Delivery.status == "pending").order_by(Delivery.id).limit(limit)
+        if engine.dialect.name == "postgresql":
+            rows = list(s.exec(query.with_for_update(skip_locked=True)))
+            taken = [r.id for r in rows]
+            if taken:
+                s.execute(update(Delivery).where(col(Delivery.id).in_(taken))
+                          .values(status="sending", claimed_by=worker, attempts=Delivery.attempts + 1,
+                                  updated_at=utcnow()))
+        else:  # one writer at a time: a conditional update decides who takes each row
+            taken = []
+            for r in s.exec(query).all():
+                done = s.execute(update(Delivery).where(and_(Delivery.id == r.id, Delivery.status == "pending"))
+                                 .values(status="sending", claimed_by=worker, attempts=Delivery.attempts + 1,
+                                         updated_at=utcnow()))
+                if done.rowcount:
+                    taken.append(r.id)
+        if not taken:
+            return []
+        titles = {mid: title for mid, title in s.exec(select(Milestone.id, Milestone.title))}
+        rows = s.exec(select(Delivery).where(col(Delivery.id).in_(taken)).order_by(Delivery.id)).all()
+        return [Claimed(r.id, r.milestone_id, titles.get(r.milestone_id, ""), r.occurrence_at, r.chat_id,
+                        r.lead_days, r.attempts) for r in rows]
+
+
+def finish(engine: Engine, delivery_id: int, status: str, error: str = "", chat_id: int | None = None) -> None:
+    values: dict = {"status": status, "error": error[:500], "updated_at": utcnow()}
+    if chat_id is not None:
+        values["chat_id"] = chat_id
+    with Session(engine) as s, s.begin():
+        s.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+
+
+def abandon_stale(engine: Engine, older_than: timedelta) -> int:
+    """Deliveries a crashed worker left 'sending': they may have gone out, so they become 'uncertain'."""
+    with Session(engine) as s, s.begin():
+        done = s.execute(update(Delivery).where(and_(Delivery.status == "sending",
+                                                     Delivery.updated_at < utcnow() - older_than))
+                         .values(status="uncertain", error="worker stopped while sending", updated_at=utcnow()))
+        return done.rowcount or 0
+
+
+def deactivate_subscription(engine: Engine, chat_id: int) -> None:
+    with Session(engine) as s, s.begin():
+        s.execute(update(Subscription).where(Subscription.chat_id == chat_id).values(active=False))
+
+
+def migrate_chat(engine: Engine, old: int, new: int) -> None:
+    """A group became a supergroup: its subscription follows the new chat id."""
+    with Session(engine) as s, s.begin():
+        exists = s.exec(select(Subscription).where(Subscription.chat_id == new)).first()
+        if exists:
+            s.execute(update(Subscription).where(Subscription.chat_id == old).values(active=False))
+        else:
+            s.execute(update(Subscription).where(Subscription.chat_id == old).values(chat_id=new))
+
+
+def subscribe(engine: Engine, chat_id: int, lead_days: Iterable[int]) -> Subscription:
+    leads = ",".join(str(d) for d in sorted(set(lead_days), reverse=True))
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        sub = s.exec(select(Subscription).where(Subscription.chat_id == chat_id)).first()
+        if sub:
+            sub.lead_days, sub.active = leads, True
+        else:
+            sub = Subscription(chat_id=chat_id, lead_days=leads)
+            s.add(sub)
+    return sub
+
+
+def unsubscribe(engine: Engine, chat_id: int) -> bool:
+    with Session(engine) as s, s.begin():
+        done = s.execute(update(Subscription).where(and_(Subscription.chat_id == chat_id,
+                                                         Subscription.active == True))  # noqa: E712
+                         .values(active=False))
+        return bool(done.rowcount)
+
+
+def add_milestone(engine: Engine, title: str, due_at: datetime, created_by: int | None, recurrence: str = "",
+                  record_id: str | None = None) -> Milestone:
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        m = Milestone(title=title, due_at=due_at, recurrence=recurrence, created_by=created_by, record_id=record_id)
+        s.add(m)
+    return m
+
+
+def deactivate_milestone(engine: Engine, milestone_id: int) -> Milestone | None:
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        m = s.get(Milestone, milestone_id)
+        if m is None or not m.active:
+            return None
+        m.active = False
+        return m
+
+
+def delivery_counts(engine: Engine) -> dict[str, int]:
+    with Session(engine) as s:
+        return {status: n for status, n in s.exec(select(Delivery.status, func.count()).group_by(Delivery.status))}

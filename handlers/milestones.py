@@ -1,0 +1,147 @@
+"""/moc, /dangky, /huydangky and the admin commands /themmoc, /xoamoc."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.occurrences import RECURRENCES, local_text, next_occurrence, time_left
+from bot.reminders import parse_leads
+from db import reminders as store
+from handlers.common import refuse_non_admin
+
+MAX_TITLE = 200
+UPCOMING = 10
+RECENT_PAST = 5
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_RECURRENCE_WORDS = {"hằng năm": "yearly", "hàng năm": "yearly", "hang nam": "yearly",
+                     "hằng tháng": "monthly", "hàng tháng": "monthly", "hang thang": "monthly"}
+
+
+def _ctx(context: ContextTypes.DEFAULT_TYPE) -> tuple:
+    data = context.application.bot_data
+    return data["db"], ZoneInfo(data["settings"].tz), data["clock"].now()
+
+
+async def _say(update: Update, text: str) -> None:
+    if update.effective_message:
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def milestones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Upcoming milestones with the time left, and the most recent past ones."""
+    engine, tz, now = _ctx(context)
+    upcoming, past = [], []
+    for m in store.active_milestones(engine):
+        nxt = next_occurrence(m.due_at, m.recurrence, now, tz)
+        if nxt:
+            upcoming.append((nxt, m))
+        else:
+            past.append((m.due_at, m))
+    lines = ["<b>Mốc sắp tới</b>"] if upcoming else ["Chưa có mốc nào sắp tới."]
+    for when, m in sorted(upcoming, key=lambda x: x[0])[:UPCOMING]:
+        repeat = f" ({RECURRENCES[m.recurrence]})" if m.recurrence else ""
+        lines.append(f"• [{m.id}] {escape(m.title, quote=False)} — {local_text(when, tz)}, "
+                     f"còn {time_left(when - now)}{repeat}")
+    if past:
+        lines.append("<b>Mốc đã qua gần đây</b>")
+        for when, m in sorted(past, key=lambda x: x[0], reverse=True)[:RECENT_PAST]:
+            lines.append(f"• [{m.id}] {escape(m.title, quote=False)} — {local_text(when, tz)} (đã qua)")
+    lines.append("Đăng ký nhận nhắc: /dangky 30,7,1")
+    await _say(update, "\n".join(lines))
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    engine, _, _ = _ctx(context)
+    settings = context.application.bot_data["settings"]
+    arg = " ".join(context.args or [])
+    try:
+        leads = parse_leads(arg) if arg.strip() else list(settings.reminder_lead_days)
+    except ValueError as exc:
+        await _say(update, f"{exc} Ví dụ: /dangky 30,7,1")
+        return
+    if update.effective_chat is None:
+        return
+    store.subscribe(engine, update.effective_chat.id, leads)
+    await _say(update, "Đã đăng ký nhận nhắc mốc cho cuộc trò chuyện này, báo trước "
+                       f"{', '.join(str(d) for d in leads)} ngày. Hủy: /huydangky. Xem các mốc: /moc")
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    engine, _, _ = _ctx(context)
+    if update.effective_chat is None:
+        return
+    done = store.unsubscribe(engine, update.effective_chat.id)
+    await _say(update, "Đã hủy nhận nhắc mốc." if done else "Cuộc trò chuyện này chưa đăng ký nhận nhắc mốc.")
+
+
+def parse_milestone(args: list[str], tz: ZoneInfo, now: datetime) -> tuple[datetime, str, str]:
+    """'<dd/mm/yyyy> [HH:MM] [hằng năm|hằng tháng] <tiêu đề>' -> (due in UTC, recurrence, title)."""
+    if not args:
+        raise ValueError("Thiếu ngày. Cú pháp: /themmoc dd/mm/yyyy [HH:MM] tiêu đề")
+    m = _DATE.match(args[0])
+    if not m:
+        raise ValueError(f"Ngày «{escape(args[0][:20])}» không đúng dạng dd/mm/yyyy.")
+    rest = args[1:]
+    hour, minute = 8, 0
+    if rest and _TIME.match(rest[0]):
+        hour, minute = (int(x) for x in _TIME.match(rest[0]).groups())
+        rest = rest[1:]
+    try:
+        local = datetime(int(m.group(3)), int(m.group(2)), int(m.group(1)), hour, minute, tzinfo=tz)
+    except ValueError:
+        raise ValueError(f"Ngày giờ không tồn tại: {escape(' '.join(args[:2])[:30])}.") from None
+    title = " ".join(rest).strip()
+    recurrence = ""
+    for words, kind in _RECURRENCE_WORDS.items():
+        if title.lower().startswith(words + " "):
+            recurrence, title = kind, title[len(words):].strip()
+            break
+    title = " ".join(title.split())
+    if not title:
+        raise ValueError("Thiếu tiêu đề mốc. Ví dụ: /themmoc 31/12/2026 17:00 Nộp báo cáo ứng dụng CNTT")
+    if len(title) > MAX_TITLE or any(ord(c) < 32 for c in title):
+        raise ValueError(f"Tiêu đề dài quá {MAX_TITLE} ký tự hoặc có ký tự điều khiển.")
+    due = local.astimezone(ZoneInfo("UTC"))
+    if due <= now and not recurrence:
+        raise ValueError(f"Ngày {local_text(due, tz)} đã qua; mốc mới phải ở tương lai.")
+    if recurrence and due <= now:
+        due = next_occurrence(due, recurrence, now + timedelta(seconds=1), tz) or due
+    return due, recurrence, title
+
+
+async def add_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await refuse_non_admin(update, context):
+        return
+    engine, tz, now = _ctx(context)
+    try:
+        due, recurrence, title = parse_milestone(list(context.args or []), tz, now)
+    except ValueError as exc:
+        await _say(update, f"Không thêm được mốc: {exc}")
+        return
+    user = update.effective_user
+    m = store.add_milestone(engine, title, due, user.id if user else None, recurrence)
+    repeat = f", lặp {RECURRENCES[recurrence]}" if recurrence else ""
+    await _say(update, f"Đã thêm mốc <b>[{m.id}]</b> {escape(title, quote=False)} — {local_text(due, tz)}"
+                       f"{repeat}, còn {time_left(due - now)}. Xóa: /xoamoc {m.id}")
+
+
+async def remove_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await refuse_non_admin(update, context):
+        return
+    engine, _, _ = _ctx(context)
+    arg = " ".join(context.args or []).strip()
+    if not arg.isdigit():
+        await _say(update, "Cú pháp: /xoamoc &lt;mã mốc&gt; (mã là số trong ngoặc vuông ở /moc).")
+        return
+    m = store.deactivate_milestone(engine, int(arg))
+    if m is None:
+        await _say(update, f"Không có mốc đang hoạt động nào mang mã {arg}. Xem /moc.")
+        return
+    await _say(update, f"Đã xóa mốc [{m.id}] {escape(m.title, quote=False)}; sẽ không còn nhắc mốc này.")

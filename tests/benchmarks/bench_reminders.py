@@ -1,0 +1,56 @@
+"""Broadcast benchmark: N subscribed chats, one milestone due, the real bot process and its sweep job.
+
+Reports total time (Telegram allows ~30 messages/s, so N/30 s is the floor), the busiest second, and
+checks every chat got exactly one reminder. Run: .venv/bin/python tests/benchmarks/bench_reminders.py [N]
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert  # noqa: E402
+
+from db import make_engine, open_knowledge  # noqa: E402
+from db import reminders as store  # noqa: E402
+from db.models import Subscription  # noqa: E402
+from tests.e2e import BotProcess  # noqa: E402
+from tests.fake_telegram import FakeTelegram  # noqa: E402
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    with tempfile.TemporaryDirectory() as tmp, FakeTelegram() as tg:
+        engine = make_engine(f"sqlite:///{tmp}/bot.db")
+        open_knowledge(engine)
+        store.add_milestone(engine, "Hạn nộp báo cáo", datetime.now(UTC) + timedelta(hours=12), created_by=None)
+        with engine.begin() as conn:
+            conn.execute(insert(Subscription), [{"chat_id": 100_000 + i, "lead_days": "1", "active": True,
+                                                 "created_at": datetime.now(UTC)} for i in range(n)])
+        start = time.monotonic()
+        bot = BotProcess(tg, Path(tmp), REMINDER_SWEEP_SECONDS="2").start()
+        try:
+            is_reminder = lambda c: c.method == "sendMessage" and "Nhắc mốc" in c.params.get("text", "")  # noqa: E731
+            tg.wait_for(is_reminder, timeout=n / 10 + 60, count=n)
+            time.sleep(5)  # a few more sweeps: nothing must follow
+        finally:
+            bot.stop()
+        sent = [c for c in tg.sent() if is_reminder(c)]
+        per_chat = Counter(int(c.params["chat_id"]) for c in sent)
+        times = sorted(c.at for c in sent)
+        busiest = max(sum(1 for t in times[i:i + 40] if t < s + 1) for i, s in enumerate(times))
+        seconds = times[-1] - times[0]
+        print(f"{n} chats: {len(sent)} reminders, {len(per_chat)} chats reached, max per chat "
+              f"{max(per_chat.values())}; first to last {seconds:.1f} s ({len(sent) / seconds:.1f}/s, floor "
+              f"{n / 30:.0f} s at 30/s); start-up to last {times[-1] - start:.1f} s; busiest second {busiest}")
+        print("ledger:", store.delivery_counts(engine))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""Reminders with a controllable clock: due -> sent once, restarts, downtime, recurrence, Telegram errors, workers."""
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from telegram.error import ChatMigrated, Forbidden, RetryAfter, TimedOut
+
+from bot import reminders as reminders_module
+from bot.clock import ManualClock
+from bot.reminders import ReminderService, parse_leads
+from db import make_engine
+from db import reminders as store
+from handlers.milestones import parse_milestone
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+T0 = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 in Hanoi
+
+
+class Sender:
+    """Plays Telegram: records deliveries, and fails the way a test tells it to."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+        self.errors: dict[int, list[Exception]] = {}
+        self.lock = threading.Lock()
+
+    async def __call__(self, chat_id: int, text: str) -> None:
+        with self.lock:
+            queue = self.errors.get(chat_id)
+            if queue:
+                err = queue.pop(0)
+                if isinstance(err, TimedOut):
+                    self.sent.append((chat_id, text))  # it left, the answer did not come back
+                raise err
+            self.sent.append((chat_id, text))
+
+    def to(self, chat_id: int) -> list[str]:
+        return [t for c, t in self.sent if c == chat_id]
+
+
+@pytest.fixture(autouse=True)
+def no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reminders_module, "PER_CHAT_GAP", 0.0)
+
+
+@pytest.fixture
+def db(database_url: str):  # noqa: ANN201
+    return make_engine(database_url)
+
+
+def sweep(service: ReminderService, clock: ManualClock, sender: Sender) -> dict[str, int]:
+    return asyncio.run(service.sweep(clock.now(), sender))
+
+
+def test_due_reminder_is_sent_once(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    m = store.add_milestone(db, "Nộp báo cáo CNTT", T0 + timedelta(days=10), created_by=1)
+    store.subscribe(db, 501, [30, 7, 1])
+    service = ReminderService(db, HANOI)
+    assert sweep(service, clock, sender) == {"sent": 1}  # the 30-day moment has passed
+    text = sender.to(501)[0]
+    assert "Nộp báo cáo CNTT" in text and "11/03/2026 08:00" in text and "Còn 10 ngày" in text
+    assert sweep(service, clock, sender) == {}
+    clock.advance(days=3, hours=1)  # 7 days before
+    assert sweep(service, clock, sender) == {"sent": 1} and "Còn 6 ngày" in sender.to(501)[1]
+    clock.advance(days=6)
+    sweep(service, clock, sender)
+    clock.advance(days=2)  # after the milestone: nothing more
+    sweep(service, clock, sender)
+    assert len(sender.to(501)) == 3
+    assert store.delivery_counts(db) == {"sent": 3}
+    assert m.id
+
+
+def test_restart_does_not_resend(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Hạn giải ngân", T0 + timedelta(hours=20), created_by=1)
+    store.subscribe(db, 502, [1])
+    sweep(ReminderService(db, HANOI, worker="a"), clock, sender)
+    restarted = ReminderService(make_engine(str(db.url)), HANOI, worker="a-after-restart")
+    clock.advance(minutes=5)
+    assert sweep(restarted, clock, sender) == {}
+    assert len(sender.to(502)) == 1
+
+
+def test_downtime_sends_the_nearest_lead_only(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Kết thúc năm kế hoạch", T0 + timedelta(days=40), created_by=1)
+    store.subscribe(db, 503, [30, 7, 1])
+    service = ReminderService(db, HANOI)
+    assert sweep(service, clock, sender) == {}  # nothing due 40 days before
+    clock.advance(days=35)  # the bot was down while the 30- and 7-day moments passed
+    assert sweep(service, clock, sender) == {"sent": 1}
+    assert "Còn 5 ngày" in sender.to(503)[0]
+    clock.advance(days=4, hours=1)
+    assert sweep(service, clock, sender) == {"sent": 1} and "Còn 23 tiếng" in sender.to(503)[1]
+    assert len(sender.to(503)) == 2
+
+
+def test_past_milestones_are_not_reminded(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Đã qua", T0 - timedelta(days=1), created_by=1)
+    store.subscribe(db, 504, [30, 7, 1])
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {} and sender.sent == []
+
+
+def test_recurrence_reminds_every_year_and_month(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Báo cáo năm", datetime(2020, 3, 5, 1, 0, tzinfo=UTC), created_by=1, recurrence="yearly")
+    store.add_milestone(db, "Báo cáo tháng", datetime(2025, 1, 31, 1, 0, tzinfo=UTC), created_by=1,
+                        recurrence="monthly")
+    store.subscribe(db, 505, [1])
+    service = ReminderService(db, HANOI)
+    clock.set(datetime(2026, 3, 4, 2, 0, tzinfo=UTC))
+    sweep(service, clock, sender)
+    assert any("Báo cáo năm" in t and "05/03/2026 08:00" in t for t in sender.to(505))
+    clock.set(datetime(2026, 3, 30, 2, 0, tzinfo=UTC))
+    sweep(service, clock, sender)
+    assert any("Báo cáo tháng" in t and "31/03/2026" in t for t in sender.to(505))
+    clock.set(datetime(2027, 3, 4, 2, 0, tzinfo=UTC))
+    sweep(service, clock, sender)
+    assert any("05/03/2027" in t for t in sender.to(505))
+
+
+def test_blocked_user_is_unsubscribed_and_others_go_on(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Mốc", T0 + timedelta(hours=10), created_by=1)
+    for chat in (506, 507):
+        store.subscribe(db, chat, [1])
+    sender.errors[506] = [Forbidden("bot was blocked by the user")]
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {"failed": 1, "sent": 1}
+    assert [s.chat_id for s in store.active_subscriptions(db)] == [507]
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter(int) in the test
+def test_retry_after_waits_and_delivers_once(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Mốc", T0 + timedelta(hours=10), created_by=1)
+    store.subscribe(db, 508, [1])
+    sender.errors[508] = [RetryAfter(1)]
+    started = datetime.now(UTC)
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {"sent": 1}
+    assert datetime.now(UTC) - started >= timedelta(seconds=1)
+    assert len(sender.to(508)) == 1
+
+
+def test_chat_migrated_follows_the_new_chat(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Mốc", T0 + timedelta(hours=10), created_by=1)
+    store.subscribe(db, -509, [1])
+    sender.errors[-509] = [ChatMigrated(-1009509)]
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {"sent": 1}
+    assert len(sender.to(-1009509)) == 1 and sender.to(-509) == []
+    assert [s.chat_id for s in store.active_subscriptions(db)] == [-1009509]
+    clock.advance(minutes=1)
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {}
+
+
+def test_timeout_after_sending_is_uncertain_not_resent(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Mốc", T0 + timedelta(hours=10), created_by=1)
+    store.subscribe(db, 510, [1])
+    sender.errors[510] = [TimedOut("read timed out")]
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {"uncertain": 1}
+    clock.advance(minutes=1)
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {}
+    assert len(sender.to(510)) == 1
+
+
+def test_time_zone_08_00_in_hanoi_is_01_00_utc() -> None:
+    due, recurrence, title = parse_milestone(["15/04/2026", "08:00", "Họp", "giao", "ban"], HANOI, T0)
+    assert due == datetime(2026, 4, 15, 1, 0, tzinfo=UTC) and title == "Họp giao ban" and recurrence == ""
+    due, _, _ = parse_milestone(["15/04/2026", "Không", "giờ"], HANOI, T0)
+    assert due.astimezone(HANOI).hour == 8  # default time
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([], "Thiếu ngày"), (["31/02/2026", "x"], "không tồn tại"), (["2026-04-15", "x"], "dd/mm/yyyy"),
+    (["01/01/2020", "Mốc cũ"], "đã qua"), (["15/04/2026", "09:00"], "Thiếu tiêu đề"),
+    (["15/04/2026", "x" * 300], "dài quá"),
+])
+def test_bad_milestone_input_is_explained(args: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_milestone(args, HANOI, T0)
+
+
+@pytest.mark.parametrize(("text", "ok"), [("30,7,1", [30, 7, 1]), ("1", [1]), ("7 , 1", [7, 1])])
+def test_lead_days(text: str, ok: list[int]) -> None:
+    assert parse_leads(text) == ok
+
+
+@pytest.mark.parametrize("text", ["abc", "-1", "1000", "1,2,3,4,5,6,7,8,9,10,11", ""])
+def test_bad_lead_days(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_leads(text)
+
+
+def test_two_workers_on_postgresql_never_send_twice(postgres_url: str) -> None:
+    from sqlmodel import SQLModel
+    engine = make_engine(postgres_url)
+    SQLModel.metadata.drop_all(engine)
+    engine = make_engine(postgres_url)
+    clock, sender = ManualClock(T0), Sender()
+    for i in range(3):
+        store.add_milestone(engine, f"Mốc {i}", T0 + timedelta(hours=5 + i), created_by=1)
+    chats = list(range(1, 301))
+    for chat in chats:
+        store.subscribe(engine, chat, [1])
+    results: list[dict] = []
+
+    def worker(name: str) -> None:
+        service = ReminderService(make_engine(postgres_url), HANOI, worker=name)
+        results.append(asyncio.run(service.sweep(clock.now(), sender)))
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(sender.sent) == 3 * len(chats)
+    assert len(set(sender.sent)) == len(sender.sent)  # no (chat, text) twice
+    assert all(r.get("sent") for r in results)  # both workers did part of the work
+    assert store.delivery_counts(engine) == {"sent": 900}

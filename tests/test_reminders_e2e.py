@@ -1,0 +1,51 @@
+"""Milestones and reminders through the real bot process, its JobQueue sweep and the fake Bot API server."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tests.e2e import BotProcess
+from tests.fake_telegram import FakeTelegram
+
+ADMIN = 4001
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def ask(tg: FakeTelegram, text: str, chat_id: int, user_id: int | None = None) -> str:
+    before = len(tg.sent("sendMessage", chat_id))
+    tg.message(text, chat_id=chat_id, user_id=user_id)
+    return tg.reply_to(chat_id, after=before).params["text"]
+
+
+def test_admin_adds_a_milestone_a_chat_subscribes_and_gets_the_reminder_once(tmp_path: Path) -> None:
+    due = (datetime.now(HANOI) + timedelta(hours=23)).replace(second=0, microsecond=0)
+    with FakeTelegram() as tg:
+        bot = BotProcess(tg, tmp_path, ADMIN_IDS=str(ADMIN), REMINDER_SWEEP_SECONDS="1").start()
+        try:
+            refused = ask(tg, f"/themmoc {due:%d/%m/%Y %H:%M} Nộp báo cáo", 4100, user_id=4100)
+            assert "chỉ dành cho quản trị viên" in refused
+            added = ask(tg, f"/themmoc {due:%d/%m/%Y %H:%M} Nộp báo cáo ứng dụng CNTT", ADMIN)
+            assert "Đã thêm mốc" in added and f"{due:%d/%m/%Y %H:%M}" in added
+            mid = added.split("[", 1)[1].split("]", 1)[0]
+            assert "Nộp báo cáo ứng dụng CNTT" in ask(tg, "/moc", 4200)
+            assert "Kết thúc giai đoạn 2016-2018" in ask(tg, "/moc", 4200)  # the plan's own, past, milestones
+            assert "báo trước 1 ngày" in ask(tg, "/dangky 1", 4200)
+            reminder = tg.wait_for(lambda c: c.method == "sendMessage" and str(c.params["chat_id"]) == "4200"
+                                   and "Nhắc mốc" in c.params["text"], timeout=15)[0]
+            assert "Nộp báo cáo ứng dụng CNTT" in reminder.params["text"]
+            assert f"Hạn: {due:%d/%m/%Y %H:%M}" in reminder.params["text"]
+            assert "Còn 22 tiếng" in reminder.params["text"] or "Còn 23 tiếng" in reminder.params["text"]
+        finally:
+            bot.stop()
+        bot = BotProcess(tg, tmp_path, ADMIN_IDS=str(ADMIN), REMINDER_SWEEP_SECONDS="1").start()
+        try:
+            ask(tg, "/start", 4300)
+            assert "Đã xóa mốc" in ask(tg, f"/xoamoc {mid}", ADMIN)
+            assert "Không có mốc" in ask(tg, "/xoamoc 999", ADMIN)
+            assert "Không thêm được mốc" in ask(tg, "/themmoc 31/02/2027 Sai ngày", ADMIN)
+            assert "Số ngày báo trước" in ask(tg, "/dangky abc", 4200)
+        finally:
+            bot.stop()
+        reminders = [c for c in tg.sent("sendMessage", 4200) if "Nhắc mốc" in c.params["text"]]
+        assert len(reminders) == 1  # the restart (and its sweeps) did not resend
