@@ -23,7 +23,7 @@ from bot.clock import Clock, SystemClock
 from bot.reminders import ReminderService
 from bot.settings import Settings
 from db import make_engine, open_knowledge
-from handlers import errors, milestones, plan_commands, questions
+from handlers import admin, errors, milestones, new_project, plan_commands, questions, transfer
 from handlers.common import RECORD_PREFIX
 from knowledge.engine import Engine
 
@@ -75,6 +75,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
                         engine=Engine(open_knowledge(db, settings.tz)), reminders=ReminderService(db, tz))
     app.job_queue.run_repeating(sweep_reminders, interval=settings.reminder_sweep_seconds, first=1,
                                 name="reminder-sweep")
+    app.add_handler(new_project.conversation())
     app.add_handler(CommandHandler(["start", "help"], questions.start))
     app.add_handler(CommandHandler("duan", plan_commands.project))
     app.add_handler(CommandHandler("ngansach", plan_commands.budget))
@@ -86,6 +87,16 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     app.add_handler(CommandHandler("huydangky", milestones.unsubscribe))
     app.add_handler(CommandHandler("themmoc", milestones.add_milestone))
     app.add_handler(CommandHandler("xoamoc", milestones.remove_milestone))
+    app.add_handler(CommandHandler("sua", admin.edit))
+    app.add_handler(CommandHandler("xoa", admin.delete))
+    app.add_handler(CommandHandler("nhatky", admin.audit_log))
+    app.add_handler(CommandHandler("hoantac", admin.undo))
+    app.add_handler(CommandHandler("xuat", transfer.export))
+    app.add_handler(CommandHandler("nhap", transfer.ask_for_file))
+    app.add_handler(MessageHandler(filters.Document.ALL, transfer.receive_file))
+    app.add_handler(CallbackQueryHandler(transfer.confirm, pattern=f"^({transfer.APPLY}|{transfer.CANCEL})$"))
+    app.add_handler(CallbackQueryHandler(admin.delete_button,
+                                         pattern=f"^({admin.DELETE_PREFIX}|{admin.CANCEL_PREFIX})"))
     app.add_handler(CallbackQueryHandler(questions.record_button, pattern=f"^{RECORD_PREFIX}"))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, questions.question))

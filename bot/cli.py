@@ -85,6 +85,41 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from db import make_engine, open_knowledge
+    from knowledge import files
+    writers = {".json": files.to_json, ".xlsx": files.to_xlsx, ".csv": files.to_csv}
+    writer = writers.get(args.file.suffix.lower())
+    if writer is None:
+        print("Tên tệp phải kết thúc bằng .json, .xlsx hoặc .csv.", file=sys.stderr)
+        return 2
+    kb = open_knowledge(make_engine(settings.database_url), settings.tz)
+    args.file.write_bytes(writer(kb))
+    print(f"Đã xuất {len(kb)} bản ghi ra {args.file}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from db import edits, make_engine, open_knowledge
+    from knowledge.files import FileError, read_file
+    try:
+        parsed = read_file(args.file.name, args.file.read_bytes())
+    except (OSError, FileError) as exc:
+        print(f"Không đọc được tệp: {exc}", file=sys.stderr)
+        return 1
+    engine = make_engine(settings.database_url)
+    current = open_knowledge(engine, settings.tz)
+    plan = edits.plan_import(current, parsed)
+    print(plan.describe(limit=1000))
+    if plan.errors:
+        return 1
+    if args.dry_run or plan.is_noop:
+        return 0
+    edits.apply_import(engine, current, plan, actor="cli")
+    print("Đã áp dụng.")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.bot_token:
         print("Chưa có TELEGRAM_BOT_TOKEN. Tạo bot với @BotFather trên Telegram (lệnh /newbot), rồi đặt token vào "
@@ -118,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="nạp dữ liệu từ knowledge/data vào cơ sở dữ liệu")
     seed.add_argument("--reset", action="store_true", help="xóa và nạp lại")
     seed.set_defaults(func=cmd_seed)
+    export = sub.add_parser("export", help="xuất toàn bộ dữ liệu ra tệp .json, .xlsx hoặc .csv")
+    export.add_argument("file", type=Path)
+    export.set_defaults(func=cmd_export)
+    imp = sub.add_parser("import", help="nhập tệp .json, .xlsx hoặc .csv (xem trước với --dry-run)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="chỉ báo cáo, không ghi gì")
+    imp.set_defaults(func=cmd_import)
     return p
 
 

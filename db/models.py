@@ -110,3 +110,5 @@ class AuditEntry(SQLModel, table=True):
     field: str = ""
     old: str = ""
     new: str = ""
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # for undo
+    undone: bool = False

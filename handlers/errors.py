@@ -1,7 +1,6 @@
 """The error handler: log what happened (never the token), tell the user politely."""
 from __future__ import annotations
 
-import html
 import json
 import logging
 
@@ -16,7 +15,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     token = context.bot.token
     payload = update.to_dict() if isinstance(update, Update) else str(update)
     text = json.dumps(payload, ensure_ascii=False)[:2000].replace(token, "<token>")
-    log.error("Lỗi khi xử lý update %s", html.escape(text), exc_info=context.error)
+    log.error("Lỗi khi xử lý update %s", text, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat:
         try:
             await context.bot.send_message(update.effective_chat.id, SORRY)

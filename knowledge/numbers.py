@@ -36,3 +36,27 @@ def fmt_amount(value: Decimal, unit: str = "triệu đồng") -> str:
         ty = (value / 1000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         text += f" (≈ {fmt_number(ty)} tỷ đồng)"
     return text
+
+
+_AMOUNT = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d+)"
+                     r"\s*(?P<unit>tỷ|ty|tỉ|ti|triệu|trieu|tr)?(?:\s*(?:đồng|dong|đ))?$", re.IGNORECASE)
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as admins type it, in triệu đồng: '1.500', '1500', '1.500,5', '1,5 tỷ', '967.6'.
+
+    Dots group thousands and a comma is the decimal mark (Vietnamese style); a lone dot followed by other than
+    three digits ('967.6') is read as the decimal mark, as in the plan's tables. Negative amounts are refused."""
+    raw = " ".join(str(text).strip().split())
+    if raw.startswith("-"):
+        raise BadNumber("số tiền không được âm")
+    m = _AMOUNT.match(raw)
+    if not m:
+        raise BadNumber(f"không đọc được số tiền «{raw[:30]}» (ví dụ: 1.500 hoặc 1.500,5 hoặc 1,5 tỷ)")
+    num = m.group("num")
+    if "," in num or re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+        num = num.replace(".", "").replace(",", ".")
+    value = Decimal(num)
+    if (m.group("unit") or "").lower() in ("tỷ", "ty", "tỉ", "ti"):
+        value *= 1000
+    return Decimal(int(value)) if value == value.to_integral() else value.normalize()

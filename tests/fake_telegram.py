@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 BOT_ID = 777000
 BOT_USERNAME = "planbot_test_bot"
@@ -212,8 +212,9 @@ class FakeTelegram:
 
             def do_GET(self) -> None:  # file downloads
                 prefix = f"/file/bot{fake.token}/documents/"
-                if self.path.startswith(prefix) and self.path[len(prefix):] in fake.files:
-                    self._send(200, fake.files[self.path[len(prefix):]], "application/octet-stream")
+                path = unquote(self.path)
+                if path.startswith(prefix) and path[len(prefix):] in fake.files:
+                    self._send(200, fake.files[path[len(prefix):]], "application/octet-stream")
                 else:
                     self._send(404, b"not found", "text/plain")
 

@@ -1,0 +1,228 @@
+"""Admin changes to the knowledge: each one in a transaction with its audit entry, and undoable."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from db.models import AmountRow, AuditEntry, RecordAgencyRow, RecordRow
+from knowledge.fields import AMOUNT_FIELDS, TEXT_FIELDS, Edit
+from knowledge.files import Parsed, same_amounts
+from knowledge.loader import parse_record
+from knowledge.records import KnowledgeBase, Record
+
+UNDOABLE = ("update", "create", "delete", "replace")
+
+
+@dataclass(frozen=True)
+class Change:
+    record_id: str
+    field: str
+    old: str
+    new: str
+    action: str
+
+
+def _get_value(s: Session, row: RecordRow, field: str) -> Any:
+    """The stored value of a field, in the form _set_value takes back (for undo)."""
+    if field in AMOUNT_FIELDS:
+        amount = s.exec(select(AmountRow).where(AmountRow.record_id == row.id, AmountRow.column == field)).first()
+        return str(amount.value) if amount else None
+    if field in TEXT_FIELDS:
+        return getattr(row, TEXT_FIELDS[field])
+    if field == "chu_dau_tu":
+        links = s.exec(select(RecordAgencyRow.agency_id).where(RecordAgencyRow.record_id == row.id)
+                       .order_by(RecordAgencyRow.position)).all()
+        return {"cdt": row.fields.get("cdt", ""), "agencies": list(links)}
+    return row.fields.get(field)
+
+
+def _set_value(s: Session, row: RecordRow, field: str, value: Any) -> None:
+    if field in AMOUNT_FIELDS:
+        s.exec(delete(AmountRow).where(AmountRow.record_id == row.id, AmountRow.column == field))
+        if value is not None:
+            s.add(AmountRow(record_id=row.id, column=field, value=Decimal(value)))
+    elif field in TEXT_FIELDS:
+        setattr(row, TEXT_FIELDS[field], value)
+    elif field == "chu_dau_tu":
+        row.fields = {**row.fields, "cdt": value["cdt"]}
+        s.exec(delete(RecordAgencyRow).where(RecordAgencyRow.record_id == row.id))
+        s.add_all(RecordAgencyRow(record_id=row.id, agency_id=a, position=i) for i, a in enumerate(value["agencies"]))
+    else:
+        fields = dict(row.fields)
+        if value is None:
+            fields.pop(field, None)
+        else:
+            fields[field] = value
+        row.fields = fields
+    s.add(row)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(trống)"
+    if isinstance(value, dict):
+        return value.get("cdt") or ", ".join(value.get("agencies", []))
+    return str(value)
+
+
+def update_field(engine: Engine, record_id: str, edit: Edit, actor: str) -> Change:
+    new: Any = str(edit.value) if isinstance(edit.value, Decimal) else edit.value
+    if edit.field == "chu_dau_tu":
+        new = {"cdt": edit.value, "agencies": list(edit.agencies)}
+    with Session(engine) as s, s.begin():
+        row = s.get(RecordRow, record_id)
+        if row is None or row.deleted:
+            raise LookupError(record_id)
+        old = _get_value(s, row, edit.field)
+        _set_value(s, row, edit.field, new)
+        change = Change(record_id, edit.field, _shown(old), _shown(new), "update")
+        s.add(AuditEntry(actor=actor, action="update", record_id=record_id, field=edit.field, old=change.old,
+                         new=change.new, payload={"old": old, "new": new}))
+    return change
+
+
+def soft_delete(engine: Engine, record_id: str, actor: str) -> Change:
+    with Session(engine) as s, s.begin():
+        row = s.get(RecordRow, record_id)
+        if row is None or row.deleted:
+            raise LookupError(record_id)
+        row.deleted = True
+        s.add(row)
+        change = Change(record_id, "", row.title, "(đã xóa)", "delete")
+        s.add(AuditEntry(actor=actor, action="delete", record_id=record_id, old=row.title, new=change.new))
+    return change
+
+
+def undo_last(engine: Engine, actor: str) -> Change | None:
+    """Revert the actor's most recent change that is not yet undone."""
+    with Session(engine) as s, s.begin():
+        entry = s.exec(select(AuditEntry).where(AuditEntry.actor == actor, AuditEntry.undone == False,  # noqa: E712
+                                                AuditEntry.action.in_(UNDOABLE))  # type: ignore[attr-defined]
+                       .order_by(AuditEntry.id.desc())).first()  # type: ignore[union-attr]
+        if entry is None:
+            return None
+        row = s.get(RecordRow, entry.record_id)
+        if row is None:
+            return None
+        if entry.action == "update":
+            _set_value(s, row, entry.field, entry.payload.get("old"))
+        elif entry.action == "replace":  # an imported record goes back to what it was
+            _write_record(s, parse_record(entry.payload["old"], entry.payload.get("seq", row.seq), "nhật ký"))
+        else:  # undoing a create hides the record again; undoing a delete restores it
+            row.deleted = entry.action == "create"
+            s.add(row)
+        entry.undone = True
+        s.add(entry)
+        change = Change(entry.record_id, entry.field, entry.new, entry.old, "undo")
+        s.add(AuditEntry(actor=actor, action="undo", record_id=entry.record_id, field=entry.field, old=entry.new,
+                         new=entry.old, payload={"undid": entry.id}))
+    return change
+
+
+def recent(engine: Engine, limit: int) -> list[AuditEntry]:
+    with Session(engine) as s:
+        return list(s.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))  # type: ignore
+
+
+def record_ids(engine: Engine) -> list[str]:
+    with Session(engine) as s:
+        return list(s.exec(select(RecordRow.id).where(RecordRow.deleted == False)))  # noqa: E712
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: the dry run shown before anything is written."""
+    added: list[Record]
+    changed: list[tuple[Record, list[str]]]
+    errors: list[str]
+
+    @property
+    def is_noop(self) -> bool:
+        return not (self.added or self.changed)
+
+    def describe(self, limit: int = 20) -> str:
+        """The dry-run report in plain Vietnamese text."""
+        lines = [f"Thêm mới: {len(self.added)} bản ghi; thay đổi: {len(self.changed)}; lỗi: {len(self.errors)}."]
+        lines += [f"+ {r.id}: {r.title[:80]}" for r in self.added[:limit]]
+        lines += [f"~ {r.id}: {', '.join(fields)[:120]}" for r, fields in self.changed[:limit]]
+        lines += [f"! {e[:200]}" for e in self.errors[:limit]]
+        hidden = max(0, len(self.added) - limit) + max(0, len(self.changed) - limit) + max(0, len(self.errors) - limit)
+        if hidden:
+            lines.append(f"… và {hidden} dòng khác.")
+        if self.errors:
+            lines.append("Tệp có lỗi nên không được áp dụng; sửa các dòng trên rồi gửi lại.")
+        elif self.is_noop:
+            lines.append("Không có gì thay đổi.")
+        return "\n".join(lines)
+
+
+def _differences(old: Record, new: Record) -> list[str]:
+    names = []
+    for attr in ("kind", "parent", "title", "text", "source", "unit", "agencies"):
+        if getattr(old, attr) != getattr(new, attr):
+            names.append(attr)
+    if not same_amounts(dict(old.amounts), dict(new.amounts)):
+        names += sorted(c for c in {*old.amounts, *new.amounts} if old.amounts.get(c) != new.amounts.get(c))
+    names += sorted(k for k in {*old.fields, *new.fields} if old.fields.get(k) != new.fields.get(k))
+    return names
+
+
+def plan_import(current: KnowledgeBase, parsed: Parsed) -> ImportPlan:
+    errors = list(parsed.errors)
+    ids = [r.id for r in parsed.records]
+    errors += [f"mã {i} xuất hiện nhiều lần trong tệp" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    known = set(current.records) | set(ids)
+    for r in parsed.records:
+        if r.parent and r.parent not in known:
+            errors.append(f"{r.id}: mục cha «{r.parent}» không có")
+        errors += [f"{r.id}: cơ quan «{a}» không có" for a in r.agencies if a not in current.agencies]
+    added = [r for r in parsed.records if r.id not in current.records]
+    changed = [(r, d) for r in parsed.records if r.id in current.records
+               and (d := _differences(current.records[r.id], r))]
+    return ImportPlan(added, changed, errors)
+
+
+def _write_record(s: Session, r: Record, seq: int | None = None) -> None:
+    """Insert or replace a record with its amounts and agency links."""
+    row = s.get(RecordRow, r.id) or RecordRow(id=r.id, kind=r.kind, title=r.title, source=r.source)
+    row.kind, row.parent_id, row.title, row.text, row.source, row.unit = (r.kind, r.parent, r.title, r.text,
+                                                                          r.source, r.unit)
+    row.fields, row.deleted = dict(r.fields), False
+    if seq is not None:
+        row.seq = seq
+    s.add(row)
+    s.flush()
+    s.exec(delete(AmountRow).where(AmountRow.record_id == r.id))
+    s.exec(delete(RecordAgencyRow).where(RecordAgencyRow.record_id == r.id))
+    s.add_all(AmountRow(record_id=r.id, column=c, value=v) for c, v in r.amounts.items())
+    s.add_all(RecordAgencyRow(record_id=r.id, agency_id=a, position=i) for i, a in enumerate(r.agencies))
+
+
+def apply_import(engine: Engine, current: KnowledgeBase, plan: ImportPlan, actor: str) -> None:
+    """All of it in one transaction, or nothing (a plan with errors is never applied)."""
+    if plan.errors:
+        raise ValueError("an import with errors is not applied")
+    next_seq = max((r.seq for r in current.records.values()), default=0) + 1
+    with Session(engine) as s, s.begin():
+        for i, r in enumerate(plan.added):
+            _write_record(s, r, next_seq + i)
+            s.add(AuditEntry(actor=actor, action="create", record_id=r.id, new=r.title))
+        for r, fields in plan.changed:
+            old = current.records[r.id]
+            _write_record(s, r)
+            s.add(AuditEntry(actor=actor, action="replace", record_id=r.id, field=", ".join(fields)[:200],
+                             old=old.title, new=r.title, payload={"old": old.to_data(), "seq": old.seq}))
+
+
+def create_record(engine: Engine, record: Record, actor: str) -> Change:
+    with Session(engine) as s, s.begin():
+        if s.get(RecordRow, record.id) is not None:
+            raise ValueError(f"mã {record.id} đã có")
+        _write_record(s, record)
+        s.add(AuditEntry(actor=actor, action="create", record_id=record.id, new=record.title))
+    return Change(record.id, "", "", record.title, "create")

@@ -1,0 +1,141 @@
+"""Admin commands: /sua, /xoa (confirmed by button), /nhatky, /hoantac. Every change is audited."""
+from __future__ import annotations
+
+from html import escape
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import process
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from db import edits, load_knowledge
+from handlers.common import engine_of, refuse_non_admin
+from knowledge.engine import Engine
+from knowledge.fields import FIELD_NAMES, EditError, field_list, prepare
+
+DELETE_PREFIX = "xoa:"  # callback_data "xoa:<id>" / "xoa-huy:<id>"
+CANCEL_PREFIX = "xoa-huy:"
+LOG_DEFAULT, LOG_MAX = 10, 50
+
+
+def actor(update: Update) -> str:
+    return f"telegram:{update.effective_user.id if update.effective_user else '?'}"
+
+
+def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers use the change at once: rebuild the engine from the database."""
+    context.application.bot_data["engine"] = Engine(load_knowledge(context.application.bot_data["db"]))
+
+
+async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    if update.effective_message:
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+def _unknown_id(context: ContextTypes.DEFAULT_TYPE, record_id: str) -> str:
+    ids = list(engine_of(context).kb.records)
+    close = [m[0] for m in process.extract(record_id, ids, limit=3, score_cutoff=50)]
+    hint = f" Có phải: {', '.join(close)}?" if close else ""
+    return f"Không có bản ghi mã «{escape(record_id[:40])}».{hint}"
+
+
+async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/sua <mã> <trường> <giá trị>"""
+    if await refuse_non_admin(update, context):
+        return
+    args = list(context.args or [])
+    if len(args) < 3:
+        await _say(update, "Cú pháp: /sua &lt;mã&gt; &lt;trường&gt; &lt;giá trị&gt;, ví dụ "
+                           f"<code>/sua PL4-3 tmdt 2.500</code>. Trường: {field_list()}.")
+        return
+    record_id, field, value = args[0].upper(), args[1].lower(), " ".join(args[2:])
+    kb = engine_of(context).kb
+    if record_id not in kb.records:
+        await _say(update, _unknown_id(context, record_id))
+        return
+    try:
+        change = edits.update_field(context.application.bot_data["db"], record_id,
+                                    prepare(kb, record_id, field, value), actor(update))
+    except EditError as exc:
+        await _say(update, f"Không sửa: {escape(str(exc))}")
+        return
+    refresh(context)
+    name = FIELD_NAMES.get(change.field, change.field)
+    await _say(update, f"Đã sửa <b>{change.record_id}</b> — {escape(name)}: {escape(change.old)} → "
+                       f"<b>{escape(change.new)}</b>. Hoàn tác: /hoantac")
+
+
+async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/xoa <mã>: asks for confirmation by button."""
+    if await refuse_non_admin(update, context):
+        return
+    record_id = " ".join(context.args or []).strip().upper()
+    if not record_id:
+        await _say(update, "Cú pháp: /xoa &lt;mã&gt;, ví dụ <code>/xoa PL4-1.3</code>.")
+        return
+    record = engine_of(context).kb.records.get(record_id)
+    if record is None:
+        await _say(update, _unknown_id(context, record_id))
+        return
+    buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Xóa", callback_data=f"{DELETE_PREFIX}{record_id}"),
+                                     InlineKeyboardButton("Không xóa", callback_data=f"{CANCEL_PREFIX}{record_id}")]])
+    await _say(update, f"Xóa <b>{record_id}</b> — {escape(record.title[:200])}? (có thể hoàn tác bằng /hoantac)",
+               buttons)
+
+
+async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    admins = context.application.bot_data["settings"].admin_ids
+    if query.from_user is None or query.from_user.id not in admins:
+        await query.answer("Chỉ quản trị viên được xóa.", show_alert=True)
+        return
+    await query.answer()
+    data = query.data or ""
+    if data.startswith(CANCEL_PREFIX):
+        await query.edit_message_text("Đã hủy, không xóa gì.")
+        return
+    record_id = data[len(DELETE_PREFIX):]
+    try:
+        edits.soft_delete(context.application.bot_data["db"], record_id, f"telegram:{query.from_user.id}")
+    except LookupError:
+        await query.edit_message_text(f"Bản ghi {record_id} không còn để xóa.")
+        return
+    refresh(context)
+    await query.edit_message_text(f"Đã xóa {record_id}. Hoàn tác: /hoantac")
+
+
+async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/nhatky [n]: the latest changes."""
+    if await refuse_non_admin(update, context):
+        return
+    arg = " ".join(context.args or []).strip()
+    if arg and not (arg.isdigit() and 1 <= int(arg) <= LOG_MAX):
+        await _say(update, f"Cú pháp: /nhatky [số dòng từ 1 đến {LOG_MAX}].")
+        return
+    entries = edits.recent(context.application.bot_data["db"], int(arg) if arg else LOG_DEFAULT)
+    tz = ZoneInfo(context.application.bot_data["settings"].tz)
+    lines = ["<b>Nhật ký thay đổi</b>"] if entries else ["Chưa có thay đổi nào."]
+    for a in entries:
+        when = a.at.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+        what = f"{a.record_id} {FIELD_NAMES.get(a.field, a.field)}".strip()
+        undone = " (đã hoàn tác)" if a.undone else ""
+        lines.append(f"• {when} {escape(a.actor)} {a.action} {escape(what)}: {escape(a.old[:80])} → "
+                     f"{escape(a.new[:80])}{undone}")
+    await _say(update, "\n".join(lines))
+
+
+async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/hoantac: undo the caller's own last change."""
+    if await refuse_non_admin(update, context):
+        return
+    change = edits.undo_last(context.application.bot_data["db"], actor(update))
+    if change is None:
+        await _say(update, "Không có thay đổi nào của bạn để hoàn tác.")
+        return
+    refresh(context)
+    name = FIELD_NAMES.get(change.field, change.field)
+    await _say(update, f"Đã hoàn tác trên <b>{change.record_id}</b> {escape(name)}: {escape(change.old)} → "
+                       f"<b>{escape(change.new)}</b>.")

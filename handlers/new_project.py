@@ -1,0 +1,165 @@
+"""/them: add a project through a short guided conversation (ConversationHandler); /huy cancels."""
+from __future__ import annotations
+
+import warnings
+from datetime import datetime
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from db import edits
+from handlers.admin import actor, refresh
+from handlers.common import engine_of, refuse_non_admin
+from knowledge.fields import EditError, prepare
+from knowledge.numbers import BadNumber, fmt_amount, parse_amount
+from knowledge.records import Record
+
+PARENT, TITLE, INVESTOR, TMDT, PLAN, CONFIRM = range(6)
+DRAFT = "new_project"
+DEFAULT_PARENT = "PL4-V"
+SAVE, DROP = "them:luu", "them:huy"
+
+
+async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    if update.effective_message:
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+def next_id(kb, parent: str) -> str:  # noqa: ANN001
+    """PL4-V -> PL4-14; PL4-8 -> PL4-8.6; anything else -> <parent>-<n>."""
+    kids = [c.id for c in kb.children(parent)]
+    if parent == DEFAULT_PARENT:
+        numbers = [int(i.split("-")[1]) for i in kids if i.split("-")[1].isdigit()]
+        return f"PL4-{max(numbers, default=0) + 1}"
+    sep = "." if parent.startswith("PL4-") else "-"
+    n = len(kids) + 1
+    while f"{parent}{sep}{n}" in kb.records:
+        n += 1
+    return f"{parent}{sep}{n}"
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    if await refuse_non_admin(update, context):
+        return ConversationHandler.END
+    context.user_data[DRAFT] = {}
+    await _say(update, "Thêm dự án mới (gõ /huy để dừng bất cứ lúc nào).\nDự án thuộc mục nào? Gửi mã mục cha, "
+                       f"ví dụ <code>{DEFAULT_PARENT}</code> (công trình mới 2016-2020) hoặc <code>PL4-8</code>.")
+    return PARENT
+
+
+async def got_parent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    parent = (update.effective_message.text or "").strip().upper()
+    if parent not in engine_of(context).kb.records:
+        await _say(update, f"Không có mục «{escape(parent[:40])}». Gửi lại mã mục cha, ví dụ {DEFAULT_PARENT}.")
+        return PARENT
+    context.user_data[DRAFT]["parent"] = parent
+    await _say(update, "Tên dự án?")
+    return TITLE
+
+
+async def got_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    title = " ".join((update.effective_message.text or "").split())
+    if not title or len(title) > 300:
+        await _say(update, "Tên dự án cần từ 1 đến 300 ký tự. Gửi lại tên.")
+        return TITLE
+    context.user_data[DRAFT]["title"] = title
+    await _say(update, "Chủ đầu tư? (ví dụ: Sở TT&amp;TT, UBND huyện Tam Dương)")
+    return INVESTOR
+
+
+async def got_investor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    text = update.effective_message.text or ""
+    kb = engine_of(context).kb
+    try:
+        edit = prepare(kb, context.user_data[DRAFT]["parent"], "chu_dau_tu", text)
+    except EditError as exc:
+        await _say(update, f"{escape(str(exc))} Gửi lại chủ đầu tư.")
+        return INVESTOR
+    context.user_data[DRAFT].update(cdt=str(edit.value), agencies=list(edit.agencies))
+    await _say(update, "Tổng mức đầu tư (triệu đồng)? Ví dụ 1.500 hoặc 1,5 tỷ.")
+    return TMDT
+
+
+async def _amount(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> bool:
+    try:
+        context.user_data[DRAFT][key] = parse_amount(update.effective_message.text or "")
+    except BadNumber as exc:
+        await _say(update, f"Số tiền không hợp lệ: {escape(str(exc))}. Gửi lại.")
+        return False
+    return True
+
+
+async def got_tmdt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    if not await _amount(update, context, "tmdt"):
+        return TMDT
+    await _say(update, "Kế hoạch vốn 2016-2020 (triệu đồng)? Gửi <code>-</code> nếu bằng TMĐT.")
+    return PLAN
+
+
+async def got_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = context.user_data[DRAFT]
+    if (update.effective_message.text or "").strip() == "-":
+        draft["ke_hoach"] = draft["tmdt"]
+    elif not await _amount(update, context, "ke_hoach"):
+        return PLAN
+    kb = engine_of(context).kb
+    draft["id"] = next_id(kb, draft["parent"])
+    buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Lưu", callback_data=SAVE),
+                                     InlineKeyboardButton("Hủy", callback_data=DROP)]])
+    await _say(update, f"Sẽ thêm <b>{draft['id']}</b> — {escape(draft['title'])}\nThuộc: {draft['parent']}\n"
+                       f"Chủ đầu tư: {escape(draft['cdt'])}\nTMĐT: {fmt_amount(draft['tmdt'])}\n"
+                       f"Kế hoạch vốn 2016-2020: {fmt_amount(draft['ke_hoach'])}", buttons)
+    return CONFIRM
+
+
+async def decided(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    query = update.callback_query
+    await query.answer()
+    draft = context.user_data.pop(DRAFT, {})
+    if query.data != SAVE or not draft:
+        await query.edit_message_text("Đã hủy, không thêm dự án nào.")
+        return ConversationHandler.END
+    today = datetime.now().strftime("%d/%m/%Y")
+    record = Record(id=draft["id"], kind="project", title=draft["title"], parent=draft["parent"],
+                    source=f"Bổ sung bởi quản trị viên ngày {today} (không có trong văn bản Kế hoạch)",
+                    amounts={"tmdt": draft["tmdt"], "ke_hoach": draft["ke_hoach"]},
+                    agencies=tuple(draft["agencies"]), fields={"cdt": draft["cdt"], "giai_doan": "2016-2020"})
+    edits.create_record(context.application.bot_data["db"], record, actor(update))
+    refresh(context)
+    await query.edit_message_text(f"Đã thêm {record.id} — {record.title}. Hoàn tác: /hoantac")
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    context.user_data.pop(DRAFT, None)
+    await _say(update, "Đã dừng thêm dự án; không có gì thay đổi.")
+    return ConversationHandler.END
+
+
+def conversation() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    with warnings.catch_warnings():  # per user and chat is what we want; PTB notes buttons are tracked that way
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        return _conversation(text)
+
+
+def _conversation(text: filters.BaseFilter) -> ConversationHandler:
+    return ConversationHandler(
+        entry_points=[CommandHandler("them", start)],
+        states={PARENT: [MessageHandler(text, got_parent)], TITLE: [MessageHandler(text, got_title)],
+                INVESTOR: [MessageHandler(text, got_investor)], TMDT: [MessageHandler(text, got_tmdt)],
+                PLAN: [MessageHandler(text, got_plan)],
+                CONFIRM: [CallbackQueryHandler(decided, pattern=f"^({SAVE}|{DROP})$")]},
+        fallbacks=[CommandHandler("huy", cancel)],
+        conversation_timeout=900,
+    )

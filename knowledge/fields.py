@@ -1,0 +1,60 @@
+"""What admins may edit and how a typed value becomes a stored one (validated, never half-applied)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from knowledge.normalize import clean, lexicon, tokens
+from knowledge.numbers import BadNumber, parse_amount
+from knowledge.records import KnowledgeBase
+from knowledge.understand import AgencyFinder
+
+TEXT_FIELDS = {"ten": "title", "noi_dung": "text", "nguon": "source"}
+EXTRA_FIELDS = {"muc_tieu", "ghi_chu"}
+AMOUNT_FIELDS = {"tmdt", "tdt", "ke_hoach", "tong", *(str(y) for y in range(2010, 2021))}
+FIELD_NAMES = {"ten": "tên", "noi_dung": "nội dung", "nguon": "nguồn", "muc_tieu": "mục tiêu", "ghi_chu": "ghi chú",
+               "chu_dau_tu": "chủ đầu tư", "tmdt": "TMĐT", "tdt": "TDT", "ke_hoach": "kế hoạch vốn", "tong": "tổng"}
+MAX_TEXT = 2000
+
+
+class EditError(ValueError):
+    """A value that cannot be stored; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    field: str  # the admin's field name: ten, tmdt, chu_dau_tu …
+    value: str | Decimal
+    agencies: tuple[str, ...] = ()
+
+
+def field_list() -> str:
+    return ", ".join(["ten", "noi_dung", "muc_tieu", "ghi_chu", "chu_dau_tu", "tmdt", "tdt", "ke_hoach", "tong",
+                      "2016…2020", "nguon"])
+
+
+def prepare(kb: KnowledgeBase, record_id: str, field: str, raw: str) -> Edit:
+    """Validate one field edit of a record against the live knowledge."""
+    field = field.strip().lower()
+    record = kb.records.get(record_id)
+    if record is None:
+        raise EditError(f"Không có bản ghi mã «{record_id[:40]}».")
+    text = clean(raw)
+    if not text:
+        raise EditError("Thiếu giá trị mới.")
+    if field in AMOUNT_FIELDS:
+        try:
+            return Edit(field, parse_amount(text))
+        except BadNumber as exc:
+            raise EditError(f"Số tiền không hợp lệ: {exc}.") from exc
+    if len(text) > MAX_TEXT:
+        raise EditError(f"Giá trị dài {len(text)} ký tự, tối đa {MAX_TEXT}.")
+    if field in TEXT_FIELDS or field in EXTRA_FIELDS:
+        return Edit(field, text)
+    if field == "chu_dau_tu":
+        found = AgencyFinder(list(kb.agencies.values()), lexicon()).find(" ".join(tokens(lexicon().key(text))))
+        if not found:
+            raise EditError(f"Không nhận ra cơ quan «{text[:60]}». Dùng tên hoặc tên viết tắt có trong danh sách "
+                            "cơ quan (ví dụ: Sở TT&TT, UBND huyện Tam Dương).")
+        return Edit(field, text, tuple(found[:1]))
+    raise EditError(f"Không sửa được trường «{field[:30]}». Các trường: {field_list()}.")

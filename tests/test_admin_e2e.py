@@ -1,0 +1,173 @@
+"""Admins keep the data right from chat: edits, refusals, audit, undo, delete, add, export and import."""
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.e2e import BotProcess
+from tests.fake_telegram import BOT_ID, FakeTelegram
+
+ADMIN, OTHER = 6001, 6002
+
+
+@pytest.fixture(scope="module")
+def tg() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def bot(tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+    proc = BotProcess(tg, tmp_path_factory.mktemp("admin"), ADMIN_IDS=str(ADMIN)).start()
+    yield proc
+    proc.stop()
+
+
+def say(tg: FakeTelegram, text: str, user: int = ADMIN) -> str:
+    before = len(tg.sent("sendMessage", user))
+    tg.message(text, chat_id=user)
+    return tg.reply_to(user, after=before).params["text"]
+
+
+def bot_message(chat: int, text: str) -> dict:
+    return {"message_id": 77, "date": 0, "chat": {"id": chat, "type": "private"}, "text": text,
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot"}}
+
+
+def press(tg: FakeTelegram, chat: int, data: str, user: int = ADMIN) -> str:
+    count = len(tg.sent("editMessageText"))
+    tg.press(bot_message(chat, "…"), data, user_id=user)
+    return tg.wait_for(lambda c: c.method == "editMessageText", count=count + 1)[-1].params["text"]
+
+
+def test_edit_audit_undo(tg: FakeTelegram, bot: BotProcess) -> None:
+    assert "2.000 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?")
+    refused = say(tg, "/sua PL4-3 tmdt 9.999", user=OTHER)
+    assert "chỉ dành cho quản trị viên" in refused
+    assert "2.000 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?", user=OTHER)
+    done = say(tg, "/sua PL4-3 tmdt 2.500,5")
+    assert "2000 → <b>2500.5</b>" in done
+    assert "2.500,5 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?", user=OTHER)
+    log = say(tg, "/nhatky 5")
+    assert f"telegram:{ADMIN} update PL4-3 TMĐT: 2000 → 2500.5" in log
+    assert "telegram:6002" not in log
+    assert "2500.5 → <b>2000</b>" in say(tg, "/hoantac")
+    assert "2.000 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?")
+    assert "(đã hoàn tác)" in say(tg, "/nhatky")
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    ("/sua PL4-3 tmdt -5", "không được âm"),
+    ("/sua PL4-3 tmdt mười", "không đọc được số tiền"),
+    ("/sua PL4-3 mau_sac do", "Không sửa được trường"),
+    ("/sua PL4-3 chu_dau_tu Bộ Ngoại giao", "Không nhận ra cơ quan"),
+    ("/sua PL4-33 tmdt 5", "Có phải: PL4-3"),
+    ("/sua PL4-3", "Cú pháp"),
+    ("/sua PL4-3 ten " + "x" * 2100, "tối đa 2000"),
+])
+def test_bad_edits_change_nothing(tg: FakeTelegram, bot: BotProcess, command: str, expected: str) -> None:
+    assert expected in say(tg, command)
+    assert "2.000 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?")
+
+
+def test_investor_edit_updates_the_link(tg: FakeTelegram, bot: BotProcess) -> None:
+    assert "Sở Nội vụ" in say(tg, "/sua PL4-10 chu_dau_tu Sở Nội vụ")
+    assert "Sở Nội vụ" in say(tg, "Xây dựng điểm mạng LAN xã phường do ai làm chủ đầu tư?")
+    say(tg, "/hoantac")
+    assert "Sở TT&amp;TT" in say(tg, "Xây dựng điểm mạng LAN xã phường do ai làm chủ đầu tư?")
+
+
+def test_delete_asks_for_confirmation_and_can_be_undone(tg: FakeTelegram, bot: BotProcess) -> None:
+    before = len(tg.sent("sendMessage", ADMIN))
+    tg.message("/xoa PL4-1.3", chat_id=ADMIN)
+    ask = tg.reply_to(ADMIN, after=before)
+    data = [b["callback_data"] for row in ask.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert data == ["xoa:PL4-1.3", "xoa-huy:PL4-1.3"]
+    assert "Đã hủy" in press(tg, ADMIN, "xoa-huy:PL4-1.3")
+    assert "954 triệu đồng" in say(tg, "mạng LAN huyện Tam Đảo")
+    assert "Đã xóa PL4-1.3" in press(tg, ADMIN, "xoa:PL4-1.3")
+    assert "954 triệu đồng" not in say(tg, "mạng LAN huyện Tam Đảo")
+    say(tg, "/hoantac")
+    assert "954 triệu đồng" in say(tg, "mạng LAN huyện Tam Đảo")
+
+
+def test_add_a_project_through_the_conversation(tg: FakeTelegram, bot: BotProcess) -> None:
+    assert "mục cha" in say(tg, "/them")
+    assert "Không có mục" in say(tg, "PL9-X")
+    assert "Tên dự án" in say(tg, "PL4-V")
+    assert "Chủ đầu tư" in say(tg, "Xây dựng trung tâm giám sát an toàn thông tin mạng")
+    assert "Không nhận ra cơ quan" in say(tg, "Công ty ABC")
+    assert "Tổng mức đầu tư" in say(tg, "Sở TT&TT")
+    assert "không đọc được" in say(tg, "nhiều tiền")
+    assert "Kế hoạch vốn" in say(tg, "3,2 tỷ")
+    summary = say(tg, "-")
+    assert "PL4-14" in summary and "3.200 triệu đồng" in summary
+    assert "Đã thêm PL4-14" in press(tg, ADMIN, "them:luu")
+    answer = say(tg, "trung tâm giám sát an toàn thông tin mạng bao nhiêu tiền", user=OTHER)
+    assert "3.200 triệu đồng" in answer and "không có trong văn bản Kế hoạch" in answer
+    assert "/huy" in say(tg, "/them") and "Đã dừng" in say(tg, "/huy")
+
+
+def test_export_then_import_unchanged_is_a_no_op_and_a_bad_file_is_rejected(tg: FakeTelegram,
+                                                                              bot: BotProcess) -> None:
+    count = len(tg.sent("sendDocument", ADMIN))
+    tg.message("/xuat", chat_id=ADMIN)
+    docs = tg.wait_for(lambda c: c.method == "sendDocument" and str(c.params["chat_id"]) == str(ADMIN),
+                       count=count + 2)[-2:]
+    xlsx, data = docs[0].files["document"], docs[1].files["document"]
+    wb = load_workbook(io.BytesIO(xlsx))
+    assert "Dự án" in wb.sheetnames and wb["Dự án"]["A1"].value == "Mã"
+    assert json.loads(data)["records"]
+
+    def upload(name: str, content: bytes) -> str:
+        before = len(tg.sent("sendMessage", ADMIN))
+        tg.document(name, content, chat_id=ADMIN, caption="/nhap")
+        return tg.reply_to(ADMIN, after=before).params["text"]
+
+    assert "Không có gì thay đổi" in upload("planbot.xlsx", xlsx)
+    assert "Không có gì thay đổi" in upload("planbot.json", data)
+    assert "Tệp bị từ chối" in upload("planbot.xlsx", b"this is not a workbook")
+    assert "Tệp bị từ chối" in upload("planbot.pdf", b"%PDF-1.4")
+    doc = json.loads(data)
+    for r in doc["records"]:
+        if r["id"] == "PL4-4":
+            r["amounts"]["tmdt"] = "4500"  # a good change …
+        if r["id"] == "PL4-9":
+            r["amounts"]["tmdt"] = "12,914"  # … and a bad number: the whole file is refused
+    report = upload("sua.json", json.dumps(doc).encode())
+    assert "lỗi: 1" in report and "PL4-9" in report and "không được áp dụng" in report
+    assert "4.000 triệu đồng" in say(tg, "phần mềm số hóa bao nhiêu tiền")
+
+
+def test_import_with_changes_shows_a_dry_run_then_applies_on_confirm(tg: FakeTelegram, bot: BotProcess) -> None:
+    count = len(tg.sent("sendDocument", ADMIN))
+    tg.message("/xuat", chat_id=ADMIN)
+    data = tg.wait_for(lambda c: c.method == "sendDocument" and str(c.params["chat_id"]) == str(ADMIN),
+                       count=count + 2)[-1].files["document"]
+    doc = json.loads(data)
+    for r in doc["records"]:
+        if r["id"] == "PL4-4":
+            r["amounts"]["tmdt"] = "4500"
+    before = len(tg.sent("sendMessage", ADMIN))
+    assert "Gửi tệp" in say(tg, "/nhap")
+    tg.document("sua.json", json.dumps(doc).encode(), chat_id=ADMIN)
+    report = tg.reply_to(ADMIN, after=before + 1)
+    assert "thay đổi: 1" in report.params["text"] and "PL4-4" in report.params["text"]
+    assert "4.000 triệu đồng" in say(tg, "phần mềm số hóa bao nhiêu tiền")  # dry run: nothing yet
+    assert "Đã áp dụng" in press(tg, ADMIN, "nhap:ok")
+    assert "4.500 triệu đồng" in say(tg, "phần mềm số hóa bao nhiêu tiền")
+    assert "replace PL4-4" in say(tg, "/nhatky 3")
+    say(tg, "/hoantac")
+    assert "4.000 triệu đồng" in say(tg, "phần mềm số hóa bao nhiêu tiền")
+
+
+def test_changes_survive_a_restart(tg: FakeTelegram, bot: BotProcess) -> None:
+    say(tg, "/sua PL4-13 tmdt 64.000")
+    bot.stop()
+    bot.start()
+    assert "64.000 triệu đồng" in say(tg, "phần mềm khung kết nối các ứng dụng", user=OTHER)
+    say(tg, "/hoantac")
