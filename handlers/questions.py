@@ -14,15 +14,27 @@ from knowledge.compose import help_text
 COMMANDS_HELP = (
     "\n\nLệnh:\n/duan &lt;từ khóa&gt; — dự án và kinh phí\n/ngansach [năm] — ngân sách theo năm (kèm biểu đồ)\n"
     "/nhiemvu &lt;cơ quan&gt; — nhiệm vụ của cơ quan\n/muctieu [chủ đề] — mục tiêu đến 2020\n/lotrinh — lộ trình\n"
+    "/moc — các mốc sắp tới\n/dangky [30,7,1] — nhận nhắc trước mốc\n/huydangky — thôi nhận nhắc\n"
     "Hoặc gõ câu hỏi bằng tiếng Việt, có dấu hay không dấu đều được."
+)
+ADMIN_HELP = (
+    "\n\nQuản trị:\n/sua &lt;mã&gt; &lt;trường&gt; &lt;giá trị&gt; — sửa một trường (ten, tmdt, ke_hoach, chu_dau_tu, "
+    "muc_tieu, ghi_chu…)\n/them — thêm dự án (/huy để dừng)\n/xoa &lt;mã&gt; — xóa (có xác nhận)\n"
+    "/nhatky [n] — nhật ký thay đổi\n/hoantac — hoàn tác thay đổi gần nhất của bạn\n"
+    "/xuat — tải dữ liệu (.xlsx, .json)\n"
+    "/nhap — nhập tệp (xem trước rồi xác nhận)\n/themmoc dd/mm/yyyy [HH:MM] [hằng năm|hằng tháng] tiêu đề — thêm mốc\n"
+    "/xoamoc &lt;mã&gt; — xóa mốc"
 )
 INLINE_RESULTS = 5
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_message:
-        await update.effective_message.reply_text(help_text(engine_of(context).kb) + COMMANDS_HELP,
-                                                  parse_mode=ParseMode.HTML)
+    if update.effective_message is None:
+        return
+    admins = context.application.bot_data["settings"].admin_ids
+    is_admin = update.effective_user is not None and update.effective_user.id in admins
+    text = help_text(engine_of(context).kb) + COMMANDS_HELP + (ADMIN_HELP if is_admin else "")
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
 def _addressed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
