@@ -22,6 +22,7 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.reminders import ReminderService
 from bot.settings import Settings
+from bot.updates import PerChatUpdateProcessor
 from db import make_engine, open_knowledge
 from handlers import admin, errors, milestones, new_project, plan_commands, questions, transfer
 from handlers.common import RECORD_PREFIX
@@ -29,10 +30,10 @@ from knowledge.engine import Engine
 
 # Telegram allows about 30 messages/s overall and 20/min per group. aiolimiter is a leaky bucket: a bucket of
 # n lets n messages through at once and then refills, so a one-second (one-minute) window could see up to
-# twice the rate. A bucket of one message refilled every 1/27 s (3,2 s) keeps every window under the limit,
+# twice the rate. A bucket of one message refilled every 1/26 s (3,2 s) keeps every window under the limit,
 # with room for network jitter.
 log = logging.getLogger("planbot")
-RATE_LIMITS = {"overall_max_rate": 1, "overall_time_period": 1 / 27, "group_max_rate": 1,
+RATE_LIMITS = {"overall_max_rate": 1, "overall_time_period": 1 / 26, "group_max_rate": 1,
                "group_time_period": 3.2, "max_retries": 3}
 
 MENU = [
@@ -68,7 +69,7 @@ async def sweep_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
     app = (ApplicationBuilder().token(settings.bot_token).base_url(settings.base_url)
            .base_file_url(settings.base_file_url).rate_limiter(AIORateLimiter(**RATE_LIMITS))
-           .concurrent_updates(True).post_init(_post_init).build())
+           .concurrent_updates(PerChatUpdateProcessor()).post_init(_post_init).build())
     db = make_engine(settings.database_url)
     tz = ZoneInfo(settings.tz)
     app.bot_data.update(settings=settings, db=db, clock=clock or SystemClock(),

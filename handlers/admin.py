@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from db import edits, load_knowledge
-from handlers.common import engine_of, refuse_non_admin
+from handlers.common import admin_press, engine_of, refuse_non_admin
 from knowledge.engine import Engine
 from knowledge.fields import FIELD_NAMES, EditError, field_list, prepare
 
@@ -85,14 +85,9 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = await admin_press(update, context, "Chỉ quản trị viên được xóa.")
     if query is None:
         return
-    admins = context.application.bot_data["settings"].admin_ids
-    if query.from_user is None or query.from_user.id not in admins:
-        await query.answer("Chỉ quản trị viên được xóa.", show_alert=True)
-        return
-    await query.answer()
     data = query.data or ""
     if data.startswith(CANCEL_PREFIX):
         await query.edit_message_text("Đã hủy, không xóa gì.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.ext import ContextTypes
 
@@ -70,3 +70,16 @@ async def refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await update.effective_message.reply_text("Lệnh này chỉ dành cho quản trị viên. Yêu cầu của bạn không được "
                                                   "thực hiện.")
     return True
+
+
+async def admin_press(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> CallbackQuery | None:
+    """The pressed button's query when an admin pressed it (answered); otherwise a refusal alert and None."""
+    query = update.callback_query
+    if query is None:
+        return None
+    admins = context.application.bot_data["settings"].admin_ids
+    if query.from_user is None or query.from_user.id not in admins:
+        await query.answer(refusal, show_alert=True)
+        return None
+    await query.answer()
+    return query

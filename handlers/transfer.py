@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from db import edits
 from handlers.admin import actor, refresh
-from handlers.common import engine_of, refuse_non_admin
+from handlers.common import admin_press, engine_of, refuse_non_admin
 from knowledge import files
 
 APPLY, CANCEL = "nhap:ok", "nhap:huy"
@@ -73,14 +73,9 @@ async def receive_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = await admin_press(update, context, "Chỉ quản trị viên được nhập dữ liệu.")
     if query is None:
         return
-    admins = context.application.bot_data["settings"].admin_ids
-    if query.from_user is None or query.from_user.id not in admins:
-        await query.answer("Chỉ quản trị viên được nhập dữ liệu.", show_alert=True)
-        return
-    await query.answer()
     plan = context.user_data.pop(PENDING, None)
     if query.data == CANCEL or plan is None:
         await query.edit_message_text("Đã hủy nhập dữ liệu; không có gì thay đổi." if plan or query.data == CANCEL

@@ -74,23 +74,24 @@ def parse_record(raw: Any, seq: int, where: str) -> Record:
                   amounts=amounts, agencies=tuple(agencies), fields=fields)
 
 
+def _unique_ids(items: list[Record] | list[Agency], message: str) -> set[str]:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise DataError(f"{message}: {item.id}")
+        seen.add(item.id)
+    return seen
+
+
 def build(records: Iterable[Record], agencies: Iterable[Agency]) -> KnowledgeBase:
     """Check identity and references across all records, then index them."""
     agency_list = list(agencies)
-    agency_ids: set[str] = set()
-    for a in agency_list:
-        if a.id in agency_ids:
-            raise DataError(f"mã cơ quan trùng: {a.id}")
-        agency_ids.add(a.id)
+    agency_ids = _unique_ids(agency_list, "mã cơ quan trùng")
     for a in agency_list:
         if a.parent and a.parent not in agency_ids:
             raise DataError(f"cơ quan {a.id}: cơ quan cấp trên '{a.parent}' không tồn tại")
     record_list = list(records)
-    seen: set[str] = set()
-    for r in record_list:
-        if r.id in seen:
-            raise DataError(f"mã bản ghi trùng: {r.id}")
-        seen.add(r.id)
+    seen = _unique_ids(record_list, "mã bản ghi trùng")
     for r in record_list:
         if r.parent and r.parent not in seen:
             raise DataError(f"{r.id}: bản ghi cha '{r.parent}' không tồn tại")

@@ -11,6 +11,7 @@ from db.engine import make_engine
 from knowledge.engine import Engine
 from knowledge.loader import load_files
 from knowledge.records import KnowledgeBase
+from tests.fake_telegram import FakeTelegram
 from tests.pg import PostgresUnavailable, TempPostgres
 
 SOURCE = Path(__file__).resolve().parents[1] / "knowledge" / "data" / "source" / "ke-hoach-3854-KH-UBND-2016.txt"
@@ -29,6 +30,13 @@ def engine_kb(kb: KnowledgeBase) -> Engine:
 @pytest.fixture(scope="session")
 def source_text() -> str:
     return SOURCE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def tg() -> Iterator[FakeTelegram]:
+    """A fake Bot API server shared by the tests of one module."""
+    with FakeTelegram() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

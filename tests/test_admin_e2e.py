@@ -15,12 +15,6 @@ ADMIN, OTHER = 6001, 6002
 
 
 @pytest.fixture(scope="module")
-def tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def bot(tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     proc = BotProcess(tg, tmp_path_factory.mktemp("admin"), ADMIN_IDS=str(ADMIN)).start()
     yield proc
