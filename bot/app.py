@@ -1,6 +1,7 @@
 """Building the Telegram Application: settings, engine, handlers, command menu, polling or webhook."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from bot.clock import Clock, SystemClock
 from bot.reminders import ReminderService
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
-from db import make_engine, open_knowledge
+from db import knowledge_version, load_knowledge, make_engine, open_knowledge
 from handlers import admin, errors, milestones, new_project, plan_commands, questions, transfer
 from handlers.common import RECORD_PREFIX
 from knowledge.engine import Engine
@@ -66,6 +67,15 @@ async def sweep_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("Nhắc mốc: %s", counts)
 
 
+async def follow_other_processes(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Another bot process (or the CLI) changed the knowledge: rebuild this process's index too."""
+    data = context.application.bot_data
+    version = await asyncio.to_thread(knowledge_version, data["db"])
+    if version != data.get("knowledge_version"):
+        engine = await asyncio.to_thread(lambda: Engine(load_knowledge(data["db"])))
+        data.update(engine=engine, knowledge_version=version)
+
+
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
     app = (ApplicationBuilder().token(settings.bot_token).base_url(settings.base_url)
            .base_file_url(settings.base_file_url).rate_limiter(AIORateLimiter(**RATE_LIMITS))
@@ -74,8 +84,11 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     tz = ZoneInfo(settings.tz)
     app.bot_data.update(settings=settings, db=db, clock=clock or SystemClock(),
                         engine=Engine(open_knowledge(db, settings.tz)), reminders=ReminderService(db, tz))
+    app.bot_data["knowledge_version"] = knowledge_version(db)
     app.job_queue.run_repeating(sweep_reminders, interval=settings.reminder_sweep_seconds, first=1,
                                 name="reminder-sweep")
+    app.job_queue.run_repeating(follow_other_processes, interval=settings.reminder_sweep_seconds, first=5,
+                                name="knowledge-refresh")
     app.add_handler(new_project.conversation())
     app.add_handler(CommandHandler(["start", "help"], questions.start))
     app.add_handler(CommandHandler("duan", plan_commands.project))

@@ -4,12 +4,13 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from db.engine import DEFAULT_DATABASE_URL, make_engine
-from db.queries import load_knowledge
+from db.queries import knowledge_version, load_knowledge
 from db.seed import is_seeded, seed
 from knowledge.loader import load_files
 from knowledge.records import KnowledgeBase
 
-__all__ = ["DEFAULT_DATABASE_URL", "make_engine", "open_knowledge", "load_knowledge", "seed", "is_seeded"]
+__all__ = ["DEFAULT_DATABASE_URL", "make_engine", "open_knowledge", "load_knowledge", "knowledge_version", "seed",
+           "is_seeded"]
 
 
 def open_knowledge(engine: Engine, tz: str = "Asia/Ho_Chi_Minh") -> KnowledgeBase:

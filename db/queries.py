@@ -1,10 +1,11 @@
 """Reading the knowledge back out of the database, the runtime source of truth."""
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from db.models import AgencyRow, AmountRow, RecordAgencyRow, RecordRow
+from db.models import AgencyRow, AmountRow, AuditEntry, RecordAgencyRow, RecordRow
 from knowledge.loader import build
 from knowledge.records import Agency, KnowledgeBase, Record
 
@@ -25,3 +26,9 @@ def load_knowledge(engine: Engine) -> KnowledgeBase:
                       text=r.text, unit=r.unit, amounts=amounts.get(r.id, {}),
                       agencies=tuple(links.get(r.id, ())), fields=dict(r.fields)) for r in rows]
     return build(records, agencies)
+
+
+def knowledge_version(engine: Engine) -> int:
+    """Grows with every audited change, so a process can tell that another one edited the knowledge."""
+    with Session(engine) as s:
+        return s.exec(select(func.max(AuditEntry.id))).one() or 0

@@ -6,11 +6,10 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import process
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from db import edits, load_knowledge
-from handlers.common import admin_press, engine_of, refuse_non_admin
+from db import edits, knowledge_version, load_knowledge
+from handlers.common import admin_press, engine_of, refuse_non_admin, say
 from knowledge.engine import Engine
 from knowledge.fields import FIELD_NAMES, EditError, field_list, prepare
 
@@ -25,12 +24,9 @@ def actor(update: Update) -> str:
 
 def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answers use the change at once: rebuild the engine from the database."""
-    context.application.bot_data["engine"] = Engine(load_knowledge(context.application.bot_data["db"]))
-
-
-async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    if update.effective_message:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    data = context.application.bot_data
+    data["knowledge_version"] = knowledge_version(data["db"])
+    data["engine"] = Engine(load_knowledge(data["db"]))
 
 
 def _unknown_id(context: ContextTypes.DEFAULT_TYPE, record_id: str) -> str:
@@ -46,23 +42,23 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     args = list(context.args or [])
     if len(args) < 3:
-        await _say(update, "Cú pháp: /sua &lt;mã&gt; &lt;trường&gt; &lt;giá trị&gt;, ví dụ "
+        await say(update, "Cú pháp: /sua &lt;mã&gt; &lt;trường&gt; &lt;giá trị&gt;, ví dụ "
                            f"<code>/sua PL4-3 tmdt 2.500</code>. Trường: {field_list()}.")
         return
     record_id, field, value = args[0].upper(), args[1].lower(), " ".join(args[2:])
     kb = engine_of(context).kb
     if record_id not in kb.records:
-        await _say(update, _unknown_id(context, record_id))
+        await say(update, _unknown_id(context, record_id))
         return
     try:
         change = edits.update_field(context.application.bot_data["db"], record_id,
                                     prepare(kb, record_id, field, value), actor(update))
     except EditError as exc:
-        await _say(update, f"Không sửa: {escape(str(exc))}")
+        await say(update, f"Không sửa: {escape(str(exc))}")
         return
     refresh(context)
     name = FIELD_NAMES.get(change.field, change.field)
-    await _say(update, f"Đã sửa <b>{change.record_id}</b> — {escape(name)}: {escape(change.old)} → "
+    await say(update, f"Đã sửa <b>{change.record_id}</b> — {escape(name)}: {escape(change.old)} → "
                        f"<b>{escape(change.new)}</b>. Hoàn tác: /hoantac")
 
 
@@ -72,15 +68,15 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     record_id = " ".join(context.args or []).strip().upper()
     if not record_id:
-        await _say(update, "Cú pháp: /xoa &lt;mã&gt;, ví dụ <code>/xoa PL4-1.3</code>.")
+        await say(update, "Cú pháp: /xoa &lt;mã&gt;, ví dụ <code>/xoa PL4-1.3</code>.")
         return
     record = engine_of(context).kb.records.get(record_id)
     if record is None:
-        await _say(update, _unknown_id(context, record_id))
+        await say(update, _unknown_id(context, record_id))
         return
     buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Xóa", callback_data=f"{DELETE_PREFIX}{record_id}"),
                                      InlineKeyboardButton("Không xóa", callback_data=f"{CANCEL_PREFIX}{record_id}")]])
-    await _say(update, f"Xóa <b>{record_id}</b> — {escape(record.title[:200])}? (có thể hoàn tác bằng /hoantac)",
+    await say(update, f"Xóa <b>{record_id}</b> — {escape(record.title[:200])}? (có thể hoàn tác bằng /hoantac)",
                buttons)
 
 
@@ -108,7 +104,7 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     arg = " ".join(context.args or []).strip()
     if arg and not (arg.isdigit() and 1 <= int(arg) <= LOG_MAX):
-        await _say(update, f"Cú pháp: /nhatky [số dòng từ 1 đến {LOG_MAX}].")
+        await say(update, f"Cú pháp: /nhatky [số dòng từ 1 đến {LOG_MAX}].")
         return
     entries = edits.recent(context.application.bot_data["db"], int(arg) if arg else LOG_DEFAULT)
     tz = ZoneInfo(context.application.bot_data["settings"].tz)
@@ -119,7 +115,7 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         undone = " (đã hoàn tác)" if a.undone else ""
         lines.append(f"• {when} {escape(a.actor)} {a.action} {escape(what)}: {escape(a.old[:80])} → "
                      f"{escape(a.new[:80])}{undone}")
-    await _say(update, "\n".join(lines))
+    await say(update, "\n".join(lines))
 
 
 async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -128,9 +124,9 @@ async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     change = edits.undo_last(context.application.bot_data["db"], actor(update))
     if change is None:
-        await _say(update, "Không có thay đổi nào của bạn để hoàn tác.")
+        await say(update, "Không có thay đổi nào của bạn để hoàn tác.")
         return
     refresh(context)
     name = FIELD_NAMES.get(change.field, change.field)
-    await _say(update, f"Đã hoàn tác trên <b>{change.record_id}</b> {escape(name)}: {escape(change.old)} → "
+    await say(update, f"Đã hoàn tác trên <b>{change.record_id}</b> {escape(name)}: {escape(change.old)} → "
                        f"<b>{escape(change.new)}</b>.")

@@ -58,6 +58,12 @@ async def reply(message: Message, answer: Answer) -> None:
                                  reply_markup=keyboard(answer) if last else None)
 
 
+async def say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """A short HTML reply to the message that came in."""
+    if update.effective_message:
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
 async def refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """True (and a polite refusal, logged) when the sender is not in ADMIN_IDS."""
     user = update.effective_user

@@ -7,13 +7,12 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.occurrences import RECURRENCES, local_text, next_occurrence, time_left
 from bot.reminders import parse_leads
 from db import reminders as store
-from handlers.common import refuse_non_admin
+from handlers.common import refuse_non_admin, say
 
 MAX_TITLE = 200
 UPCOMING = 10
@@ -27,11 +26,6 @@ _RECURRENCE_WORDS = {"hằng năm": "yearly", "hàng năm": "yearly", "hang nam"
 def _ctx(context: ContextTypes.DEFAULT_TYPE) -> tuple:
     data = context.application.bot_data
     return data["db"], ZoneInfo(data["settings"].tz), data["clock"].now()
-
-
-async def _say(update: Update, text: str) -> None:
-    if update.effective_message:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
 async def milestones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -54,7 +48,7 @@ async def milestones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         for when, m in sorted(past, key=lambda x: x[0], reverse=True)[:RECENT_PAST]:
             lines.append(f"• [{m.id}] {escape(m.title, quote=False)} — {local_text(when, tz)} (đã qua)")
     lines.append("Đăng ký nhận nhắc: /dangky 30,7,1")
-    await _say(update, "\n".join(lines))
+    await say(update, "\n".join(lines))
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,12 +58,12 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         leads = parse_leads(arg) if arg.strip() else list(settings.reminder_lead_days)
     except ValueError as exc:
-        await _say(update, f"{exc} Ví dụ: /dangky 30,7,1")
+        await say(update, f"{exc} Ví dụ: /dangky 30,7,1")
         return
     if update.effective_chat is None:
         return
     store.subscribe(engine, update.effective_chat.id, leads)
-    await _say(update, "Đã đăng ký nhận nhắc mốc cho cuộc trò chuyện này, báo trước "
+    await say(update, "Đã đăng ký nhận nhắc mốc cho cuộc trò chuyện này, báo trước "
                        f"{', '.join(str(d) for d in leads)} ngày. Hủy: /huydangky. Xem các mốc: /moc")
 
 
@@ -78,7 +72,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if update.effective_chat is None:
         return
     done = store.unsubscribe(engine, update.effective_chat.id)
-    await _say(update, "Đã hủy nhận nhắc mốc." if done else "Cuộc trò chuyện này chưa đăng ký nhận nhắc mốc.")
+    await say(update, "Đã hủy nhận nhắc mốc." if done else "Cuộc trò chuyện này chưa đăng ký nhận nhắc mốc.")
 
 
 def parse_milestone(args: list[str], tz: ZoneInfo, now: datetime) -> tuple[datetime, str, str]:
@@ -123,12 +117,12 @@ async def add_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     try:
         due, recurrence, title = parse_milestone(list(context.args or []), tz, now)
     except ValueError as exc:
-        await _say(update, f"Không thêm được mốc: {exc}")
+        await say(update, f"Không thêm được mốc: {exc}")
         return
     user = update.effective_user
     m = store.add_milestone(engine, title, due, user.id if user else None, recurrence)
     repeat = f", lặp {RECURRENCES[recurrence]}" if recurrence else ""
-    await _say(update, f"Đã thêm mốc <b>[{m.id}]</b> {escape(title, quote=False)} — {local_text(due, tz)}"
+    await say(update, f"Đã thêm mốc <b>[{m.id}]</b> {escape(title, quote=False)} — {local_text(due, tz)}"
                        f"{repeat}, còn {time_left(due - now)}. Xóa: /xoamoc {m.id}")
 
 
@@ -138,10 +132,10 @@ async def remove_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     engine, _, _ = _ctx(context)
     arg = " ".join(context.args or []).strip()
     if not arg.isdigit():
-        await _say(update, "Cú pháp: /xoamoc &lt;mã mốc&gt; (mã là số trong ngoặc vuông ở /moc).")
+        await say(update, "Cú pháp: /xoamoc &lt;mã mốc&gt; (mã là số trong ngoặc vuông ở /moc).")
         return
     m = store.deactivate_milestone(engine, int(arg))
     if m is None:
-        await _say(update, f"Không có mốc đang hoạt động nào mang mã {arg}. Xem /moc.")
+        await say(update, f"Không có mốc đang hoạt động nào mang mã {arg}. Xem /moc.")
         return
-    await _say(update, f"Đã xóa mốc [{m.id}] {escape(m.title, quote=False)}; sẽ không còn nhắc mốc này.")
+    await say(update, f"Đã xóa mốc [{m.id}] {escape(m.title, quote=False)}; sẽ không còn nhắc mốc này.")

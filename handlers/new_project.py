@@ -6,7 +6,6 @@ from datetime import datetime
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -19,7 +18,7 @@ from telegram.warnings import PTBUserWarning
 
 from db import edits
 from handlers.admin import actor, refresh
-from handlers.common import engine_of, refuse_non_admin
+from handlers.common import engine_of, refuse_non_admin, say
 from knowledge.fields import EditError, prepare
 from knowledge.numbers import BadNumber, fmt_amount, parse_amount
 from knowledge.records import Record
@@ -28,11 +27,6 @@ PARENT, TITLE, INVESTOR, TMDT, PLAN, CONFIRM = range(6)
 DRAFT = "new_project"
 DEFAULT_PARENT = "PL4-V"
 SAVE, DROP = "them:luu", "them:huy"
-
-
-async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    if update.effective_message:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 def next_id(kb, parent: str) -> str:  # noqa: ANN001
@@ -52,7 +46,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if await refuse_non_admin(update, context):
         return ConversationHandler.END
     context.user_data[DRAFT] = {}
-    await _say(update, "Thêm dự án mới (gõ /huy để dừng bất cứ lúc nào).\nDự án thuộc mục nào? Gửi mã mục cha, "
+    await say(update, "Thêm dự án mới (gõ /huy để dừng bất cứ lúc nào).\nDự án thuộc mục nào? Gửi mã mục cha, "
                        f"ví dụ <code>{DEFAULT_PARENT}</code> (công trình mới 2016-2020) hoặc <code>PL4-8</code>.")
     return PARENT
 
@@ -60,20 +54,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def got_parent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     parent = (update.effective_message.text or "").strip().upper()
     if parent not in engine_of(context).kb.records:
-        await _say(update, f"Không có mục «{escape(parent[:40])}». Gửi lại mã mục cha, ví dụ {DEFAULT_PARENT}.")
+        await say(update, f"Không có mục «{escape(parent[:40])}». Gửi lại mã mục cha, ví dụ {DEFAULT_PARENT}.")
         return PARENT
     context.user_data[DRAFT]["parent"] = parent
-    await _say(update, "Tên dự án?")
+    await say(update, "Tên dự án?")
     return TITLE
 
 
 async def got_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     title = " ".join((update.effective_message.text or "").split())
     if not title or len(title) > 300:
-        await _say(update, "Tên dự án cần từ 1 đến 300 ký tự. Gửi lại tên.")
+        await say(update, "Tên dự án cần từ 1 đến 300 ký tự. Gửi lại tên.")
         return TITLE
     context.user_data[DRAFT]["title"] = title
-    await _say(update, "Chủ đầu tư? (ví dụ: Sở TT&amp;TT, UBND huyện Tam Dương)")
+    await say(update, "Chủ đầu tư? (ví dụ: Sở TT&amp;TT, UBND huyện Tam Dương)")
     return INVESTOR
 
 
@@ -83,10 +77,10 @@ async def got_investor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     try:
         edit = prepare(kb, context.user_data[DRAFT]["parent"], "chu_dau_tu", text)
     except EditError as exc:
-        await _say(update, f"{escape(str(exc))} Gửi lại chủ đầu tư.")
+        await say(update, f"{escape(str(exc))} Gửi lại chủ đầu tư.")
         return INVESTOR
     context.user_data[DRAFT].update(cdt=str(edit.value), agencies=list(edit.agencies))
-    await _say(update, "Tổng mức đầu tư (triệu đồng)? Ví dụ 1.500 hoặc 1,5 tỷ.")
+    await say(update, "Tổng mức đầu tư (triệu đồng)? Ví dụ 1.500 hoặc 1,5 tỷ.")
     return TMDT
 
 
@@ -94,7 +88,7 @@ async def _amount(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) 
     try:
         context.user_data[DRAFT][key] = parse_amount(update.effective_message.text or "")
     except BadNumber as exc:
-        await _say(update, f"Số tiền không hợp lệ: {escape(str(exc))}. Gửi lại.")
+        await say(update, f"Số tiền không hợp lệ: {escape(str(exc))}. Gửi lại.")
         return False
     return True
 
@@ -102,7 +96,7 @@ async def _amount(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) 
 async def got_tmdt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not await _amount(update, context, "tmdt"):
         return TMDT
-    await _say(update, "Kế hoạch vốn 2016-2020 (triệu đồng)? Gửi <code>-</code> nếu bằng TMĐT.")
+    await say(update, "Kế hoạch vốn 2016-2020 (triệu đồng)? Gửi <code>-</code> nếu bằng TMĐT.")
     return PLAN
 
 
@@ -116,7 +110,7 @@ async def got_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft["id"] = next_id(kb, draft["parent"])
     buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Lưu", callback_data=SAVE),
                                      InlineKeyboardButton("Hủy", callback_data=DROP)]])
-    await _say(update, f"Sẽ thêm <b>{draft['id']}</b> — {escape(draft['title'])}\nThuộc: {draft['parent']}\n"
+    await say(update, f"Sẽ thêm <b>{draft['id']}</b> — {escape(draft['title'])}\nThuộc: {draft['parent']}\n"
                        f"Chủ đầu tư: {escape(draft['cdt'])}\nTMĐT: {fmt_amount(draft['tmdt'])}\n"
                        f"Kế hoạch vốn 2016-2020: {fmt_amount(draft['ke_hoach'])}", buttons)
     return CONFIRM
@@ -142,7 +136,7 @@ async def decided(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     context.user_data.pop(DRAFT, None)
-    await _say(update, "Đã dừng thêm dự án; không có gì thay đổi.")
+    await say(update, "Đã dừng thêm dự án; không có gì thay đổi.")
     return ConversationHandler.END
 
 

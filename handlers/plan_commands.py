@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from handlers.chart import budget_chart
-from handlers.common import engine_of, reply
+from handlers.common import engine_of, reply, say
 from knowledge.answer import Answer
 from knowledge.budget import yearly_sources
 
@@ -19,15 +18,10 @@ def _argument(context: ContextTypes.DEFAULT_TYPE) -> str:
     return " ".join(context.args or []).strip()
 
 
-async def _usage(update: Update, text: str) -> None:
-    if update.effective_message:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
-
-
 async def project(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     keyword = _argument(context)
     if not keyword:
-        await _usage(update, "Gõ /duan kèm từ khóa, ví dụ: <code>/duan chữ ký số</code> hoặc "
+        await say(update, "Gõ /duan kèm từ khóa, ví dụ: <code>/duan chữ ký số</code> hoặc "
                              "<code>/duan mạng LAN Tam Dương</code>.")
         return
     if update.effective_message:
@@ -42,7 +36,7 @@ async def budget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     arg = _argument(context)
     if arg:
         if not (arg.isdigit() and FIRST_YEAR <= int(arg) <= LAST_YEAR):
-            await _usage(update, f"Năm không hợp lệ: «{arg[:20]}». Gõ /ngansach hoặc /ngansach 2017 "
+            await say(update, f"Năm không hợp lệ: «{arg[:20]}». Gõ /ngansach hoặc /ngansach 2017 "
                                  f"(từ {FIRST_YEAR} đến {LAST_YEAR}).")
             return
         await reply(message, engine.budget_year(int(arg)))

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +19,7 @@ ADMIN, OTHER = 6001, 6002
 
 @pytest.fixture(scope="module")
 def bot(tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
-    proc = BotProcess(tg, tmp_path_factory.mktemp("admin"), ADMIN_IDS=str(ADMIN)).start()
+    proc = BotProcess(tg, tmp_path_factory.mktemp("admin"), ADMIN_IDS=str(ADMIN), REMINDER_SWEEP_SECONDS="1").start()
     yield proc
     proc.stop()
 
@@ -165,3 +168,23 @@ def test_changes_survive_a_restart(tg: FakeTelegram, bot: BotProcess) -> None:
     bot.start()
     assert "64.000 triệu đồng" in say(tg, "phần mềm khung kết nối các ứng dụng", user=OTHER)
     say(tg, "/hoantac")
+
+
+def test_a_change_made_elsewhere_reaches_the_running_bot(tg: FakeTelegram, bot: BotProcess) -> None:
+    """Another process (here the CLI) edits the shared database; the bot follows within a few seconds."""
+    env = {**bot.env}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "export", "k.json"], cwd=bot.workdir, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads((bot.workdir / "k.json").read_text(encoding="utf-8"))
+    for r in doc["records"]:
+        if r["id"] == "PL4-11":
+            r["amounts"]["tmdt"] = "7000"
+    (bot.workdir / "k.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "import", "k.json"], cwd=bot.workdir, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert "Đã áp dụng" in done.stdout
+    deadline = time.monotonic() + 15
+    while "7.000 triệu đồng" not in say(tg, "hệ thống lưu trữ sao lưu dự phòng dữ liệu", user=OTHER):
+        assert time.monotonic() < deadline, "the bot never picked up the change"
+        time.sleep(0.5)
