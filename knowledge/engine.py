@@ -14,10 +14,14 @@ MAX_QUESTION_CHARS = 1000
 CLOSE = 0.9  # a runner-up within 10 % of the best is "about equally" fitting
 MIN_WORD_COVER = 0.5  # share (idf-weighted) of the question's words the record must contain
 MIN_PAIR_COVER = 0.25  # share of the question's word pairs the record must contain
+MAX_FOREIGN_SHARE = 0.2  # share of the question in rare words the plan never uses that way ("bệnh viện đa khoa")
 MAX_CANDIDATES = 5
 RERANK = 12  # best BM25 hits whose coverage of the question is weighed in
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
 COMPONENT_WEIGHT = 0.85  # a hạng mục repeats its project's words; the project is the likelier subject
+# Questions about these parts of the plan are not about an agency's projects or duties even if one is named.
+NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "viewpoint", "shortcoming", "cause",
+                    "task", "roadmap", "count", "when"}
 YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # in order of preference for a year alone
 AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
 
@@ -96,6 +100,9 @@ class Engine:
             return Answer(False, compose.help_text(self.kb), "help")
         q.content = self._content_words(q)
         q.toks = self.index.correct(q.toks)
+        if q.organisation and not q.agencies:
+            return Answer(False, f"Kế hoạch không nêu «{compose.e(compose.short(q.organisation, 60))}».\n"
+                                 + compose.help_text(self.kb), "not_found")
         if scope:
             agency = self._agency_route(q) if "project" in scope else None
             return agency or self._search_route(q, scope) or self._not_found()
@@ -165,7 +172,7 @@ class Engine:
         return None
 
     def _agency_route(self, q: Query) -> Answer | None:
-        if not q.agencies:
+        if not q.agencies or q.intents & NOT_ABOUT_AGENCY:
             return None
         aid = q.agencies[0]
         agency = self.kb.agencies[aid]
@@ -227,7 +234,7 @@ class Engine:
         top = hits[0].record
         word_cover, pair_cover = self.index.coverage(top, words, q.toks)
         if (word_cover < MIN_WORD_COVER or pair_cover < MIN_PAIR_COVER
-                or self.index.foreign_words(top, words, q.toks)):
+                or self.index.foreign_share(top, words, q.toks) >= MAX_FOREIGN_SHARE):
             return None
         close = [top]
         for s in hits[1:]:

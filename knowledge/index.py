@@ -135,21 +135,25 @@ class Index:
         best = sorted(((int(i), float(scores[i])) for i in hit), key=lambda kv: kv[1], reverse=True)
         return [Hit(self.docs[i], s) for i, s in best]
 
-    def foreign_words(self, r: Record, content: list[str], full: list[str]) -> list[str]:
-        """Rare question words that neither the record nor the plan's word pairs account for.
+    def foreign_share(self, r: Record, content: list[str], full: list[str]) -> float:
+        """How much of the question (idf-weighted) is rare words that neither the record nor the plan's word
+        pairs account for.
 
-        Vietnamese syllables are heavily reused, so a rare word the record lacks is still understood when the
-        plan pairs it with one of its neighbours in the question (the same compound elsewhere)."""
+        Vietnamese syllables are heavily reused ('đa khoa' shares 'khoa' with 'khoa học'), so a rare word the
+        record lacks still counts as understood when the plan pairs it with a neighbouring question word, or,
+        standing alone, when the plan uses it at all."""
         tf, words = self.tf[self.position[r.id]], set(content)
-        out = []
+        foreign = 0.0
         for i, w in enumerate(full):
             if w not in words or w in tf or self.idf.get(w, FOREIGN_IDF) < FOREIGN_IDF:
                 continue
             neighbours = [f"{full[i - 1]}_{w}"] if i and full[i - 1] in words else []
             neighbours += [f"{w}_{full[i + 1]}"] if i + 1 < len(full) and full[i + 1] in words else []
-            if not any(p in self.postings for p in neighbours):
-                out.append(w)
-        return out
+            known = any(p in self.postings for p in neighbours) if neighbours else w in self.postings
+            if not known:
+                foreign += self.idf.get(w, self.max_idf)
+        total = sum(self.idf.get(t, self.max_idf) for t in content)
+        return foreign / total if total else 0.0
 
     def coverage(self, r: Record, content: list[str], full: list[str]) -> tuple[float, float]:
         """How much of the question the record explains: idf-weighted syllables, and share of pairs."""

@@ -23,8 +23,9 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "list": ("cac du an", "nhung du an", "danh sach", "liet ke", "gom nhung", "co nhung", "nhung gi", "gom gi",
              "nhung cong trinh", "cac cong trinh", "bao nhieu du an", "may du an"),
     "roadmap": ("lo trinh", "lo trinh thuc hien", "giai doan 2016 2018", "giai doan 2019 2020", "phan ky"),
-    "meta": ("so hieu", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh", "ban hanh ngay", "ban hanh nam",
-             "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach", "ten day du", "ky ke hoach"),
+    "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
+             "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",
+             "ten day du", "ky ke hoach"),
     "legal": ("can cu", "can cu xay dung", "dua tren van ban", "co so phap ly"),
     "solution": ("giai phap", "giai phap thuc hien"),
     "viewpoint": ("quan diem",),
@@ -34,6 +35,10 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "help": ("xin chao", "chao ban", "chao", "hello", "alo", "help", "huong dan", "tro giup", "cam on", "start",
              "bat dau", "ban la ai", "ban biet gi", "hoi duoc gi", "hoi gi", "menu"),
 }
+# An administrative body written with its capitalised name ("Bộ Y tế", "Sở Giáo dục"): if none of the plan's
+# agencies is recognised in the question, the plan says nothing about it.
+_ORGANISATION = re.compile(r"(?<!\w)(?:Bộ|Sở|Cục|Tổng cục|Ban|UBND (?:huyện|thành phố|thị xã|TP|TX)|"
+                           r"Ủy ban nhân dân (?:huyện|thành phố|thị xã))\s+[A-ZĐ][\w&,.-]*(?:\s+\w+)?")
 _COUNT = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+)")
 _PERIOD = re.compile(r"\b(20[0-2]\d)\s*(?:-|–|den|toi)?\s*(20[0-2]\d)\b")
 _YEAR = re.compile(r"\b(20[0-2]\d)\b")
@@ -49,6 +54,7 @@ class Query:
     period: tuple[int, int] | None = None
     agencies: list[str] = field(default_factory=list)
     intents: set[str] = field(default_factory=set)
+    organisation: str = ""  # an administrative body the question names, as written
 
     @property
     def year(self) -> int | None:
@@ -94,6 +100,9 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder) -> Query:
         spaced_wo = spaced
     q.years = [int(y) for y in _YEAR.findall(spaced_wo)]
     q.agencies = finder.find(spaced)
+    named = _ORGANISATION.search(text)
+    if named:
+        q.organisation = named.group(0)
     padded = f" {spaced} "
     for intent, cues in INTENT_CUES.items():
         if any(f" {c} " in padded for c in cues):
@@ -102,4 +111,6 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder) -> Query:
         q.intents.add("money" if m.group(1) in ("kinh", "tien", "trieu", "ty") else "count")
     if re.search(r"\bbao nhieu\s*$", spaced) and "count" not in q.intents:
         q.intents.add("money")
+    if "meta" in q.intents:  # "kế hoạch số bao nhiêu" asks for a number, not an amount
+        q.intents.discard("money")
     return q
