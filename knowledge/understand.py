@@ -25,7 +25,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "roadmap": ("lo trinh", "lo trinh thuc hien", "giai doan 2016 2018", "giai doan 2019 2020", "phan ky"),
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",
-             "ten day du", "ky ke hoach"),
+             "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao"),
     "legal": ("can cu", "can cu xay dung", "dua tren van ban", "co so phap ly"),
     "solution": ("giai phap", "giai phap thuc hien"),
     "viewpoint": ("quan diem",),
