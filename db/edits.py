@@ -129,10 +129,6 @@ def recent(engine: Engine, limit: int) -> list[AuditEntry]:
         return list(s.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))  # type: ignore
 
 
-def record_ids(engine: Engine) -> list[str]:
-    with Session(engine) as s:
-        return list(s.exec(select(RecordRow.id).where(RecordRow.deleted == False)))  # noqa: E712
-
 
 @dataclass
 class ImportPlan:

@@ -32,10 +32,6 @@ def active_milestones(engine: Engine) -> list[Milestone]:
         return list(s.exec(select(Milestone).where(Milestone.active == True).order_by(Milestone.due_at)))  # noqa: E712
 
 
-def all_milestones(engine: Engine) -> list[Milestone]:
-    with Session(engine) as s:
-        return list(s.exec(select(Milestone).order_by(Milestone.due_at)))
-
 
 def active_subscriptions(engine: Engine) -> list[Subscription]:
     with Session(engine) as s:

@@ -19,7 +19,6 @@ PLAN_FIELDS = (("so_hieu", "Số hiệu"), ("ngay_ban_hanh", "Ngày ban hành"),
                ("van_ban_tham_dinh", "Ý kiến thẩm định"), ("giai_doan", "Giai đoạn"))
 LIST_LIMIT = 30
 LINE_TITLE = 90
-MAX_SINGLE = 1500
 
 
 def e(text: object) -> str:
@@ -37,8 +36,7 @@ def vn_date(iso: str) -> str:
 
 
 def source_line(kb: KnowledgeBase, *records: Record) -> str:
-    plan = kb.records.get("KH-3854")
-    doc = plan.get("so_hieu", "") if plan else ""
+    doc = kb.plan.get("so_hieu", "") if kb.plan else ""
     srcs = "; ".join(dict.fromkeys(r.source for r in records))
     return f"<i>Nguồn: {e(srcs)}{' — Kế hoạch ' + e(doc) if doc else ''}.</i>"
 
@@ -305,8 +303,7 @@ HELP_EXAMPLES = (
 
 
 def help_text(kb: KnowledgeBase) -> str:
-    plan = kb.records.get("KH-3854")
-    name = f"Kế hoạch {plan.get('so_hieu')}" if plan else "Kế hoạch"
+    name = f"Kế hoạch {kb.plan.get('so_hieu')}" if kb.plan else "Kế hoạch"
     lines = [f"Tôi trả lời các câu hỏi về {e(name)}: dự án và kinh phí, ngân sách theo năm, nhiệm vụ của các cơ quan, "
              "mục tiêu đến 2020, lộ trình, hiện trạng 2011-2015. Ví dụ:"]
     lines += [f"• {e(x)}" for x in HELP_EXAMPLES]

@@ -22,6 +22,7 @@ COMPONENT_WEIGHT = 0.85  # a hạng mục repeats its project's words; the proje
 # Questions about these parts of the plan are not about an agency's projects or duties even if one is named.
 NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "viewpoint", "shortcoming", "cause",
                     "task", "roadmap", "count", "when"}
+SHARED_AGENCY_TYPE = "nhom"  # "Các sở, ngành, địa phương": duties every agency shares
 YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # in order of preference for a year alone
 AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
 
@@ -109,11 +110,9 @@ class Engine:
         return (self._help_route(q) or self._agency_route(q) or self._category_route(q)
                 or self._year_money_route(q) or self._search_route(q) or self._not_found())
 
-    def section(self, intent: str, year: int | None = None) -> Answer:
+    def section(self, intent: str) -> Answer:
         """A whole part of the plan by intent name: "roadmap", "target", "duty", "legal", "solution" …"""
         q = Query(text="", key="", toks=[], content=[], intents={intent})
-        if year:
-            q.years = [year]
         return self._category_route(q) or self._not_found()
 
     def budget_year(self, year: int) -> Answer:
@@ -179,10 +178,12 @@ class Engine:
         name_words = set(tokens(self.lex.key(" ".join((agency.name, *agency.aliases)))))
         rest = self._informative([t for t in q.content if t not in name_words])
         if "duty" in q.intents and "investor" not in q.intents and not rest:
-            group = self.kb.records.get(f"NV-{aid}")
+            groups = self.kb.of_kind("duty_group")
+            group = next((g for g in groups if aid in g.agencies), None)
             if group:
                 return self._one(group, None, [])
-            shared = self.kb.records.get("NV-SO-NGANH-DP")
+            shared = next((g for g in groups if any(self.kb.agencies[a].type == SHARED_AGENCY_TYPE
+                                                    for a in g.agencies if a in self.kb.agencies)), None)
             if shared:
                 note = (f"Kế hoạch không giao nhiệm vụ riêng cho {compose.e(agency.name)}; "
                         "nhiệm vụ chung của các sở, ngành, địa phương:\n")

@@ -70,6 +70,7 @@ class KnowledgeBase:
                 by_agency.setdefault(a, []).append(r)
         self._children = children
         self._by_agency = by_agency
+        self.plan: Record | None = next((r for r in sorted(records, key=lambda r: r.seq) if r.kind == "plan"), None)
 
     def __len__(self) -> int:
         return len(self.records)
