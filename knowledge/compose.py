@@ -45,21 +45,23 @@ def _labels(r: Record) -> dict[str, str]:
     return PL4_COLUMN_LABELS if r.id.startswith("PL4-") else COLUMN_LABELS
 
 
-def _money(r: Record, col: str) -> str:
+def _money(r: Record, col: str, approx: bool = True) -> str:
+    """The amount in its unit; `approx` adds the tỷ đồng equivalent (left out in compact list lines)."""
     qual = r.get("uoc_luong")
-    return (f"{qual} " if qual else "") + fmt_amount(r.amounts[col], r.unit)
+    text = fmt_amount(r.amounts[col], r.unit) if approx else f"{fmt_number(r.amounts[col])} {r.unit}"
+    return (f"{qual} " if qual else "") + text
 
 
 def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None) -> str:
     """The one figure that best stands for a record in a list line."""
     if r.amounts:
         if year and str(year) in r.amounts:
-            return f"năm {year}: {_money(r, str(year))}"
+            return f"năm {year}: {_money(r, str(year), approx=False)}"
         col = next(c for c in ("ke_hoach", "tmdt", "tong", *r.amounts) if c in r.amounts)
         label = "kế hoạch vốn" if col == "ke_hoach" else "TMĐT" if col == "tmdt" else "tổng"
-        return f"{label} {_money(r, col)}"
+        return f"{label} {_money(r, col, approx=False)}"
     if r.kind == "indicator":
-        return "; ".join(f"{lbl.lower()}: {r.get(k)}" for k, lbl in INDICATOR_COLUMNS[:3] if r.get(k))
+        return "; ".join(f"{lbl.lower()}: {short(str(r.get(k)), 40)}" for k, lbl in INDICATOR_COLUMNS[::2] if r.get(k))
     if r.get("figures"):
         return figure_text(r.get("figures")[0])
     if r.get("start") and r.get("end"):
@@ -163,7 +165,7 @@ def _body_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]
     kids = kb.children(r.id)
     if kids:
         lines.append(f"Gồm {len(kids)} mục:")
-        lines += [list_line(kb, c, year, limit=60) for c in kids[:LIST_LIMIT]]
+        lines += [list_line(kb, c, year, limit=55) for c in kids[:LIST_LIMIT]]
         if len(kids) > LIST_LIMIT:
             lines.append(f"… và {len(kids) - LIST_LIMIT} mục khác.")
     return lines
@@ -187,7 +189,7 @@ def _body_indicator(kb: KnowledgeBase, r: Record, year: int | None, focus: list[
     lines = [f"<b>{e(display_title(kb, r))}</b>"]
     lines += [f"• {lbl}: {e(r.get(k))}" for k, lbl in INDICATOR_COLUMNS if r.get(k)]
     for c in kb.children(r.id):
-        lines.append(list_line(kb, c))
+        lines.append(list_line(kb, c, limit=60))
     return lines
 
 
@@ -264,7 +266,7 @@ def _body_generic(kb: KnowledgeBase, r: Record, year: int | None, focus: list[st
     if r.kind == "component" and parent:
         lines.append(f"Thuộc: {e(parent.title)} — {e(key_figure(kb, parent))} [{e(parent.id)}]")
     for c in kb.children(r.id)[:LIST_LIMIT]:
-        lines.append(list_line(kb, c, limit=95))
+        lines.append(list_line(kb, c, limit=80))
     return lines
 
 

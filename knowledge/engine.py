@@ -17,6 +17,7 @@ MIN_PAIR_COVER = 0.25  # share of the question's word pairs the record must cont
 MAX_FOREIGN_SHARE = 0.2  # share of the question in rare words the plan never uses that way ("bệnh viện đa khoa")
 MAX_CANDIDATES = 5
 RERANK = 12  # best BM25 hits whose coverage of the question is weighed in
+TITLE_WEIGHT = 0.5  # a question that names a record's whole title favours that record
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
 COMPONENT_WEIGHT = 0.85  # a hạng mục repeats its project's words; the project is the likelier subject
 # Questions about these parts of the plan are not about an agency's projects or duties even if one is named.
@@ -40,6 +41,7 @@ KIND_PREFERENCE: dict[str, tuple[set[str], float]] = {
     "cause": ({"cause"}, 2.0),
     "task": ({"task_group"}, 1.8),
     "roadmap": ({"phase", "phase_item"}, 1.8),
+    "project": ({"project", "group", "component"}, 1.3),
 }
 # Intent with no other words -> the records that answer it as a whole.
 CATEGORY_KINDS = {"meta": ("plan",), "legal": ("legal_basis",), "solution": ("solution",),
@@ -253,9 +255,11 @@ class Engine:
     def _rerank(self, hits: list[Scored], words: list[str], q: Query) -> list[Scored]:
         """BM25 rewards a few rare words; the answer should also explain the rest of the question."""
         out = []
+        asks_who = "who" in q.intents and "investor" not in q.intents  # the answer is an agency, not a title
         for h in hits:
             word_cover, pair_cover = self.index.coverage(h.record, words, q.toks)
-            out.append(Scored(h.record, h.score * word_cover ** 2 * (0.5 + 0.5 * pair_cover)))
+            named = 1 if asks_who else 1 + TITLE_WEIGHT * self.index.title_cover(h.record, words) ** 2
+            out.append(Scored(h.record, h.score * word_cover ** 2 * (0.5 + 0.5 * pair_cover) * named))
         return sorted(out, key=lambda s: s.score, reverse=True)
 
     def _records_about(self, agency_id: str) -> list[Record]:

@@ -24,6 +24,7 @@ KIND_WORDS = {
 NOT_INDEXED = {"section"}
 K1, B = 1.2, 0.5
 FOREIGN_IDF = 3.0  # only rare words (in under ~5 % of records) can make a question foreign to the plan
+MIN_TITLE_WORDS = 3  # shorter titles ('Dự phòng 10%') say too little to count as named
 
 
 def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
@@ -78,6 +79,7 @@ class Index:
         self.tf: list[Counter[str]] = []
         self.length: list[float] = []
         self.position: dict[str, int] = {}
+        self.title_words: list[set[str]] = []
         postings: dict[str, list[int]] = {}
         for r in sorted(kb.records.values(), key=lambda r: r.seq):
             if r.kind in NOT_INDEXED:
@@ -90,6 +92,8 @@ class Index:
             for t in s + bigrams(s):
                 tf[t] += 1
             i = len(self.docs)
+            mask = lex.content_mask(tokens(lex.key(r.title)))
+            self.title_words.append({t for t, keep in zip(tokens(lex.key(r.title)), mask) if keep})
             self.docs.append(r)
             self.position[r.id] = i
             self.tf.append(tf)
@@ -154,6 +158,11 @@ class Index:
                 foreign += self.idf.get(w, self.max_idf)
         total = sum(self.idf.get(t, self.max_idf) for t in content)
         return foreign / total if total else 0.0
+
+    def title_cover(self, r: Record, content: list[str]) -> float:
+        """Share of the record's own title words the question contains (people type project names)."""
+        words = self.title_words[self.position[r.id]]
+        return len(words & set(content)) / len(words) if len(words) >= MIN_TITLE_WORDS else 0.0
 
     def coverage(self, r: Record, content: list[str], full: list[str]) -> tuple[float, float]:
         """How much of the question the record explains: idf-weighted syllables, and share of pairs."""

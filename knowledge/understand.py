@@ -9,7 +9,7 @@ from knowledge.records import Agency
 
 # Cue phrases on the folded, expanded text ("kinh phi" already stands for vốn, tiền, TMĐT …).
 INTENT_CUES: dict[str, tuple[str, ...]] = {
-    "money": ("kinh phi", "het bao nhieu", "phan bo", "bo tri", "giai ngan", "dau tu bao nhieu", "gia tri",
+    "money": ("kinh phi", "het bao nhieu", "phan bo", "bo tri", "dau tu bao nhieu", "gia tri",
               "bao nhieu trieu", "bao nhieu ty"),
     "investor": ("chu dau tu", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien", "co quan nao thuc hien",
                  "ai thuc hien", "ai trien khai", "don vi nao lam", "co quan nao lam"),
@@ -22,6 +22,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "when": ("nam nao", "khi nao", "bao gio", "thoi gian nao", "luc nao"),
     "list": ("cac du an", "nhung du an", "danh sach", "liet ke", "gom nhung", "co nhung", "nhung gi", "gom gi",
              "nhung cong trinh", "cac cong trinh", "bao nhieu du an", "may du an"),
+    "project": ("du an", "cong trinh"),
     "roadmap": ("lo trinh", "lo trinh thuc hien", "giai doan 2016 2018", "giai doan 2019 2020", "phan ky"),
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",

@@ -148,7 +148,7 @@ def test_long_reply_is_split_at_line_boundaries(tmp_path: Path) -> None:
     ("   ", "Ví dụ"),
     ("x" * 10_000, "quá dài"),
     ("😀🎉🔥", "Ví dụ"),
-    ("\x00\x01 chữ ký số \x07", "2.000 triệu đồng"),
+    ("\x00\x01 dự án chữ ký số bao nhiêu tiền \x07", "2.000 triệu đồng"),
     ("/khongcolenh", "Không có lệnh /khongcolenh"),
     ("Tỷ giá đô la hôm nay", "không có thông tin"),
 ])
@@ -174,7 +174,7 @@ def test_a_failing_send_is_reported_politely_and_the_bot_goes_on(tg: FakeTelegra
     tg.message("chữ ký số", chat_id=2013)
     sorry = tg.reply_to(2013, after=before).params["text"]
     assert sorry.startswith("Xin lỗi, đã có lỗi")
-    assert "2.000 triệu đồng" in ask(tg, "chữ ký số", 2013)
+    assert "2.000 triệu đồng" in ask(tg, "dự án chữ ký số bao nhiêu tiền", 2013)
     assert TOKEN not in bot.output()
 
 
