@@ -1,4 +1,7 @@
-"""The `planbot` command line: run, chat, ask, check, seed."""
+"""The `planbot` command line: run, chat, ask, check, seed, export, import.
+
+Each command imports what it needs when it runs, so `planbot ask` starts without loading Telegram,
+matplotlib or openpyxl."""
 from __future__ import annotations
 
 import argparse
@@ -15,7 +18,7 @@ from bot.settings import Settings, SettingsError
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
     from db import make_engine, open_knowledge
     from knowledge.engine import Engine
-    return Engine(open_knowledge(make_engine(settings.database_url)))
+    return Engine(open_knowledge(make_engine(settings.database_url), settings.tz))
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -80,7 +83,7 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
         print("Cơ sở dữ liệu đã có dữ liệu; dùng --reset để nạp lại từ knowledge/data.")
         return 0
     t0 = time.perf_counter()
-    n = seed(engine, kb, reset=args.reset)
+    n = seed(engine, kb, reset=args.reset, tz=settings.tz)
     print(f"Đã nạp {n} bản ghi vào cơ sở dữ liệu trong {(time.perf_counter() - t0) * 1000:.0f} ms.")
     return 0
 

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
+from knowledge.normalize import fold, tokens
 from knowledge.numbers import fmt_amount, fmt_number
 from knowledge.records import KnowledgeBase, Record
 
@@ -197,7 +198,6 @@ def _best_sentences(text: str, focus: list[str], budget: int = 900) -> str:
     """Long paragraphs: keep the sentences that share most syllables with the question, in order."""
     if len(text) <= budget or not focus:
         return text
-    from knowledge.normalize import fold, tokens
     parts = [p for p in re.split(r"(?<=[.;])\s+", text) if p]
     scored = sorted(range(len(parts)), key=lambda i: -len(set(tokens(fold(parts[i]))) & set(focus)))
     keep, used = set(), 0
