@@ -9,13 +9,13 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from db.models import AmountRow, AuditEntry, RecordAgencyRow, RecordRow
-from knowledge.fields import AMOUNT_FIELDS, TEXT_FIELDS, Edit
+from db.models import AgencyRow, AmountRow, AuditEntry, RecordAgencyRow, RecordRow
+from knowledge.fields import AMOUNT_FIELDS, TEXT_FIELDS, AgencyEdit, Edit
 from knowledge.files import Parsed, same_amounts
 from knowledge.loader import parse_record
 from knowledge.records import KnowledgeBase, Record
 
-UNDOABLE = ("update", "create", "delete", "replace")
+UNDOABLE = ("update", "create", "delete", "replace", "update-agency")
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,8 @@ def _shown(value: Any) -> str:
         return "(trống)"
     if isinstance(value, dict):
         return value.get("cdt") or ", ".join(value.get("agencies", []))
+    if isinstance(value, list):
+        return ", ".join(value)
     return str(value)
 
 
@@ -98,29 +100,63 @@ def soft_delete(engine: Engine, record_id: str, actor: str) -> Change:
     return change
 
 
+def _revert(s: Session, entry: AuditEntry) -> bool:
+    """Put back what the audited change replaced; False when its target is gone."""
+    if entry.action == "update-agency":
+        agency = s.get(AgencyRow, entry.record_id)
+        if agency is None:
+            return False
+        _set_agency_value(agency, entry.field, entry.payload.get("old"))
+        s.add(agency)
+        return True
+    row = s.get(RecordRow, entry.record_id)
+    if row is None:
+        return False
+    if entry.action == "update":
+        _set_value(s, row, entry.field, entry.payload.get("old"))
+    elif entry.action == "replace":  # an imported record goes back to what it was
+        _write_record(s, parse_record(entry.payload["old"], entry.payload.get("seq", row.seq), "nhật ký"))
+    else:  # undoing a create hides the record again; undoing a delete restores it
+        row.deleted = entry.action == "create"
+        s.add(row)
+    return True
+
+
 def undo_last(engine: Engine, actor: str) -> Change | None:
     """Revert the actor's most recent change that is not yet undone."""
     with Session(engine) as s, s.begin():
         entry = s.exec(select(AuditEntry).where(AuditEntry.actor == actor, AuditEntry.undone == False,  # noqa: E712
                                                 AuditEntry.action.in_(UNDOABLE))  # type: ignore[attr-defined]
                        .order_by(AuditEntry.id.desc())).first()  # type: ignore[union-attr]
-        if entry is None:
+        if entry is None or not _revert(s, entry):
             return None
-        row = s.get(RecordRow, entry.record_id)
-        if row is None:
-            return None
-        if entry.action == "update":
-            _set_value(s, row, entry.field, entry.payload.get("old"))
-        elif entry.action == "replace":  # an imported record goes back to what it was
-            _write_record(s, parse_record(entry.payload["old"], entry.payload.get("seq", row.seq), "nhật ký"))
-        else:  # undoing a create hides the record again; undoing a delete restores it
-            row.deleted = entry.action == "create"
-            s.add(row)
         entry.undone = True
         s.add(entry)
         change = Change(entry.record_id, entry.field, entry.new, entry.old, "undo")
         s.add(AuditEntry(actor=actor, action="undo", record_id=entry.record_id, field=entry.field, old=entry.new,
                          new=entry.old, payload={"undid": entry.id}))
+    return change
+
+
+def _set_agency_value(agency: AgencyRow, field: str, value: Any) -> None:
+    if field == "ten":
+        agency.name = value
+    else:
+        agency.aliases = list(value)
+
+
+def update_agency(engine: Engine, agency_id: str, edit: AgencyEdit, actor: str) -> Change:
+    """Rename an agency or replace its short forms (what questions may call it)."""
+    with Session(engine) as s, s.begin():
+        agency = s.get(AgencyRow, agency_id)
+        if agency is None:
+            raise LookupError(agency_id)
+        old: Any = agency.name if edit.field == "ten" else list(agency.aliases)
+        _set_agency_value(agency, edit.field, edit.value)
+        s.add(agency)
+        change = Change(agency_id, edit.field, _shown(old), _shown(edit.value), "update-agency")
+        s.add(AuditEntry(actor=actor, action="update-agency", record_id=agency_id, field=edit.field, old=change.old,
+                         new=change.new, payload={"old": old, "new": edit.value}))
     return change
 
 

@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from db import edits, knowledge_version, load_knowledge
 from handlers.common import admin_press, engine_of, refuse_non_admin, say
 from knowledge.engine import Engine
-from knowledge.fields import FIELD_NAMES, EditError, field_list, prepare
+from knowledge.fields import FIELD_NAMES, EditError, field_list, prepare, prepare_agency
 
 DELETE_PREFIX = "xoa:"  # callback_data "xoa:<id>" / "xoa-huy:<id>"
 CANCEL_PREFIX = "xoa-huy:"
@@ -30,7 +30,8 @@ def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _unknown_id(context: ContextTypes.DEFAULT_TYPE, record_id: str) -> str:
-    ids = list(engine_of(context).kb.records)
+    kb = engine_of(context).kb
+    ids = [*kb.records, *kb.agencies]
     close = [m[0] for m in process.extract(record_id, ids, limit=3, score_cutoff=50)]
     hint = f" Có phải: {', '.join(close)}?" if close else ""
     return f"Không có bản ghi mã «{escape(record_id[:40])}».{hint}"
@@ -47,12 +48,15 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     record_id, field, value = args[0].upper(), args[1].lower(), " ".join(args[2:])
     kb = engine_of(context).kb
-    if record_id not in kb.records:
+    if record_id not in kb.records and record_id not in kb.agencies:
         await say(update, _unknown_id(context, record_id))
         return
+    db = context.application.bot_data["db"]
     try:
-        change = edits.update_field(context.application.bot_data["db"], record_id,
-                                    prepare(kb, record_id, field, value), actor(update))
+        if record_id in kb.agencies:
+            change = edits.update_agency(db, record_id, prepare_agency(kb, record_id, field, value), actor(update))
+        else:
+            change = edits.update_field(db, record_id, prepare(kb, record_id, field, value), actor(update))
     except EditError as exc:
         await say(update, f"Không sửa: {escape(str(exc))}")
         return

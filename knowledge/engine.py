@@ -151,7 +151,13 @@ class Engine:
                     if f" {' '.join(tokens(c))} " in f" {q.key} "}
         if "money" in q.intents:
             cue_hits |= {"kinh", "phi"}
-        return self.index.correct([t for t in q.content if t not in cue_hits and t not in years])
+        # a short form of a recognised agency ('Sở YT') is a slot; the records need not spell it
+        short_forms = {t for aid in q.agencies for t in self._agency_words(aid) if t not in self.index.postings}
+        return self.index.correct([t for t in q.content if t not in cue_hits | short_forms and t not in years])
+
+    def _agency_words(self, agency_id: str) -> set[str]:
+        agency = self.kb.agencies[agency_id]
+        return set(tokens(self.lex.key(" ".join((agency.name, *agency.aliases)))))
 
     def _help_route(self, q: Query) -> Answer | None:
         """Greetings, thanks and "what can you do": the help text (the plan itself is not asked)."""
@@ -177,8 +183,7 @@ class Engine:
             return None
         aid = q.agencies[0]
         agency = self.kb.agencies[aid]
-        name_words = set(tokens(self.lex.key(" ".join((agency.name, *agency.aliases)))))
-        rest = self._informative([t for t in q.content if t not in name_words])
+        rest = self._informative([t for t in q.content if t not in self._agency_words(aid)])
         if "duty" in q.intents and "investor" not in q.intents and not rest:
             groups = self.kb.of_kind("duty_group")
             group = next((g for g in groups if aid in g.agencies), None)

@@ -12,7 +12,8 @@ from knowledge.understand import AgencyFinder
 TEXT_FIELDS = {"ten": "title", "noi_dung": "text", "nguon": "source"}
 EXTRA_FIELDS = {"muc_tieu", "ghi_chu"}
 AMOUNT_FIELDS = {"tmdt", "tdt", "ke_hoach", "tong", *(str(y) for y in range(2010, 2021))}
-FIELD_NAMES = {"ten": "tên", "noi_dung": "nội dung", "nguon": "nguồn", "muc_tieu": "mục tiêu", "ghi_chu": "ghi chú",
+FIELD_NAMES = {"viet_tat": "tên viết tắt",
+               "ten": "tên", "noi_dung": "nội dung", "nguon": "nguồn", "muc_tieu": "mục tiêu", "ghi_chu": "ghi chú",
                "chu_dau_tu": "chủ đầu tư", "tmdt": "TMĐT", "tdt": "TDT", "ke_hoach": "kế hoạch vốn", "tong": "tổng"}
 MAX_TEXT = 2000
 
@@ -26,6 +27,35 @@ class Edit:
     field: str  # the admin's field name: ten, tmdt, chu_dau_tu …
     value: str | Decimal
     agencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgencyEdit:
+    field: str  # "ten" (the name) or "viet_tat" (short forms)
+    value: str | list[str]
+
+
+AGENCY_FIELDS = {"ten": "tên", "viet_tat": "tên viết tắt"}
+MAX_ALIASES, MAX_ALIAS = 20, 80
+
+
+def prepare_agency(kb: KnowledgeBase, agency_id: str, field: str, raw: str) -> AgencyEdit:
+    """Validate an edit of an agency: its name, or its short forms as a comma-separated list."""
+    field = field.strip().lower()
+    if agency_id not in kb.agencies:
+        raise EditError(f"Không có cơ quan mã «{agency_id[:40]}».")
+    text = clean(raw)
+    if field == "ten":
+        if not text or len(text) > 200:
+            raise EditError("Tên cơ quan cần từ 1 đến 200 ký tự.")
+        return AgencyEdit(field, text)
+    if field == "viet_tat":
+        aliases = [a.strip() for a in text.split(",") if a.strip()]
+        if not aliases or len(aliases) > MAX_ALIASES or any(len(a) > MAX_ALIAS for a in aliases):
+            raise EditError(f"Tên viết tắt: 1 đến {MAX_ALIASES} tên, cách nhau bởi dấu phẩy, mỗi tên tối đa "
+                            f"{MAX_ALIAS} ký tự.")
+        return AgencyEdit(field, aliases)
+    raise EditError(f"Cơ quan chỉ sửa được trường: {', '.join(AGENCY_FIELDS)}.")
 
 
 def field_list() -> str:

@@ -188,3 +188,12 @@ def test_a_change_made_elsewhere_reaches_the_running_bot(tg: FakeTelegram, bot: 
     while "7.000 triệu đồng" not in say(tg, "hệ thống lưu trữ sao lưu dự phòng dữ liệu", user=OTHER):
         assert time.monotonic() < deadline, "the bot never picked up the change"
         time.sleep(0.5)
+
+
+def test_an_agency_gets_a_new_short_form_and_questions_use_it(tg: FakeTelegram, bot: BotProcess) -> None:
+    done = say(tg, "/sua SO-YT viet_tat SYT, Sở Y tế tỉnh, Sở YT")
+    assert "tên viết tắt" in done and "Sở YT" in done
+    assert "1.000 triệu đồng" in say(tg, "Sở YT nâng cấp mạng LAN bao nhiêu", user=OTHER)
+    assert "Cơ quan chỉ sửa được trường" in say(tg, "/sua SO-YT tmdt 5")
+    say(tg, "/hoantac")
+    assert "Sở YT" not in say(tg, "/nhatky 1").split("→")[-1]
