@@ -31,10 +31,10 @@ from knowledge.engine import Engine
 
 # Telegram allows about 30 messages/s overall and 20/min per group. aiolimiter is a leaky bucket: a bucket of
 # n lets n messages through at once and then refills, so a one-second (one-minute) window could see up to
-# twice the rate. A bucket of one message refilled every 1/26 s (3,2 s) keeps every window under the limit,
+# twice the rate. A bucket of one message refilled every 1/25 s (3,2 s) keeps every window under the limit,
 # with room for network jitter.
 log = logging.getLogger("planbot")
-RATE_LIMITS = {"overall_max_rate": 1, "overall_time_period": 1 / 26, "group_max_rate": 1,
+RATE_LIMITS = {"overall_max_rate": 1, "overall_time_period": 1 / 25, "group_max_rate": 1,
                "group_time_period": 3.2, "max_retries": 3}
 
 MENU = [

@@ -31,6 +31,7 @@ MAX_RETRY_AFTER = 3
 MAX_ATTEMPTS = 5  # sweeps that may retry a delivery the network kept from leaving
 STALE_SENDING = timedelta(minutes=10)
 PER_CHAT_GAP = 1.0  # Telegram: at most one message per second to the same chat
+SEND_CONCURRENCY = 8  # chats served at once; the overall 30/s is the rate limiter's job
 
 
 def _seconds(exc: RetryAfter) -> float:
@@ -89,16 +90,28 @@ class ReminderService:
         self._last_sent: dict[int, float] = {}
 
     async def sweep(self, now: datetime, send: Send) -> dict[str, int]:
-        """Find, claim and send what is due at `now`; returns counts by outcome."""
+        """Find, claim and send what is due at `now`; returns counts by outcome.
+
+        Chats are served concurrently (the bot's rate limiter keeps the overall pace); one chat's reminders go
+        out in order, a second apart."""
         await asyncio.to_thread(self._plan, now)
         counts: dict[str, int] = {}
+        gate = asyncio.Semaphore(SEND_CONCURRENCY)
+
+        async def serve(items: list[ledger.Claimed]) -> None:
+            async with gate:
+                for item in items:
+                    outcome = await self._deliver(item, now, send)
+                    counts[outcome] = counts.get(outcome, 0) + 1
+
         while True:
             batch = await asyncio.to_thread(ledger.claim, self.engine, self.worker, CLAIM_BATCH)
             if not batch:
                 return counts
+            by_chat: dict[int, list[ledger.Claimed]] = {}
             for item in batch:
-                outcome = await self._deliver(item, now, send)
-                counts[outcome] = counts.get(outcome, 0) + 1
+                by_chat.setdefault(item.chat_id, []).append(item)
+            await asyncio.gather(*(serve(items) for items in by_chat.values()))
 
     def _plan(self, now: datetime) -> None:
         ledger.abandon_stale(self.engine, STALE_SENDING)

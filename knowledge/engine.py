@@ -90,6 +90,8 @@ class Engine:
             for aid in self.finder.find(" ".join(tokens(self.lex.key(r.title)))):
                 self._mentions.setdefault(aid, []).append(r)
         self._about = {aid: {r.id for r in self._records_about(aid)} for aid in kb.agencies}
+        self._words_of_agency = {a.id: set(tokens(self.lex.key(" ".join((a.name, *a.aliases)))))
+                                 for a in kb.agencies.values()}
 
     # ---- public
     def answer(self, text: str, scope: frozenset[str] | None = None) -> Answer:
@@ -156,8 +158,7 @@ class Engine:
         return self.index.correct([t for t in q.content if t not in cue_hits | short_forms and t not in years])
 
     def _agency_words(self, agency_id: str) -> set[str]:
-        agency = self.kb.agencies[agency_id]
-        return set(tokens(self.lex.key(" ".join((agency.name, *agency.aliases)))))
+        return self._words_of_agency[agency_id]
 
     def _help_route(self, q: Query) -> Answer | None:
         """Greetings, thanks and "what can you do": the help text (the plan itself is not asked)."""
