@@ -33,16 +33,20 @@ def _one_tone_placement(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFC", "".join(b + m for b, m in units))
 
 
+def _plain(text: str) -> str:
+    """NFC, ð→đ, control and zero-width characters dropped."""
+    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text).replace("ð", "đ").replace("Ð", "Đ"))
+
+
 def clean(text: str) -> str:
     """NFC, ð→đ, one tone placement (hoà → hòa), control and zero-width characters dropped, spaces collapsed."""
-    text = unicodedata.normalize("NFC", text).replace("ð", "đ").replace("Ð", "Đ")
-    text = _CONTROL.sub(" ", text)
-    return " ".join(_WORD.sub(_one_tone_placement, text).split())
+    return " ".join(_WORD.sub(_one_tone_placement, _plain(text)).split())
 
 
 def fold(text: str) -> str:
-    """Lower case without diacritics; đ → d (unicodedata does not decompose đ)."""
-    text = clean(text).lower().replace("đ", "d")
+    """Lower case without diacritics; đ → d (unicodedata does not decompose đ). Tones go, so either placement
+    of them folds the same way."""
+    text = " ".join(_plain(text).split()).lower().replace("đ", "d")
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
