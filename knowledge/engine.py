@@ -242,8 +242,11 @@ class Engine:
             return None
         top = hits[0].record
         word_cover, pair_cover = self.index.coverage(top, words, q.toks)
+        # words that named an agency this record is about were understood, however the record spells it
+        named = q.agency_words if any(top.id in self._about.get(a, ()) for a in q.agencies) else set()
+        unexplained = [w for w in words if w not in named] or words
         if (word_cover < MIN_WORD_COVER or pair_cover < MIN_PAIR_COVER
-                or self.index.foreign_share(top, words, q.toks) >= MAX_FOREIGN_SHARE):
+                or self.index.foreign_share(top, unexplained, q.toks) >= MAX_FOREIGN_SHARE):
             return None
         close = [top]
         for s in hits[1:]:
@@ -291,6 +294,8 @@ class Engine:
                 m *= factor
         if "money" in q.intents:
             m *= 1.6 if (r.kind in AMOUNT_KINDS and r.amounts) else 0.6
+        elif "how_much" in q.intents and (r.amounts or r.get("figures") or r.kind == "indicator"):
+            m *= 1.3
         if "when" in q.intents and (r.get("nam") or r.get("start")):
             m *= 1.6
         if "investor" in q.intents:

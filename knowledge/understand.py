@@ -9,7 +9,7 @@ from knowledge.records import Agency
 
 # Cue phrases on the folded, expanded text ("kinh phi" already stands for vốn, tiền, TMĐT …).
 INTENT_CUES: dict[str, tuple[str, ...]] = {
-    "money": ("kinh phi", "het bao nhieu", "phan bo", "bo tri", "dau tu bao nhieu", "gia tri",
+    "money": ("kinh phi", "het bao nhieu", "ton bao nhieu", "phan bo", "bo tri", "dau tu bao nhieu", "gia tri",
               "bao nhieu trieu", "bao nhieu ty"),
     "investor": ("chu dau tu", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien", "co quan nao thuc hien",
                  "ai thuc hien", "ai trien khai", "don vi nao lam", "co quan nao lam"),
@@ -56,6 +56,7 @@ class Query:
     agencies: list[str] = field(default_factory=list)
     intents: set[str] = field(default_factory=set)
     organisation: str = ""  # an administrative body the question names, as written
+    agency_words: set[str] = field(default_factory=set)  # the words that named a recognised agency
 
     @property
     def year(self) -> int | None:
@@ -77,14 +78,13 @@ class AgencyFinder:
                               + r")\b") if names else None
 
     def find(self, key: str) -> list[str]:
+        return list(dict.fromkeys(aid for aid, _ in self.mentions(key)))
+
+    def mentions(self, key: str) -> list[tuple[str, str]]:
+        """(agency id, the words naming it) for each mention, longest names first."""
         if not self._re:
             return []
-        found: list[str] = []
-        for m in self._re.finditer(key):
-            aid = self._names[m.group(0)]
-            if aid not in found:
-                found.append(aid)
-        return found
+        return [(self._names[m.group(0)], m.group(0)) for m in self._re.finditer(key)]
 
 
 def parse(text: str, lex: Lexicon, finder: AgencyFinder) -> Query:
@@ -100,7 +100,9 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder) -> Query:
     else:
         spaced_wo = spaced
     q.years = [int(y) for y in _YEAR.findall(spaced_wo)]
-    q.agencies = finder.find(spaced)
+    mentions = finder.mentions(spaced)
+    q.agencies = list(dict.fromkeys(aid for aid, _ in mentions))
+    q.agency_words = {t for _, words in mentions for t in words.split()}
     named = _ORGANISATION.search(text)
     if named:
         q.organisation = named.group(0)
@@ -110,8 +112,9 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder) -> Query:
             q.intents.add(intent)
     for m in _COUNT.finditer(spaced):
         q.intents.add("money" if m.group(1) in ("kinh", "tien", "trieu", "ty") else "count")
-    if re.search(r"\bbao nhieu\s*$", spaced) and "count" not in q.intents:
-        q.intents.add("money")
+    if re.search(r"\bbao nhieu\s*$", spaced) and not q.intents & {"count", "money"}:
+        # "… được đầu tư … bao nhiêu" asks for money; "… là bao nhiêu" may be an amount or a count
+        q.intents.add("money" if re.search(r"\b(dau tu|ton|chi|cap von)\b", spaced) else "how_much")
     if "meta" in q.intents:  # "kế hoạch số bao nhiêu" asks for a number, not an amount
         q.intents.discard("money")
     return q
