@@ -73,7 +73,9 @@ def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None) -> str:
 
 def figure_text(fig: dict) -> str:
     """{"value": "600", "value_max": "1000", "unit": "máy chủ", "qualifier": "khoảng"} -> 'khoảng 600-1.000 máy chủ'."""
-    value = fmt_number(Decimal(fig["value"]))
+    number = Decimal(fig["value"])
+    is_year = not fig.get("unit") and number == number.to_integral() and 1900 <= number <= 2100
+    value = str(int(number)) if is_year else fmt_number(number)
     if fig.get("value_max"):
         value += "-" + fmt_number(Decimal(fig["value_max"]))
     return " ".join(x for x in (fig.get("qualifier", ""), value + ("%" if fig.get("unit") == "%" else ""),
