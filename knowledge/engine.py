@@ -105,7 +105,8 @@ class Engine:
             return Answer(False, compose.help_text(self.kb), "help")
         q.content = self._content_words(q)
         q.toks = self.index.correct(q.toks)
-        if q.organisation and not q.agencies:
+        if q.organisation and not q.agencies \
+                and not self.finder.names_something(" ".join(tokens(self.lex.key(q.organisation)))):
             return Answer(False, f"Kế hoạch không nêu «{compose.e(compose.short(q.organisation, 60))}».\n"
                                  + compose.help_text(self.kb), "not_found")
         if scope:

@@ -80,6 +80,10 @@ class AgencyFinder:
     def find(self, key: str) -> list[str]:
         return list(dict.fromkeys(aid for aid, _ in self.mentions(key)))
 
+    def names_something(self, key: str) -> bool:
+        """Whether a (possibly cut short) name such as 'so thong tin' begins a known agency's name."""
+        return any(name.startswith(key) for name in self._names)
+
     def mentions(self, key: str) -> list[tuple[str, str]]:
         """(agency id, the words naming it) for each mention, longest names first."""
         if not self._re:
