@@ -134,3 +134,14 @@ def test_long_unicode_text_is_answered_or_refused_fast(engine_kb: Engine, text: 
     t0 = time.perf_counter()
     ans = engine_kb.answer(text)
     assert time.perf_counter() - t0 < 1.0 and ans.text
+
+
+def test_a_body_the_plan_does_not_name_is_refused_but_a_cut_short_name_is_not(engine_kb: Engine) -> None:
+    refused = engine_kb.answer("Bộ Y tế có nhiệm vụ gì")
+    assert not refused.found and "Kế hoạch không nêu «Bộ Y tế»" in refused.text
+    assert engine_kb.answer("Sở Thông tin có nhiệm vụ gì").found
+
+
+def test_how_much_may_be_a_count(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("chứng thư số cơ quan là bao nhiêu")
+    assert ans.found and "41 chứng thư số cơ quan" in ans.text
