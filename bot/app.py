@@ -24,7 +24,7 @@ from bot.clock import Clock, SystemClock
 from bot.reminders import ReminderService
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
-from db import knowledge_version, load_knowledge, make_engine, open_knowledge
+from db import knowledge_version, make_engine, open_knowledge
 from handlers import admin, errors, milestones, new_project, plan_commands, questions, transfer
 from handlers.common import RECORD_PREFIX
 from knowledge.engine import Engine
@@ -70,10 +70,8 @@ async def sweep_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def follow_other_processes(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Another bot process (or the CLI) changed the knowledge: rebuild this process's index too."""
     data = context.application.bot_data
-    version = await asyncio.to_thread(knowledge_version, data["db"])
-    if version != data.get("knowledge_version"):
-        engine = await asyncio.to_thread(lambda: Engine(load_knowledge(data["db"])))
-        data.update(engine=engine, knowledge_version=version)
+    if await asyncio.to_thread(knowledge_version, data["db"]) != data.get("knowledge_version"):
+        await asyncio.to_thread(admin.rebuild, data)
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:

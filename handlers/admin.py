@@ -22,11 +22,15 @@ def actor(update: Update) -> str:
     return f"telegram:{update.effective_user.id if update.effective_user else '?'}"
 
 
-def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answers use the change at once: rebuild the engine from the database."""
-    data = context.application.bot_data
+def rebuild(data: dict) -> None:
+    """Rebuild the engine (in `bot_data`) from the database, noting which audited change it reflects."""
     data["knowledge_version"] = knowledge_version(data["db"])
     data["engine"] = Engine(load_knowledge(data["db"]))
+
+
+def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers use the change at once."""
+    rebuild(context.application.bot_data)
 
 
 def _unknown_id(context: ContextTypes.DEFAULT_TYPE, record_id: str) -> str:

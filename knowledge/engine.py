@@ -75,6 +75,7 @@ def record_period(r: Record) -> tuple[int, int] | None:
 class Scored:
     record: Record
     score: float
+    cover: tuple[float, float] = (0.0, 0.0)  # word and pair coverage of the question, once reranked
 
 
 class Engine:
@@ -205,8 +206,7 @@ class Engine:
             if projects:
                 text = compose.compose_list(self.kb, f"Các dự án liên quan đến {agency.name} ({len(projects)})",
                                             projects, q.year)
-                return Answer(True, text, "list", [(r.id, compose.short(r.title, 60)) for r in projects],
-                              list(dict.fromkeys(r.source for r in projects)))
+                return self._many("list", text, projects)
         return None
 
     def _category_route(self, q: Query) -> Answer | None:
@@ -227,8 +227,7 @@ class Engine:
             if records:
                 heading = " và ".join(dict.fromkeys(CATEGORY_HEADINGS.get(k, k) for k in kinds))
                 text = compose.compose_list(self.kb, heading, records)
-                return Answer(True, text, "list", [(r.id, compose.short(r.title, 60)) for r in records],
-                              list(dict.fromkeys(r.source for r in records)))
+                return self._many("list", text, records)
         return None
 
     def _search_route(self, q: Query, scope: frozenset[str] | None = None) -> Answer | None:
@@ -242,7 +241,7 @@ class Engine:
         if not hits or hits[0].score <= 0:
             return None
         top = hits[0].record
-        word_cover, pair_cover = self.index.coverage(top, words, q.toks)
+        word_cover, pair_cover = hits[0].cover
         # words that named an agency this record is about were understood, however the record spells it
         named = q.agency_words if any(top.id in self._about.get(a, ()) for a in q.agencies) else set()
         unexplained = [w for w in words if w not in named] or words
@@ -257,8 +256,7 @@ class Engine:
                 close.append(s.record)
         if len(close) > 1:
             text = compose.compose_candidates(self.kb, close, q.year)
-            return Answer(True, text, "candidates", [(r.id, compose.short(r.title, 60)) for r in close],
-                          list(dict.fromkeys(r.source for r in close)))
+            return self._many("candidates", text, close)
         return self._one(top, q.year, words)
 
     # ---- helpers
@@ -269,7 +267,8 @@ class Engine:
         for h in hits:
             word_cover, pair_cover = self.index.coverage(h.record, words, q.toks)
             named = 1 if asks_who else 1 + TITLE_WEIGHT * self.index.title_cover(h.record, words) ** 2
-            out.append(Scored(h.record, h.score * word_cover ** 2 * (0.5 + 0.5 * pair_cover) * named))
+            out.append(Scored(h.record, h.score * word_cover ** 2 * (0.5 + 0.5 * pair_cover) * named,
+                              (word_cover, pair_cover)))
         return sorted(out, key=lambda s: s.score, reverse=True)
 
     def _records_about(self, agency_id: str) -> list[Record]:
@@ -326,6 +325,12 @@ class Engine:
         """Twins stated twice (Phần VI and Phụ lục 3) or a record and its own part are one answer."""
         refs = {x.split(":")[0] for x in (*a.get("doi_chieu", []), *b.get("doi_chieu", []))}
         return a.id in refs or b.id in refs or a.parent == b.id or b.parent == a.id
+
+    @staticmethod
+    def _many(kind: str, text: str, records: list[Record]) -> Answer:
+        """A reply about several records: their ids (buttons) and sources go along."""
+        return Answer(True, text, kind, [(r.id, compose.short(r.title, 60)) for r in records],
+                      list(dict.fromkeys(r.source for r in records)))
 
     def _one(self, r: Record, year: int | None, words: list[str]) -> Answer:
         text = compose.compose_record(self.kb, r, year, words)
