@@ -11,8 +11,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from knowledge.answer import Answer
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
@@ -40,17 +44,62 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     engine = _engine(settings)
-    print("planbot — hỏi về Kế hoạch ứng dụng CNTT (gõ 'thoát' hoặc Ctrl-D để kết thúc).")
+    print("planbot — hỏi về Kế hoạch ứng dụng CNTT (gõ 'thoát' hoặc Ctrl-D để kết thúc; gõ số thứ tự để xem "
+          "một mục trong danh sách).")
+    offered: list[str] = []  # ids of the last numbered list, so "2" answers the second one
     while True:
         try:
-            q = input("? ")
+            q = input("? ").strip()
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
-        if q.strip().lower() in ("thoát", "thoat", "exit", "quit"):
+        if q.lower() in ("thoát", "thoat", "exit", "quit"):
             return 0
-        if q.strip():
-            print(engine.answer(q).text + "\n")
+        if not q:
+            continue
+        if q.isdigit() and offered:
+            if not 1 <= int(q) <= len(offered):
+                print(f"Chọn một số từ 1 đến {len(offered)}.\n")
+                continue
+            ans = engine.answer_record(offered[int(q) - 1])
+        else:
+            ans = engine.answer(q)
+        print(_numbered(ans) + "\n")
+        offered = [rid for rid, _ in ans.candidates] if len(ans.candidates) > 1 else offered
+
+
+def _numbered(ans: Answer) -> str:
+    """The plain-text reply; when it offers several records, the list is numbered to be picked by number."""
+    if len(ans.candidates) < 2:
+        return ans.text
+    picks = "\n".join(f"  {i}. {label} [{rid}]" for i, (rid, label) in enumerate(ans.candidates, 1))
+    return f"{ans.text}\nGõ số để xem chi tiết:\n{picks}"
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge import evaluate
+    from knowledge.generate import generate
+    engine = _engine(settings)
+    if args.file:
+        try:
+            lines = args.file.read_text(encoding="utf-8").splitlines()
+            cases = evaluate.with_folded_variants(json.loads(line) for line in lines if line.strip())
+        except (OSError, ValueError) as exc:
+            print(f"Không đọc được tệp câu hỏi: {exc}", file=sys.stderr)
+            return 2
+    else:
+        cases = generate(engine.kb)
+        if args.sample and args.sample > 1:
+            cases = cases[::args.sample]
+    t0 = time.perf_counter()
+    report = evaluate.run(cases, engine.answer)
+    if args.show_fail:
+        for case, problems, ans in report.failures:
+            print(f"FAIL [{case.get('cat', '-')}] {case['q']}\n     {'; '.join(problems)}\n     {ans.text[:200]!r}")
+    print("\n".join(report.lines()[:-1]))
+    print(f"{report.total} câu hỏi trong {time.perf_counter() - t0:.1f} s")
+    print(report.lines()[-1])
+    return 0
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -150,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="in một đối tượng JSON mỗi câu hỏi")
     ask.add_argument("question", nargs="*")
     ask.set_defaults(func=cmd_ask)
+    ev = sub.add_parser("eval", help="chấm điểm bộ trả lời: trên câu hỏi sinh từ dữ liệu, hoặc trên một tệp .jsonl")
+    ev.add_argument("file", nargs="?", type=Path, help="bộ câu hỏi theo định dạng eval/score.py")
+    ev.add_argument("--sample", type=int, default=1, help="chỉ dùng mỗi câu thứ n của bộ câu hỏi sinh ra")
+    ev.add_argument("--show-fail", action="store_true", help="in các câu trả lời sai")
+    ev.set_defaults(func=cmd_eval)
     check = sub.add_parser("check", help="kiểm tra dữ liệu, liệt kê các chênh lệch tổng")
     check.add_argument("--data", type=Path, help="thư mục dữ liệu (mặc định: knowledge/data)")
     check.set_defaults(func=cmd_check)

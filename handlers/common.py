@@ -51,7 +51,7 @@ def keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
 
 
 async def reply(message: Message, answer: Answer) -> None:
-    chunks = split_message(answer.text)
+    chunks = split_message(answer.html)
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await message.reply_text(chunk, parse_mode=ParseMode.HTML, disable_web_page_preview=True,

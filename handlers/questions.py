@@ -85,7 +85,7 @@ async def record_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await query.answer()
     record_id = (query.data or "")[len(RECORD_PREFIX):]
     answer = engine_of(context).answer_record(record_id)
-    chunks = split_message(answer.text)
+    chunks = split_message(answer.html)
     if query.message is not None and hasattr(query.message, "edit_text"):
         await query.message.edit_text(chunks[0], parse_mode=ParseMode.HTML, disable_web_page_preview=True)
         for chunk in chunks[1:]:
@@ -107,12 +107,9 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         elif answer.found:
             answers = [(answer.candidates[0][1] if answer.candidates else text, answer)]
     results = [InlineQueryResultArticle(id=uuid4().hex, title=title[:100],
-                                        description=_plain(a.text)[:120],
+                                        description=a.text[:120],
                                         input_message_content=InputTextMessageContent(
-                                            split_message(a.text)[0], parse_mode=ParseMode.HTML))
+                                            split_message(a.html)[0], parse_mode=ParseMode.HTML))
                for title, a in answers]
     await query.answer(results, cache_time=60)
 
-
-def _plain(html: str) -> str:
-    return re.sub(r"<[^>]+>", "", html).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")

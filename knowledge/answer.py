@@ -1,18 +1,33 @@
-"""The value every front end (Telegram, terminal, JSON) renders: one reply to one question."""
+"""The value every front end renders: one reply to one question, as content plus its two renderings.
+
+The engine decides what the reply is about (kind, records offered, sources, why it refuses, the nearest
+records it offers instead); compose writes the content once, in the small Telegram HTML subset (<b>, <i>,
+<code> and escaped text). `html` is what the bot sends; `text` is the same content rendered as plain text for
+the terminal and `planbot ask` (no tags, no entities)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from knowledge.render import plain_text
 
 
 @dataclass(frozen=True)
 class Answer:
     found: bool
-    text: str
+    html: str
     kind: str  # "record", "list", "candidates", "not_found", "help", "refused"
     candidates: list[tuple[str, str]] = field(default_factory=list)  # (record id, short label)
     sources: list[str] = field(default_factory=list)
+    reason: str = ""  # why the plan does not answer (found is false)
+    nearest: list[str] = field(default_factory=list)  # ids of the records offered instead of an answer
+
+    @cached_property
+    def text(self) -> str:
+        return plain_text(self.html)
 
     def to_json(self) -> dict[str, Any]:
-        return {"found": self.found, "text": self.text, "kind": self.kind,
-                "candidates": [{"id": i, "label": lbl} for i, lbl in self.candidates], "sources": self.sources}
+        return {"found": self.found, "kind": self.kind, "text": self.text, "html": self.html,
+                "candidates": [{"id": i, "label": lbl} for i, lbl in self.candidates], "sources": self.sources,
+                "reason": self.reason, "nearest": self.nearest}

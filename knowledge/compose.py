@@ -19,7 +19,13 @@ PLAN_FIELDS = (("so_hieu", "Số hiệu"), ("ngay_ban_hanh", "Ngày ban hành"),
                ("nguoi_ky", "Người ký"), ("chuc_vu", "Chức vụ"), ("to_trinh", "Theo đề nghị tại"),
                ("van_ban_tham_dinh", "Ý kiến thẩm định"), ("giai_doan", "Giai đoạn"))
 LIST_LIMIT = 30
+REPLY_BUDGET = 1200  # characters of body a reply about one record aims at (replies stay under 1.500)
+COUNT_LIST_LIMIT = 15
 LINE_TITLE = 90
+COMPACT_TITLE = 60
+KIND_LABELS = {"project": "dự án", "component": "hạng mục", "indicator": "chỉ tiêu", "target": "mục tiêu",
+               "phase": "giai đoạn", "solution": "giải pháp", "duty": "nhiệm vụ", "viewpoint": "quan điểm",
+               "legal_basis": "căn cứ", "budget_line": "nguồn kinh phí"}
 
 
 def e(text: object) -> str:
@@ -37,8 +43,13 @@ def vn_date(iso: str) -> str:
 
 
 def source_line(kb: KnowledgeBase, *records: Record) -> str:
+    """'Nguồn: Phụ lục 4, mục V.3; V.4 — Kế hoạch 3854/KH-UBND.' (one part of the plan named once)."""
     doc = kb.plan.get("so_hieu", "") if kb.plan else ""
-    srcs = "; ".join(dict.fromkeys(r.source for r in records))
+    parts: dict[str, list[str]] = {}
+    for src in dict.fromkeys(r.source for r in records):
+        head, sep, item = src.partition(", mục ")
+        parts.setdefault(head if sep else src, []).append(item if sep else "")
+    srcs = "; ".join(f"{head}, mục {', '.join(items)}" if all(items) else head for head, items in parts.items())
     return f"<i>Nguồn: {e(srcs)}{' — Kế hoạch ' + e(doc) if doc else ''}.</i>"
 
 
@@ -53,7 +64,7 @@ def _money(r: Record, col: str, approx: bool = True) -> str:
     return (f"{qual} " if qual else "") + text
 
 
-def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None) -> str:
+def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None, focus: list[str] | None = None) -> str:
     """The one figure that best stands for a record in a list line."""
     if r.amounts:
         if year and str(year) in r.amounts:
@@ -64,7 +75,9 @@ def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None) -> str:
     if r.kind == "indicator":
         return "; ".join(f"{lbl.lower()}: {short(str(r.get(k)), 40)}" for k, lbl in INDICATOR_COLUMNS[::2] if r.get(k))
     if r.get("figures"):
-        return figure_text(r.get("figures")[0])
+        words = set(focus or ())
+        best = max(r.get("figures"), key=lambda f: len(words & set(tokens(fold(f.get("label", ""))))))
+        return figure_text(best)
     if r.get("start") and r.get("end"):
         parts = "; ".join(c.title for c in kb.children(r.id)) or r.text
         return f"{vn_date(r.get('start'))} – {vn_date(r.get('end'))}: {short(parts, 160)}"
@@ -95,8 +108,10 @@ def display_title(kb: KnowledgeBase, r: Record) -> str:
     return r.title
 
 
-def list_line(kb: KnowledgeBase, r: Record, year: int | None = None, limit: int = LINE_TITLE) -> str:
-    fig = key_figure(kb, r, year)
+def list_line(kb: KnowledgeBase, r: Record, year: int | None = None, limit: int = LINE_TITLE,
+              focus: list[str] | None = None) -> str:
+    """'• title — key figure [id]'; `focus` (the question's words) picks which figure of a record to show."""
+    fig = key_figure(kb, r, year, focus)
     if r.get("nam") and str(r.get("nam")) not in r.title:
         fig = f"năm {r.get('nam')}, {fig}" if fig else f"năm {r.get('nam')}"
     flag = " (đã hủy bỏ)" if r.get("huy_bo") else ""
@@ -227,8 +242,11 @@ def _body_duty(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str])
 
 
 def _body_duty_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
+    """Every duty of the body; long lists keep each duty's opening words so the reply stays one screen."""
+    duties = kb.children(r.id)
+    each = max(80, REPLY_BUDGET // max(len(duties), 1))
     lines = [f"<b>Nhiệm vụ của {e(r.title)}</b> trong tổ chức thực hiện Kế hoạch:"]
-    lines += [f"{i}. {e(c.text)}" for i, c in enumerate(kb.children(r.id), 1)]
+    lines += [f"{i}. {e(short(c.text, each))}" for i, c in enumerate(duties, 1)]
     return lines
 
 
@@ -282,18 +300,59 @@ _BODY = {
 }
 
 
-def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: int | None = None) -> str:
-    lines = [f"<b>{e(heading)}</b>"] + [list_line(kb, r, year) for r in records[:LIST_LIMIT]]
+def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: int | None = None,
+                 compact: bool = False) -> str:
+    """A heading and a line per record; `compact` lines (shorter titles) keep long lists readable."""
+    limit = COMPACT_TITLE if compact or len(records) > 8 else LINE_TITLE
+    lines = [f"<b>{e(heading)}</b>"] + [list_line(kb, r, year, limit=limit) for r in records[:LIST_LIMIT]]
     if len(records) > LIST_LIMIT:
         lines.append(f"… và {len(records) - LIST_LIMIT} mục khác.")
     return "\n".join(lines + [source_line(kb, *records[:LIST_LIMIT])])
 
 
-def compose_candidates(kb: KnowledgeBase, records: list[Record], year: int | None = None) -> str:
+def compose_candidates(kb: KnowledgeBase, records: list[Record], year: int | None = None,
+                       focus: list[str] | None = None) -> str:
     lines = [f"Có {len(records)} mục trong Kế hoạch gần với câu hỏi của bạn:"]
-    lines += [list_line(kb, r, year, limit=110) for r in records]
+    lines += [list_line(kb, r, year, limit=110, focus=focus) for r in records]
     lines.append("Hãy chọn một mục (hoặc hỏi cụ thể hơn) để xem chi tiết.")
     return "\n".join(lines + [source_line(kb, *records)])
+
+
+def kind_label(kind: str, plan: str = "") -> str:
+    """'project' -> 'Các dự án của Kế hoạch 3854/KH-UBND'."""
+    return f"Các {KIND_LABELS.get(kind, kind)} của Kế hoạch {plan}".strip()
+
+
+def compose_count(kb: KnowledgeBase, label: str, records: list[Record], year: int | None = None) -> str:
+    """'<label>: 5 dự án' and the list (a count the plan does not state is counted from its items)."""
+    noun = KIND_LABELS.get(records[0].kind, "mục")
+    lines = [f"<b>{label}: {len(records)} {noun}</b> (đếm theo danh mục trong Kế hoạch)"]
+    lines += [list_line(kb, r, year, limit=COMPACT_TITLE) for r in records[:COUNT_LIST_LIMIT]]
+    if len(records) > COUNT_LIST_LIMIT:
+        lines.append(f"… và {len(records) - COUNT_LIST_LIMIT} mục khác.")
+    return "\n".join(lines + [source_line(kb, *records[:COUNT_LIST_LIMIT])])
+
+
+def compose_extreme(kb: KnowledgeBase, label: str, among: int, best: list[Record], column: str, largest: bool) -> str:
+    """The largest (or smallest) of a set by one amount column; ties are all shown."""
+    which = "lớn nhất" if largest else "nhỏ nhất"
+    col = COLUMN_LABELS.get(column, column).lower() if column != "tmdt" else "TMĐT"
+    head = f"Trong {among} {KIND_LABELS.get(best[0].kind, 'mục')} ({label}), {col} {which}"
+    lines = [f"<b>{head}: {e(_money(best[0], column))}</b>"]
+    lines += [f"• {e(r.title)} [{e(r.id)}]" + (f" — CĐT: {e(r.get('cdt'))}" if r.get("cdt") else "") for r in best]
+    return "\n".join(lines + [source_line(kb, *best)])
+
+
+def refusal_text(kb: KnowledgeBase, reason: str, nearest: list[Record]) -> str:
+    """Not in the plan: why, and the nearest item the plan does hold (clearly not the answer)."""
+    lines = [e(reason)]
+    if nearest:
+        lines.append("Mục gần nhất có trong Kế hoạch (không phải câu trả lời):")
+        lines += [list_line(kb, r, limit=COMPACT_TITLE) for r in nearest[:5]]
+        lines.append(source_line(kb, *nearest[:5]))
+    else:
+        lines.append(help_text(kb))
+    return "\n".join(lines)
 
 
 HELP_EXAMPLES = (

@@ -1,47 +1,54 @@
-"""Answering one question: understand it, find the records, decide (answer / offer / not found), compose."""
+"""Answering one question: understand it, find the records, decide (answer / offer / refuse), compose.
+
+Routes are tried in order: help, a numbered part ("giai đoạn 1"), an agency's duties or projects, an operation
+on a set (count, largest, smallest), a whole part of the plan, a year's budget, then the ranked search. Every
+route keeps the constraints the question states (year, period, agency, appendix, document number) or says
+plainly that the plan has nothing that meets them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 
 from knowledge import compose
 from knowledge.answer import Answer
-from knowledge.index import Hit, Index
+from knowledge.features import Candidate, Weights, load_weights
+from knowledge.index import Index
 from knowledge.normalize import Lexicon, clean, lexicon, tokens
 from knowledge.records import KnowledgeBase, Record
-from knowledge.understand import INTENT_CUES, AgencyFinder, Query, parse
+from knowledge.understand import INTENT_CUES, KIND_NOUNS, OPERATION_CUES, AgencyFinder, Query, parse
+from knowledge.vocabulary import record_phrases, with_acronyms, word_frequency
 
 MAX_QUESTION_CHARS = 1000
-CLOSE = 0.9  # a runner-up within 10 % of the best is "about equally" fitting
-MIN_WORD_COVER = 0.5  # share (idf-weighted) of the question's words the record must contain
-MIN_PAIR_COVER = 0.25  # share of the question's word pairs the record must contain
-MAX_FOREIGN_SHARE = 0.2  # share of the question in rare words the plan never uses that way ("bệnh viện đa khoa")
 MAX_CANDIDATES = 5
-RERANK = 12  # best BM25 hits whose coverage of the question is weighed in
-TITLE_WEIGHT = 0.5  # a question that names a record's whole title favours that record
+RERANK = 15  # best BM25 hits whose features are computed
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
-COMPONENT_WEIGHT = 0.85  # a hạng mục repeats its project's words; the project is the likelier subject
-# Questions about these parts of the plan are not about an agency's projects or duties even if one is named.
+CONTAINER_COVER = 0.6  # share of the question's words a group's title must hold to be the set it names
+CONTAINER_NAMED = 0.75  # … or share of the group's title words the question holds
+MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
+ORDINAL_COVER = 0.3  # "giai đoạn 1 … kết thúc năm nào": the other words must fit the n-th record this much
 NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "viewpoint", "shortcoming", "cause",
-                    "task", "roadmap", "count", "when"}
+                    "task", "roadmap", "when"}
 SHARED_AGENCY_TYPE = "nhom"  # "Các sở, ngành, địa phương": duties every agency shares
 YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # in order of preference for a year alone
 AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
+CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indicator_group", "indicator", "phase",
+                   "target_group", "duty_group"}
+AMOUNT_COLUMNS = ("ke_hoach", "tmdt", "tong", "tdt")  # the column a comparison uses, in order of preference
 
-# Intent -> (kinds it favours, factor); records of other kinds keep their score unless noted below.
-KIND_PREFERENCE: dict[str, tuple[set[str], float]] = {
-    "target": ({"target", "target_group", "general_goal"}, 1.8),
-    "duty": ({"duty", "duty_group"}, 1.8),
-    "who": ({"duty"}, 1.5),
-    "count": ({"status", "indicator"}, 1.4),
-    "meta": ({"plan"}, 3.0),
-    "legal": ({"legal_basis"}, 1.5),
-    "solution": ({"solution"}, 2.0),
-    "viewpoint": ({"viewpoint"}, 2.0),
-    "shortcoming": ({"shortcoming"}, 2.0),
-    "cause": ({"cause"}, 2.0),
-    "task": ({"task_group"}, 1.8),
-    "roadmap": ({"phase", "phase_item"}, 1.8),
-    "project": ({"project", "group", "component"}, 1.3),
+# Intent -> the kinds of record that answer it.
+KIND_PREFERENCE: dict[str, set[str]] = {
+    "target": {"target", "target_group", "general_goal"},
+    "duty": {"duty", "duty_group"},
+    "who": {"duty"},
+    "meta": {"plan"},
+    "legal": {"legal_basis"},
+    "solution": {"solution"},
+    "viewpoint": {"viewpoint"},
+    "shortcoming": {"shortcoming"},
+    "cause": {"cause"},
+    "task": {"task_group"},
+    "roadmap": {"phase", "phase_item"},
+    "project": {"project", "group", "component"},
+    "status": {"status", "indicator", "funding"},
 }
 # Intent with no other words -> the records that answer it as a whole.
 CATEGORY_KINDS = {"meta": ("plan",), "legal": ("legal_basis",), "solution": ("solution",),
@@ -49,12 +56,11 @@ CATEGORY_KINDS = {"meta": ("plan",), "legal": ("legal_basis",), "solution": ("so
                   "task": ("task_group",), "roadmap": ("phase",), "general_goal": ("general_goal",),
                   "target": ("target_group",), "duty": ("duty_group",), "money": ("budget",)}
 CATEGORY_HEADINGS = {"legal_basis": "Căn cứ xây dựng Kế hoạch", "solution": "Giải pháp thực hiện",
-                     "viewpoint": "Quan điểm", "shortcoming": "Tồn tại, hạn chế giai đoạn 2011-2015",
+                     "viewpoint": "Quan điểm", "shortcoming": "Tồn tại, hạn chế",
                      "cause": "Nguyên nhân", "task_group": "Nhiệm vụ trọng tâm", "phase": "Lộ trình thực hiện",
-                     "general_goal": "Mục tiêu tổng quát đến năm 2020",
-                     "target_group": "Mục tiêu cụ thể đến năm 2020",
-                     "duty_group": "Tổ chức thực hiện: nhiệm vụ các cơ quan",
-                     "budget": "Khái toán kinh phí 2016-2020"}
+                     "general_goal": "Mục tiêu tổng quát", "target_group": "Mục tiêu cụ thể",
+                     "duty_group": "Tổ chức thực hiện: nhiệm vụ các cơ quan", "budget": "Khái toán kinh phí"}
+_YEAR_IN_TEXT = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
 def record_years(r: Record) -> set[int]:
@@ -62,6 +68,8 @@ def record_years(r: Record) -> set[int]:
     years |= {int(k[4:]) for k in r.fields if k.startswith("nam_") and k[4:].isdigit()}
     if isinstance(r.get("nam"), int):
         years.add(r.get("nam"))
+    if r.kind in ("group", "funding"):
+        years |= {int(y) for y in _YEAR_IN_TEXT.findall(r.title)}
     return years
 
 
@@ -71,28 +79,42 @@ def record_period(r: Record) -> tuple[int, int] | None:
     return (int(a), int(b)) if a.isdigit() and b.isdigit() else None
 
 
-@dataclass
-class Scored:
-    record: Record
-    score: float
-    cover: tuple[float, float] = (0.0, 0.0)  # word and pair coverage of the question, once reranked
+def amount_column(r: Record) -> str | None:
+    return next((c for c in AMOUNT_COLUMNS if c in r.amounts), None)
 
 
 class Engine:
     """Holds the index of one knowledge base; `answer` is pure and fast (no I/O)."""
 
-    def __init__(self, kb: KnowledgeBase, lex: Lexicon | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, lex: Lexicon | None = None, weights: Weights | None = None) -> None:
         self.kb = kb
-        self.lex = lex or lexicon()
-        self.index = Index(kb, self.lex)
+        base = lex or lexicon()
+        known = {t for text in record_phrases(kb) for t in tokens(base.key(text))}
+        self.lex = with_acronyms(base, kb, known)
+        self.index = Index(kb, self.lex, word_frequency())
+        self.weights = weights or load_weights()
         self.finder = AgencyFinder(list(kb.agencies.values()), self.lex)
-        self._mentions: dict[str, list[Record]] = {}
+        mentions: dict[str, list[Record]] = {}
         for r in kb.records.values():
             for aid in self.finder.find(" ".join(tokens(self.lex.key(r.title)))):
-                self._mentions.setdefault(aid, []).append(r)
-        self._about = {aid: {r.id for r in self._records_about(aid)} for aid in kb.agencies}
+                mentions.setdefault(aid, []).append(r)
+        units: dict[str, set[str]] = {aid: {aid} for aid in kb.agencies}  # an agency and the units under it
+        for a in kb.agencies.values():
+            if a.parent in units:
+                units[a.parent].add(a.id)
+        self._about: dict[str, list[Record]] = {
+            aid: sorted({r.id: r for u in units[aid] for r in (*kb.of_agency(u), *mentions.get(u, ()))}.values(),
+                        key=lambda r: r.seq)
+            for aid in kb.agencies}
+        self._about_ids = {aid: {r.id for r in rs} for aid, rs in self._about.items()}
         self._words_of_agency = {a.id: set(tokens(self.lex.key(" ".join((a.name, *a.aliases)))))
                                  for a in kb.agencies.values()}
+        self.plan_period = record_period(kb.plan) if kb.plan else None
+        years = {y for r in kb.records.values() for y in record_years(r)}
+        years |= {y for r in kb.records.values() for y in (record_period(r) or ())}
+        self.years = (min(years), max(years)) if years else None
+        self._corpus = " ".join(self.lex.key(" ".join(map(str, (r.title, r.text, *r.fields.values()))))
+                                for r in kb.records.values())
 
     # ---- public
     def answer(self, text: str, scope: frozenset[str] | None = None) -> Answer:
@@ -100,21 +122,23 @@ class Engine:
         text = clean(text or "")
         if len(text) > MAX_QUESTION_CHARS:
             return Answer(False, f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới "
-                                 f"{MAX_QUESTION_CHARS} ký tự, ví dụ: «Dự án chữ ký số bao nhiêu tiền?»", "refused")
-        q = parse(text, self.lex, self.finder)
+                                 f"{MAX_QUESTION_CHARS} ký tự, ví dụ: «{compose.HELP_EXAMPLES[0]}»", "refused")
+        q = parse(text, self.lex, self.finder, self.index.correct)
         if not q.toks:
             return Answer(False, compose.help_text(self.kb), "help")
         q.content = self._content_words(q)
-        q.toks = self.index.correct(q.toks)
         if q.organisation and not q.agencies \
                 and not self.finder.names_something(" ".join(tokens(self.lex.key(q.organisation)))):
-            return Answer(False, f"Kế hoạch không nêu «{compose.e(compose.short(q.organisation, 60))}».\n"
-                                 + compose.help_text(self.kb), "not_found")
+            return self._refuse(f"Kế hoạch không nêu «{compose.short(q.organisation, 60)}».")
+        outside = self._outside_plan(q)
+        if outside:
+            return outside
         if scope:
             agency = self._agency_route(q) if "project" in scope else None
             return agency or self._search_route(q, scope) or self._not_found()
-        return (self._help_route(q) or self._agency_route(q) or self._category_route(q)
-                or self._year_money_route(q) or self._search_route(q) or self._not_found())
+        return (self._help_route(q) or self._ordinal_route(q) or self._agency_route(q) or self._operation_route(q)
+                or self._category_route(q) or self._year_money_route(q) or self._split_route(q)
+                or self._search_route(q) or self._not_found())
 
     def section(self, intent: str) -> Answer:
         """A whole part of the plan by intent name: "roadmap", "target", "duty", "legal", "solution" …"""
@@ -122,15 +146,13 @@ class Engine:
         return self._category_route(q) or self._not_found()
 
     def budget_year(self, year: int) -> Answer:
-        """The plan's budget for one year (2016-2020 by source; 2011-2015 funding as reported)."""
+        """The plan's budget for one year (by source in the plan's period; earlier funding as reported)."""
         q = Query(text="", key="", toks=[], content=[], intents={"money"}, years=[year])
-        return self._year_money_route(q) or Answer(
-            False, f"Kế hoạch không có số liệu kinh phí cho năm {year}. Hãy chọn một năm từ 2011 đến 2020.",
-            "not_found")
+        return self._year_money_route(q) or self._refuse(f"Kế hoạch không có số liệu kinh phí cho năm {year}.")
 
     def duties_of(self, text: str) -> Answer:
         """/nhiemvu <cơ quan>: the duties Phần VII gives that agency."""
-        q = parse(clean(text), self.lex, self.finder)
+        q = parse(clean(text), self.lex, self.finder, self.index.correct)
         q.intents.add("duty")
         q.content = []
         found = self._agency_route(q) if q.agencies else None
@@ -147,30 +169,155 @@ class Engine:
             return Answer(False, f"Không có mục nào mang mã «{compose.e(record_id[:40])}».", "not_found")
         return self._one(r, None, [])
 
-    # ---- routes
+    # ---- understanding
     def _content_words(self, q: Query) -> list[str]:
         """Words that name the subject: not stop words, not intent cues, not years (those are slots)."""
         years = {str(y) for y in q.years} | ({str(q.period[0]), str(q.period[1])} if q.period else set())
-        cue_hits = {t for intent in q.intents for c in INTENT_CUES.get(intent, ()) for t in tokens(c)
-                    if f" {' '.join(tokens(c))} " in f" {q.key} "}
+        cues = [c for intent in q.intents for c in INTENT_CUES.get(intent, ())]
+        cues += [c for op, cs in OPERATION_CUES.items() if op == q.operation for c in cs]
+        if q.counted or q.appendix:
+            cues += [*KIND_NOUNS, "phu luc"]
+        cue_hits = {t for c in cues for t in tokens(c) if f" {' '.join(tokens(c))} " in f" {q.key} "}
         if "money" in q.intents:
             cue_hits |= {"kinh", "phi"}
+        if q.appendix:
+            cue_hits.add(str(q.appendix))
         # a short form of a recognised agency ('Sở YT') is a slot; the records need not spell it
-        short_forms = {t for aid in q.agencies for t in self._agency_words(aid) if t not in self.index.postings}
-        return self.index.correct([t for t in q.content if t not in cue_hits | short_forms and t not in years])
+        short_forms = {t for aid in q.agencies for t in self._words_of_agency[aid] if t not in self.index.postings}
+        return [t for t in q.content if t not in cue_hits | short_forms and t not in years]
 
-    def _agency_words(self, agency_id: str) -> set[str]:
-        return self._words_of_agency[agency_id]
+    def _informative(self, words: list[str]) -> list[str]:
+        """Words that narrow a question: rare enough in the plan, or, outside it, not everyday Vietnamese."""
+        return [t for t in words if self.index.idf.get(t, 0.0) >= MIN_REST_IDF
+                or (t not in self.index.idf and not self.index.everyday(t))]
 
+    def _outside_plan(self, q: Query) -> Answer | None:
+        """A year, period or document the plan does not cover: say so instead of answering something near."""
+        if self.years:
+            lo, hi = self.years
+            asked = [*q.years, *(q.period or ())]
+            outside = [y for y in asked if not lo <= y <= hi]
+            if outside and not q.agencies:
+                span = f"{q.period[0]}-{q.period[1]}" if q.period and q.period[1] in outside else str(outside[0])
+                return self._refuse(f"Kế hoạch không có số liệu cho {span}: Kế hoạch {self._plan_name()} "
+                                    f"nói về các năm {lo}-{hi}.")
+        missing = [d for d in q.doc_numbers if d.split("-")[0] not in self._corpus]
+        if missing:
+            return self._refuse(f"Kế hoạch không nhắc tới văn bản số {missing[0].upper()}.")
+        return None
+
+    def _plan_name(self) -> str:
+        return self.kb.plan.get("so_hieu", "") if self.kb.plan else ""
+
+    # ---- features
+    def _candidates(self, q: Query, words: list[str], scope: frozenset[str] | None = None) -> list[Candidate]:
+        found = self.index.search(words, q.toks, limit=200 if scope or q.appendix else 60)
+        hits = [h for h in found if (not scope or h.record.kind in scope)
+                and (not q.appendix or _appendix_of(h.record) == q.appendix)][:RERANK * 3]
+        if not hits:
+            return []
+        best = hits[0].score
+        informative = self._informative(words)
+        head = informative[0] if informative else None
+        wanted = set().union(*(KIND_PREFERENCE.get(i, set()) for i in q.intents))
+        named = list(q.agencies)
+        novel = self.index.novel_pair_share(words, q.toks)
+        out = []
+        for h in hits:
+            r = h.record
+            word_cover, pair_cover = self.index.coverage(r, words, q.toks)
+            about = any(r.id in self._about_ids.get(a, ()) for a in named)
+            rest = [w for w in words if w not in q.agency_words] if about else words
+            v = {
+                "lexical": h.score / best,
+                "word_cover": word_cover,
+                "rest_cover": self.index.coverage(r, rest, q.toks)[0] if rest else word_cover,
+                "novel_pairs": novel,
+                "when_fit": float("when" in q.intents and bool(r.get("nam") or r.get("start")
+                                                                or r.get("ngay_ban_hanh"))),
+                "pair_cover": pair_cover,
+                "title_cover": self.index.title_cover(r, words),
+                "head_cover": float(head is not None and self.index.has(r, head)),
+                "kind_fit": float(r.kind in wanted),
+                "kind_other": float(bool(wanted) and r.kind not in wanted),
+                "component": float(r.kind == "component"),
+                "container_fit": float(q.operation == "total" and bool(r.amounts)
+                                       and bool(self.kb.children(r.id))),
+                "agency_fit": float(about),
+                "agency_clash": float(bool(named) and not about and self._other_agency(r, named)),
+                "investor_fit": float("investor" in q.intents and bool(r.get("cdt"))),
+                "investor_miss": float("investor" in q.intents and not r.get("cdt")),
+            }
+            money = "money" in q.intents
+            has_amount = r.kind in AMOUNT_KINDS and bool(r.amounts)
+            if money or "how_much" in q.intents:
+                fits = has_amount or (not money and (bool(r.get("figures")) or r.kind == "indicator"))
+                v["money_fit"], v["money_miss"] = float(fits), float(money and not has_amount)
+            v.update(self._time_features(q, r))
+            out.append(Candidate(r, v))
+        # the foreign share is the costliest feature: computed for the best lexical candidates only
+        out.sort(key=lambda c: self.weights.score(c.values), reverse=True)
+        out = out[:RERANK]
+        for c in out:
+            unexplained = [w for w in words if w not in q.agency_words] if c.values["agency_fit"] else words
+            c.values["foreign"] = self.index.foreign_share(c.record, unexplained or words, q.toks)
+            c.score = self.weights.score(c.values)
+        return sorted(out, key=lambda c: c.score, reverse=True)
+
+    def _time_features(self, q: Query, r: Record) -> dict[str, float]:
+        period, years = record_period(r), record_years(r)
+        v: dict[str, float] = {}
+        if q.year:
+            spans = period is not None and period[0] <= q.year <= period[1]
+            v["year_figure"] = float(q.year in years)
+            v["year_fit"] = float(spans)
+            v["year_clash"] = float(q.year not in years and not spans and (bool(years) or period is not None))
+        if q.period and period:
+            overlap = period[0] <= q.period[1] and q.period[0] <= period[1]
+            v["period_fit"] = float(overlap and (period == q.period or q.period[0] <= period[0] <= period[1]
+                                                 <= q.period[1]))
+            v["period_clash"] = float(not overlap)
+        if not q.year and not q.period and period and self.plan_period:
+            in_plan = period[0] >= self.plan_period[0]
+            v["plan_period"] = float(in_plan != ("status" in q.intents))
+        return v
+
+    def _other_agency(self, r: Record, named: list[str]) -> bool:
+        """The record is about a body of the same type as one the question names (another district …)."""
+        types = {self.kb.agencies[a].type for a in named}
+        linked = [a for a in r.agencies if a in self.kb.agencies]
+        linked += [a for a, ids in self._about_ids.items() if r.id in ids and a not in linked]
+        return any(self.kb.agencies[a].type in types for a in linked)
+
+    def _clashes(self, c: Candidate) -> list[str]:
+        """Constraints the question states that the record breaks: a year, period or body other than the one
+        asked, or an amount asked of a record that states none (its figures answer another question)."""
+        return [f for f in ("year_clash", "period_clash", "agency_clash", "money_miss") if c.values.get(f)]
+
+    # ---- routes
     def _help_route(self, q: Query) -> Answer | None:
         """Greetings, thanks and "what can you do": the help text (the plan itself is not asked)."""
         if "help" in q.intents and not q.agencies and not self._informative(q.content):
             return Answer(False, compose.help_text(self.kb), "help")
         return None
 
+    def _ordinal_route(self, q: Query) -> Answer | None:
+        """"Giai đoạn 1", "giải pháp 3": the n-th record of that kind, in the plan's order."""
+        if not q.ordinal:
+            return None
+        noun, n = q.ordinal
+        records = [r for r in self.kb.of_kind(*KIND_NOUNS.get(noun, ())) if not r.parent]
+        if not 1 <= n <= len(records):
+            return None
+        rest = self._informative([w for w in q.content if w not in tokens(noun) and w != str(n)])
+        if rest and self.index.coverage(records[n - 1], rest, q.toks)[0] < ORDINAL_COVER:
+            return None  # "(giai đoạn II)" inside a project's name is not a question about phase 2
+        return self._one(records[n - 1], None, q.content)
+
     def _year_money_route(self, q: Query) -> Answer | None:
         """"Vốn năm 2017", "năm 2012 bố trí bao nhiêu": the budget line or funding record of that year."""
-        if "money" not in q.intents or not q.year or self._informative(q.content):
+        if "money" not in q.intents or not q.year or self._informative(q.content) \
+                or self.index.novel_pair_share(q.content, q.toks):
             return None
         dated = [r for r in self.kb.of_kind(*YEAR_MONEY_KINDS) if q.year in record_years(r)]
         ids = {r.id for r in dated}
@@ -185,99 +332,205 @@ class Engine:
         if not q.agencies or q.intents & NOT_ABOUT_AGENCY:
             return None
         aid = q.agencies[0]
-        agency = self.kb.agencies[aid]
-        rest = self._informative([t for t in q.content if t not in self._agency_words(aid)])
-        if "duty" in q.intents and "investor" not in q.intents and not rest:
-            groups = self.kb.of_kind("duty_group")
-            group = next((g for g in groups if aid in g.agencies), None)
-            if group:
-                return self._one(group, None, [])
-            shared = next((g for g in groups if any(self.kb.agencies[a].type == SHARED_AGENCY_TYPE
-                                                    for a in g.agencies if a in self.kb.agencies)), None)
-            if shared:
-                note = (f"Kế hoạch không giao nhiệm vụ riêng cho {compose.e(agency.name)}; "
-                        "nhiệm vụ chung của các sở, ngành, địa phương:\n")
-                one = self._one(shared, None, [])
-                return Answer(True, note + one.text, "record", [], one.sources)
-        if ("list" in q.intents or not rest) and "duty" not in q.intents:
-            projects = [r for r in self._records_about(aid) if r.kind in ("project", "component")]
-            if len(projects) == 1:
-                return self._one(projects[0], q.year, q.content)
-            if projects:
-                text = compose.compose_list(self.kb, f"Các dự án liên quan đến {agency.name} ({len(projects)})",
-                                            projects, q.year)
-                return self._many("list", text, projects)
+        rest = self._informative([t for t in q.content if t not in self._words_of_agency[aid]])
+        if "duty" in q.intents and "investor" not in q.intents and "list" not in q.intents:
+            return self._duties(aid) if not rest or "money" not in q.intents else None
+        if "investor" in q.intents and not rest and ("list" in q.intents or "who" not in q.intents):
+            return self._invested_by(q, aid)
+        if rest or not ({"list", "money", "project"} & q.intents or len(q.agencies) > 1):
+            return None
+        projects = [r for a in q.agencies for r in self._about[a] if r.kind in ("project", "component")]
+        projects = list({r.id: r for r in projects}.values())
+        kept = [r for r in projects if self._meets_time(q, r)]
+        names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
+        if not kept:
+            if not projects:
+                return None
+            return self._refuse(f"Kế hoạch không có dự án của {names}{self._time_phrase(q)}.", projects)
+        if len(kept) == 1:
+            return self._one(kept[0], q.year, q.content)
+        title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({len(kept)})"
+        return self._many("list", compose.compose_list(self.kb, title, kept, q.year, compact=True), kept)
+
+    def _duties(self, aid: str) -> Answer | None:
+        groups = self.kb.of_kind("duty_group")
+        group = next((g for g in groups if aid in g.agencies), None)
+        if group:
+            return self._one(group, None, [])
+        shared = next((g for g in groups if any(self.kb.agencies[a].type == SHARED_AGENCY_TYPE
+                                                for a in g.agencies if a in self.kb.agencies)), None)
+        if not shared:
+            return None
+        one = self._one(shared, None, [])
+        note = (f"Kế hoạch không giao nhiệm vụ riêng cho {compose.e(self.kb.agencies[aid].name)}; "
+                "nhiệm vụ chung của các sở, ngành, địa phương:\n")
+        return Answer(True, note + one.html, "record", one.candidates, one.sources)
+
+    def _invested_by(self, q: Query, aid: str) -> Answer:
+        """Projects whose investor (chủ đầu tư) is the agency or one of its units, within the time asked."""
+        units = {aid} | {a.id for a in self.kb.agencies.values() if a.parent == aid}
+        invested = [r for r in self.kb.records.values() if r.get("cdt") and units & set(r.agencies)]
+        kept = sorted((r for r in invested if self._meets_time(q, r)), key=lambda r: r.seq)
+        name = self.kb.agencies[aid].name
+        if not kept:
+            peers = self._peer_parent(aid)
+            nearest = f" Dự án chung cho cấp này: {peers.title}." if peers else ""
+            return self._refuse(f"Kế hoạch không giao {name} làm chủ đầu tư dự án nào"
+                                f"{self._time_phrase(q)}.{nearest}", [peers] if peers else [])
+        if len(kept) == 1:
+            return self._one(kept[0], q.year, q.content)
+        title = f"Dự án do {name} làm chủ đầu tư{self._time_phrase(q)} ({len(kept)})"
+        return self._many("list", compose.compose_list(self.kb, title, kept, q.year, compact=True), kept)
+
+    def _peer_parent(self, aid: str) -> Record | None:
+        """The group holding the projects of bodies of the same type (the districts' common item)."""
+        kind = self.kb.agencies[aid].type
+        parents = [r.parent for a in self.kb.agencies.values() if a.type == kind and a.id != aid
+                   for r in self.kb.records.values() if r.get("cdt") and a.id in r.agencies and r.parent]
+        common = max(set(parents), key=parents.count) if parents else None
+        return self.kb.records.get(common) if common else None
+
+    def _meets_time(self, q: Query, r: Record) -> bool:
+        period = record_period(r)
+        if q.period and period and not (period[0] <= q.period[1] and q.period[0] <= period[1]):
+            return False
+        if q.year and period and not period[0] <= q.year <= period[1]:
+            return False
+        return True
+
+    @staticmethod
+    def _time_phrase(q: Query) -> str:
+        if q.period:
+            return f" trong giai đoạn {q.period[0]}-{q.period[1]}"
+        return f" trong năm {q.year}" if q.year else ""
+
+    def _operation_route(self, q: Query) -> Answer | None:
+        """How many, the largest, the smallest: over the set of records the question delimits."""
+        if q.operation == "total":
+            return self._stated_total(q)
+        if q.operation not in ("count", "max", "min"):
+            return None
+        kinds = q.counted or ("project",)
+        container, members = self._members(q, kinds)
+        if not members:
+            return self._one(container, q.year, q.content) if container else None
+        label = compose.e(container.title if container else compose.kind_label(kinds[0], self._plan_name()))
+        if q.operation == "count":
+            return self._many("list", compose.compose_count(self.kb, label, members, q.year), members)
+        priced = [r for r in members if amount_column(r)]
+        if not priced:
+            return None
+        col = max(AMOUNT_COLUMNS, key=lambda c: sum(c in r.amounts for r in priced))
+        priced = [r for r in priced if col in r.amounts]
+        pick = (max if q.operation == "max" else min)(r.amounts[col] for r in priced)
+        best = [r for r in priced if r.amounts[col] == pick]
+        text = compose.compose_extreme(self.kb, label, len(members), best, col, q.operation == "max")
+        return self._many("list" if len(best) > 1 else "record", text, best)
+
+    def _stated_total(self, q: Query) -> Answer | None:
+        """"Tổng … phụ lục 1", "tổng vốn các huyện": the total the plan states for the group named."""
+        words = [w for w in q.content if self.index.weight(w) > 0]
+        container = self._container(q, words, ("project", "budget_line", "budget"))
+        if container and container.amounts:
+            return self._one(container, q.year, q.content)
         return None
+
+    def _members(self, q: Query, kinds: tuple[str, ...]) -> tuple[Record | None, list[Record]]:
+        """(the container named, if any; the records of `kinds` the question delimits)."""
+        words = [w for w in q.content if self.index.weight(w) > 0]
+        container = self._container(q, words, kinds)
+        if container:
+            pool = self._descendants(container.id, kinds)
+            if not pool:
+                return container, []
+        else:
+            pool = [r for r in self.kb.of_kind(*kinds)]
+            if q.appendix:
+                pool = [r for r in pool if _appendix_of(r) == q.appendix]
+            if kinds == ("project",) and not (q.period or q.year or q.appendix) and self.plan_period:
+                pool = [r for r in pool if record_period(r) == self.plan_period]
+        pool = [r for r in pool if self._meets_time(q, r) and (not q.year or q.year in record_years(r)
+                                                              or not record_years(r) or r.kind != "project")]
+        if words and not container:
+            if any(w not in self.index.postings for w in words):
+                return None, []  # a word the plan never uses: not a set the plan delimits
+            covers = {r.id: self.index.coverage(r, words, q.toks)[0] for r in pool}
+            top = max(covers.values(), default=0.0)
+            if top > 0:
+                pool = [r for r in pool if covers[r.id] >= MEMBER_COVER * top]
+        return container, self._by_stated_value(q, pool)
+
+    def _container(self, q: Query, words: list[str], kinds: tuple[str, ...]) -> Record | None:
+        """The group the question names by its title ("nhóm ứng dụng chuyên ngành"), or the table of the
+        appendix it names when no other word narrows it ("tổng … phụ lục 1")."""
+        pool = [r for r in self.kb.records.values() if r.kind in CONTAINER_KINDS
+                and (not q.appendix or _appendix_of(r) == q.appendix) and self._meets_time(q, r)]
+        if not words:
+            pool = [r for r in pool if self.kb.children(r.id)]
+            if q.appendix:
+                roots = [r for r in pool if not r.parent or _appendix_of(self.kb.records[r.parent]) != q.appendix]
+                return min(roots, key=lambda r: r.seq) if roots else None
+            return None
+        asked, scored = set(q.toks), []
+        for r in pool:
+            title = self.index.title_words[self.index.position[r.id]]
+            named = len(title & asked) / len(title) if title else 0.0  # its title is in the question
+            cover = self.index.title_coverage(r, words)  # the question's words are in its title
+            if named >= CONTAINER_NAMED or (cover >= CONTAINER_COVER and named >= 0.5):
+                dated = float(bool(q.year) and q.year in record_years(r))
+                scored.append((dated, named + cover, -len(title), -r.seq, r))
+        if not scored:
+            return None
+        best = max(scored, key=lambda s: s[:4])
+        if q.operation == "total":  # "đầu tư phát triển và chi thường xuyên": two parts named, their whole asked
+            parents = [s[4].parent for s in scored if s[0] == best[0] and s[4].parent]
+            shared = next((p for p in parents if parents.count(p) > 1), None)
+            if shared and self.kb.records[shared].amounts:
+                return self.kb.records[shared]
+        return best[4]
+
+    def _descendants(self, rid: str, kinds: tuple[str, ...]) -> list[Record]:
+        out: list[Record] = []
+        for c in self.kb.children(rid):
+            if c.kind in kinds:
+                out.append(c)
+                if c.kind == "project" and self.kb.children(c.id):
+                    continue  # a project counts once, not with its sub-items
+            out += [d for d in self._descendants(c.id, kinds) if d.kind in kinds and c.kind not in kinds]
+        return out
+
+    def _by_stated_value(self, q: Query, pool: list[Record]) -> list[Record]:
+        """Keep the records whose assessment the question quotes ("không đạt mục tiêu kế hoạch")."""
+        values = {r.id: " ".join(tokens(self.lex.key(str(r.get("danh_gia", ""))))) for r in pool}
+        spaced = f" {q.key} "
+        quoted = [v for v in set(values.values()) if len(v.split()) >= 2
+                  and any(f" {' '.join(v.split()[:n])} " in spaced for n in range(len(v.split()), 1, -1))]
+        if not quoted:
+            return pool
+        longest = max(len(_quoted_head(v, spaced)) for v in quoted)
+        heads = {_quoted_head(v, spaced) for v in quoted if len(_quoted_head(v, spaced)) == longest}
+        return [r for r in pool if any(values[r.id].startswith(h) for h in heads)]
 
     def _category_route(self, q: Query) -> Answer | None:
         """A question that names only a part of the plan ("các giải pháp", "lộ trình 2016-2018")."""
-        if self._informative(q.content):
-            return None
+        if self._informative(q.content) or self.index.novel_pair_share(q.content, q.toks):
+            return None  # other words narrow it, or name something the plan never writes ('công an')
         for intent, kinds in CATEGORY_KINDS.items():
             if intent not in q.intents:
                 continue
             records = self.kb.of_kind(*kinds)
             if q.period or q.year:
-                if intent == "money":
+                if intent == "money" and q.period != self.plan_period:
                     return None
                 within = [r for r in records if record_period(r) and self._period_fits(r, q)]
                 records = within or records
             if len(records) == 1 or (intent == "money" and records):
-                return self._one(records[0], q.year, [])
+                return self._one(records[0], None if q.period else q.year, [])
             if records:
                 heading = " và ".join(dict.fromkeys(CATEGORY_HEADINGS.get(k, k) for k in kinds))
                 text = compose.compose_list(self.kb, heading, records)
                 return self._many("list", text, records)
         return None
-
-    def _search_route(self, q: Query, scope: frozenset[str] | None = None) -> Answer | None:
-        if not q.content and not (q.year or q.period):
-            return None
-        words = q.content or [str(q.year or q.period[0])]
-        found = self.index.search(words, q.toks, limit=200 if scope else 50)
-        hits = [self._adjust(h, q) for h in found if not scope or h.record.kind in scope]
-        hits.sort(key=lambda s: s.score, reverse=True)
-        hits = self._rerank(hits[:RERANK], words, q)
-        if not hits or hits[0].score <= 0:
-            return None
-        top = hits[0].record
-        word_cover, pair_cover = hits[0].cover
-        # words that named an agency this record is about were understood, however the record spells it
-        named = q.agency_words if any(top.id in self._about.get(a, ()) for a in q.agencies) else set()
-        unexplained = [w for w in words if w not in named] or words
-        if (word_cover < MIN_WORD_COVER or pair_cover < MIN_PAIR_COVER
-                or self.index.foreign_share(top, unexplained, q.toks) >= MAX_FOREIGN_SHARE):
-            return None
-        close = [top]
-        for s in hits[1:]:
-            if s.score < CLOSE * hits[0].score or len(close) >= MAX_CANDIDATES:
-                break
-            if not any(self._same_fact(s.record, c) for c in close):
-                close.append(s.record)
-        if len(close) > 1:
-            text = compose.compose_candidates(self.kb, close, q.year)
-            return self._many("candidates", text, close)
-        return self._one(top, q.year, words)
-
-    # ---- helpers
-    def _rerank(self, hits: list[Scored], words: list[str], q: Query) -> list[Scored]:
-        """BM25 rewards a few rare words; the answer should also explain the rest of the question."""
-        out = []
-        asks_who = "who" in q.intents and "investor" not in q.intents  # the answer is an agency, not a title
-        for h in hits:
-            word_cover, pair_cover = self.index.coverage(h.record, words, q.toks)
-            named = 1 if asks_who else 1 + TITLE_WEIGHT * self.index.title_cover(h.record, words) ** 2
-            out.append(Scored(h.record, h.score * word_cover ** 2 * (0.5 + 0.5 * pair_cover) * named,
-                              (word_cover, pair_cover)))
-        return sorted(out, key=lambda s: s.score, reverse=True)
-
-    def _records_about(self, agency_id: str) -> list[Record]:
-        """Records linked to the agency, and those whose title names it (e.g. 'tại các cơ quan Đảng')."""
-        return sorted({r.id: r for r in (*self.kb.of_agency(agency_id), *self._mentions.get(agency_id, ()))}.values(),
-                      key=lambda r: r.seq)
-
-    def _informative(self, words: list[str]) -> list[str]:
-        return [t for t in words if self.index.idf.get(t, 9.0) >= MIN_REST_IDF]
 
     @staticmethod
     def _period_fits(r: Record, q: Query) -> bool:
@@ -286,41 +539,59 @@ class Engine:
             return (lo, hi) == q.period
         return q.year is not None and lo <= q.year <= hi
 
-    def _adjust(self, hit: Hit, q: Query) -> Scored:
-        r, m = hit.record, (COMPONENT_WEIGHT if hit.record.kind == "component" else 1.0)
-        for intent in q.intents:
-            kinds, factor = KIND_PREFERENCE.get(intent, (set(), 1.0))
-            if r.kind in kinds:
-                m *= factor
-        if "money" in q.intents:
-            m *= 1.6 if (r.kind in AMOUNT_KINDS and r.amounts) else 0.6
-        elif "how_much" in q.intents and (r.amounts or r.get("figures") or r.kind == "indicator"):
-            m *= 1.3
-        if "when" in q.intents and (r.get("nam") or r.get("start")):
-            m *= 1.6
-        if "investor" in q.intents:
-            m *= 1.8 if r.get("cdt") else 0.6
-        years = record_years(r)
-        if q.year:
-            if q.year in years:
-                m *= 1.5
-            elif r.get("nam"):
-                m *= 0.4
-        period = record_period(r)
-        if q.period and period:
-            if period == q.period:
-                m *= 1.5
-            elif period[1] < q.period[0] or period[0] > q.period[1]:
-                m *= 0.4
-        if q.agencies:
-            if any(r.id in self._about.get(a, ()) for a in q.agencies):
-                m *= 1.6
-            elif r.agencies:
-                types = {self.kb.agencies[a].type for a in q.agencies}
-                if any(self.kb.agencies[a].type in types for a in r.agencies if a in self.kb.agencies):
-                    m *= 0.4
-        return Scored(r, hit.score * m)
+    def _split_route(self, q: Query) -> Answer | None:
+        """A question about two periods ("năm 2015 đạt bao nhiêu, mục tiêu đến 2020"): each answered, labelled."""
+        if not self.plan_period:
+            return None
+        anchors = sorted({*q.years, *(q.period[1:] if q.period else ())})
+        before = [y for y in anchors if y < self.plan_period[0]]
+        within = [y for y in anchors if y >= self.plan_period[0]]
+        if not before or not within:
+            return None
+        parts = []
+        for year in (before[-1], within[-1]):
+            sub = Query(**{**q.__dict__, "years": [year], "period": None})
+            found = self._search_route(sub)
+            if not found or not found.found:
+                return None
+            parts.append(found)
+        sources = list(dict.fromkeys(s for p in parts for s in p.sources))
+        return Answer(True, "\n\n".join(p.html for p in parts), "list", [c for p in parts for c in p.candidates],
+                      sources)
 
+    def _search_route(self, q: Query, scope: frozenset[str] | None = None) -> Answer | None:
+        if not q.content and not (q.year or q.period):
+            return None
+        words = q.content or [str(q.year or q.period[0])]
+        ranked = self._candidates(q, words, scope)
+        if not ranked:
+            return None
+        top, t = ranked[0], self.weights.thresholds
+        v = top.values
+        if (top.score < t["answer_min"] or v["word_cover"] < t["min_word_cover"]
+                or v["pair_cover"] < t["min_pair_cover"] or v["foreign"] >= t["max_foreign"]):
+            return None
+        if self._clashes(top):
+            return self._refuse(self._clash_text(q, top), [top.record])
+        close = [top.record]
+        for c in ranked[1:]:
+            if c.score < top.score - t["offer_margin"] or len(close) >= MAX_CANDIDATES:
+                break
+            if not self._clashes(c) and not any(self._same_fact(c.record, r) for r in close):
+                close.append(c.record)
+        if len(close) > 1:
+            return self._many("candidates", compose.compose_candidates(self.kb, close, q.year, words), close)
+        return self._one(top.record, q.year, words)
+
+    def _clash_text(self, q: Query, c: Candidate) -> str:
+        if c.values.get("money_miss"):
+            return "Kế hoạch không nêu số tiền cho nội dung này."
+        if c.values.get("agency_clash"):
+            names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
+            return f"Kế hoạch không có mục này cho {names}."
+        return f"Kế hoạch không có mục này{self._time_phrase(q)}."
+
+    # ---- replies
     def _same_fact(self, a: Record, b: Record) -> bool:
         """Twins stated twice (Phần VI and Phụ lục 3) or a record and its own part are one answer."""
         refs = {x.split(":")[0] for x in (*a.get("doi_chieu", []), *b.get("doi_chieu", []))}
@@ -329,12 +600,29 @@ class Engine:
     @staticmethod
     def _many(kind: str, text: str, records: list[Record]) -> Answer:
         """A reply about several records: their ids (buttons) and sources go along."""
-        return Answer(True, text, kind, [(r.id, compose.short(r.title, 60)) for r in records],
+        return Answer(True, text, kind, [(r.id, compose.short(r.title, 60)) for r in records[:compose.LIST_LIMIT]],
                       list(dict.fromkeys(r.source for r in records)))
 
     def _one(self, r: Record, year: int | None, words: list[str]) -> Answer:
         text = compose.compose_record(self.kb, r, year, words)
         return Answer(True, text, "record", [(r.id, compose.short(r.title, 60))], [r.source])
 
+    def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = ()) -> Answer:
+        """Not in the plan: the reason, and the nearest records the plan does have (found stays false)."""
+        text = compose.refusal_text(self.kb, reason, list(nearest))
+        return Answer(False, text, "not_found", [(r.id, compose.short(r.title, 60)) for r in nearest[:MAX_CANDIDATES]],
+                      list(dict.fromkeys(r.source for r in nearest)), reason=reason,
+                      nearest=[r.id for r in nearest[:MAX_CANDIDATES]])
+
     def _not_found(self) -> Answer:
         return Answer(False, compose.not_found_text(self.kb), "not_found")
+
+
+def _appendix_of(r: Record) -> int | None:
+    m = re.match(r"Phụ lục (\d+)", r.source)
+    return int(m.group(1)) if m else None
+
+
+def _quoted_head(value: str, spaced: str) -> str:
+    words = value.split()
+    return next((" ".join(words[:n]) for n in range(len(words), 1, -1) if f" {' '.join(words[:n])} " in spaced), "")

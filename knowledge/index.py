@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,9 +23,19 @@ KIND_WORDS = {
     "plan": "ke hoach so hieu ngay ban hanh nguoi ky chu tich to trinh tham dinh co quan ban hanh",
 }
 NOT_INDEXED = {"section"}
+# The plan record's fields, each with the words people ask it by.
+PLAN_FIELD_WORDS = {"so_hieu": "số hiệu", "ngay_ban_hanh": "ngày ban hành", "co_quan": "cơ quan ban hành",
+                    "nguoi_ky": "người ký", "chuc_vu": "chức vụ", "ky_thay": "ký thay",
+                    "to_trinh": "cơ quan đề xuất đề nghị tờ trình", "van_ban_tham_dinh": "thẩm định"}
 K1, B = 1.2, 0.5
 FOREIGN_IDF = 3.0  # only rare words (in under ~5 % of records) can make a question foreign to the plan
 MIN_TITLE_WORDS = 3  # shorter titles ('Dự phòng 10%') say too little to count as named
+COMMON_ZIPF = 3.0  # a syllable this common in general Vietnamese is a word, typed on purpose
+FILLER_ZIPF = 5.0  # an everyday word this common, absent from the plan, says nothing about the subject
+EVERYDAY_ZIPF = 6.0  # a word outside the plan this common weighs nothing; from COMMON_ZIPF down, fully
+IN_CONTEXT_SIMILARITY = 60  # rapidfuzz ratio for a repair the neighbouring word confirms
+COMMON_WORD_SIMILARITY = 85  # … when the typed syllable is itself an everyday word (one letter off)
+ALONE_SIMILARITY = 80  # ratio for a repair with no support from the neighbours
 
 
 def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
@@ -40,6 +51,7 @@ def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
         primary = r.title
         extra.append(r.text)
     extra += [str(x) for x in r.get("items", [])]
+    extra += [str(r.get(k)) for k in ("muc_tieu", "ghi_chu") if r.kind == "project" and r.get(k)]
     if r.get("nam"):
         extra.append(f"nam {r.get('nam')}")
     if r.get("huy_bo"):
@@ -47,8 +59,7 @@ def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
     if parent and r.kind in ("indicator", "component", "phase_item", "target", "budget_line"):
         extra.append(parent.title)
     if r.kind == "plan":
-        extra += [str(r.get(k, "")) for k in ("so_hieu", "co_quan", "nguoi_ky", "chuc_vu", "to_trinh",
-                                              "van_ban_tham_dinh")]
+        extra += [f"{label} {r.get(k, '')}" for k, label in PLAN_FIELD_WORDS.items()]
     if r.kind == "indicator":
         extra += [str(r.get(k, "")) for k in ("muc_tieu", "nam_2015", "danh_gia")]
     for fig in r.get("figures", []):
@@ -73,8 +84,9 @@ class Hit:
 
 
 class Index:
-    def __init__(self, kb: KnowledgeBase, lex: Lexicon) -> None:
+    def __init__(self, kb: KnowledgeBase, lex: Lexicon, common: Mapping[str, float] | None = None) -> None:
         self.kb, self.lex = kb, lex
+        self.common = common or {}  # general Vietnamese frequency (Zipf) of folded syllables
         self.docs: list[Record] = []
         self.tf: list[Counter[str]] = []
         self.length: list[float] = []
@@ -112,18 +124,68 @@ class Index:
             weight = self.idf[t] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.avg))
             self.impacts[t] = (np.array(ds, dtype=np.int32), weight.astype(np.float32))
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._weight = lru_cache(maxsize=16384)(self._weight_uncached)
         self.vocab = sorted(t for t in postings if "_" not in t and not t.isdigit() and len(t) >= 3)
-        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
 
-    def _correct_uncached(self, tok: str) -> str:
-        """An unknown syllable -> the closest known one (typos such as 'thog', 'truyn'), else itself."""
-        if tok in self.postings or tok.isdigit() or len(tok) < 3:
+    def _correct_uncached(self, tok: str, before: str, after: str) -> str:
+        """A syllable the plan does not use -> the closest one it does, in context, else itself.
+
+        A plan syllable that pairs with a neighbour as the plan pairs them is taken at a lower similarity
+        ('thon tin' -> 'thong tin', 'tin hok' -> 'tin hoc'); an everyday word ('xin', 'hỏi') is only ever
+        replaced that way and by a near twin, never by similarity alone ('xin hỏi' is not 'xã hội')."""
+        if tok.isdigit() or len(tok) < 3:
             return tok
-        best = process.extractOne(tok, self.vocab, scorer=fuzz.ratio, score_cutoff=80)
-        return best[0] if best else tok
+        if tok in self.postings:
+            # a plan syllable that pairs with neither neighbour ('thôn tin') may be a near twin that does
+            alone = (before and f"{before}_{tok}" not in self.postings) and (after and f"{tok}_{after}" not in
+                                                                               self.postings)
+            if not alone:
+                return tok
+            for cand, _, _ in process.extract(tok, self.vocab, scorer=fuzz.ratio, limit=4,
+                                              score_cutoff=COMMON_WORD_SIMILARITY):
+                if cand != tok and (f"{before}_{cand}" in self.postings or f"{cand}_{after}" in self.postings):
+                    return str(cand)
+            return tok
+        common = self.common.get(tok, 0.0) >= COMMON_ZIPF
+        for cand, similarity, _ in process.extract(tok, self.vocab, scorer=fuzz.ratio, limit=8,
+                                                   score_cutoff=IN_CONTEXT_SIMILARITY):
+            paired = f"{before}_{cand}" in self.postings or f"{cand}_{after}" in self.postings
+            if paired and (not common or similarity >= COMMON_WORD_SIMILARITY):
+                return str(cand)
+        if common:
+            return tok
+        best = process.extractOne(tok, self.vocab, scorer=fuzz.ratio, score_cutoff=ALONE_SIMILARITY)
+        return str(best[0]) if best else tok
+
+    def _weight_uncached(self, term: str) -> float:
+        """How much a question word says: the plan's idf for a word of the plan; for any other word, the
+        most a word can say, discounted for everyday Vietnamese ('giữ', 'vào' weigh little; 'camera' or a
+        word no one uses weighs fully)."""
+        if term in self.idf:
+            return self.idf[term]
+        zipf = self.common.get(term, 0.0)
+        return self.max_idf * min(1.0, max(0.0, (EVERYDAY_ZIPF - zipf) / (EVERYDAY_ZIPF - COMMON_ZIPF)))
+
+    def everyday(self, term: str) -> bool:
+        return self.common.get(term, 0.0) >= EVERYDAY_ZIPF
+
+    def weight(self, term: str) -> float:
+        return self._weight(term)
 
     def correct(self, toks: list[str]) -> list[str]:
-        return [self._correct(t) for t in toks]
+        out = list(toks)
+        for i, t in enumerate(toks):
+            out[i] = self._correct(t, out[i - 1] if i else "", toks[i + 1] if i + 1 < len(toks) else "")
+        return out
+
+    def has(self, r: Record, term: str) -> bool:
+        return term in self.tf[self.position[r.id]]
+
+    def novel_pair_share(self, content: list[str], full: list[str]) -> float:
+        """Share of the question's content-word pairs that the plan never writes (what it is not about)."""
+        pairs = content_pairs(content, full)
+        return sum(1 for p in pairs if p not in self.postings) / len(pairs) if pairs else 0.0
 
     def search(self, content: list[str], full: list[str], limit: int = 50) -> list[Hit]:
         """BM25 of content syllables and of adjacent content pairs in the question."""
@@ -151,13 +213,21 @@ class Index:
         for i, w in enumerate(full):
             if w not in words or w in tf or self.idf.get(w, FOREIGN_IDF) < FOREIGN_IDF:
                 continue
+            if w not in self.postings and self.common.get(w, 0.0) >= FILLER_ZIPF:
+                continue  # an everyday word the plan never needs ('nhỉ', 'giùm'): chat, not a new subject
             neighbours = [f"{full[i - 1]}_{w}"] if i and full[i - 1] in words else []
             neighbours += [f"{w}_{full[i + 1]}"] if i + 1 < len(full) and full[i + 1] in words else []
             known = any(p in self.postings for p in neighbours) if neighbours else w in self.postings
             if not known:
-                foreign += self.idf.get(w, self.max_idf)
-        total = sum(self.idf.get(t, self.max_idf) for t in content)
+                foreign += self.weight(w)
+        total = sum(self.weight(t) for t in content)
         return foreign / total if total else 0.0
+
+    def title_coverage(self, r: Record, content: list[str]) -> float:
+        """Idf-weighted share of the question's words that the record's title holds."""
+        words = self.title_words[self.position[r.id]]
+        total = sum(self.weight(t) for t in content)
+        return sum(self.weight(t) for t in content if t in words) / total if total else 0.0
 
     def title_cover(self, r: Record, content: list[str]) -> float:
         """Share of the record's own title words the question contains (people type project names)."""
@@ -167,8 +237,8 @@ class Index:
     def coverage(self, r: Record, content: list[str], full: list[str]) -> tuple[float, float]:
         """How much of the question the record explains: idf-weighted syllables, and share of pairs."""
         tf = self.tf[self.position[r.id]]
-        total = sum(self.idf.get(t, self.max_idf) for t in content)
-        got = sum(self.idf[t] for t in content if t in tf)
+        total = sum(self.weight(t) for t in content)
+        got = sum(self.weight(t) for t in content if t in tf)
         pairs = content_pairs(content, full)
         pair_share = (sum(1 for b in pairs if b in tf) / len(pairs)) if pairs else 1.0
         return (got / total if total else 0.0), pair_share

@@ -13,7 +13,10 @@ from knowledge.records import CORE_KEYS, DEFAULT_UNIT, Agency, KnowledgeBase, Re
 DATA_DIR = Path(__file__).with_name("data")
 AGENCY_FILE = "co_quan.json"
 ABBREVIATION_FILE = "viet_tat.json"
-NOT_RECORD_FILES = {AGENCY_FILE, ABBREVIATION_FILE}
+VOCABULARY_FILE = "tu_vung.json"  # chat shorthand, filler phrases, everyday words for the plan's concepts
+WORD_FREQUENCY_FILE = "tan_suat.json"  # how common each syllable is in general Vietnamese
+WEIGHTS_FILE = "trong_so.json"  # the ranker's fitted feature weights and decision thresholds
+NOT_RECORD_FILES = {AGENCY_FILE, ABBREVIATION_FILE, VOCABULARY_FILE, WORD_FREQUENCY_FILE, WEIGHTS_FILE}
 
 
 class DataError(ValueError):

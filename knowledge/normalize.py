@@ -4,11 +4,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from knowledge.loader import ABBREVIATION_FILE, DATA_DIR
+from knowledge.loader import ABBREVIATION_FILE, DATA_DIR, VOCABULARY_FILE
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
@@ -62,6 +63,19 @@ def tokens(folded: str) -> list[str]:
     return [t.lstrip("0") or "0" if t.isdigit() else _I_OR_Y.get(t, t) for t in _TOKEN.findall(folded)]
 
 
+# "16-20", "gd 11-15": a period typed with two-digit years (the later one larger, both 00-39)
+_SHORT_PERIOD = re.compile(r"(?<![\w/.,])([0-3]\d)\s*-\s*([0-3]\d)(?![\w/.,%])")
+
+
+_HYPHENATED = re.compile(r"(?<![\w-])([a-z]{1,4})\s?-\s?([a-z]{1,4})(?![\w-])")
+_LETTERS = re.compile(r"(?<![a-z0-9])[a-z]{3,7}(?![a-z0-9])")
+
+
+def _long_period(m: re.Match[str]) -> str:
+    a, b = m.group(1), m.group(2)
+    return f"20{a}-20{b}" if a < b else m.group(0)
+
+
 def _alternation(keys: list[str]) -> re.Pattern[str]:
     keys = sorted(keys, key=len, reverse=True)
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![a-z0-9])")
@@ -74,6 +88,8 @@ class Lexicon:
     synonyms: dict[str, str]
     stopwords: frozenset[str]
     stop_phrases: frozenset[tuple[str, ...]]
+    particles: frozenset[tuple[str, ...]] = frozenset()  # sentence-final particles (ạ, nhỉ, nha …)
+    acronyms: Mapping[str, str] = field(default_factory=dict)  # derived from the plan (knowledge.vocabulary)
 
     @cached_property
     def _abbr_re(self) -> re.Pattern[str]:
@@ -84,9 +100,19 @@ class Lexicon:
         return _alternation(list(self.synonyms))
 
     def expand(self, folded: str) -> str:
-        """Abbreviations written out, then synonyms mapped to one form of their group."""
+        """Two-digit periods written out ('16-20' -> '2016-2020'), abbreviations and chat shorthand written out,
+        then synonyms and everyday words mapped to the plan's word for the concept."""
+        folded = _SHORT_PERIOD.sub(_long_period, folded)
+        folded = _HYPHENATED.sub(self._joined, folded)
         folded = self._abbr_re.sub(lambda m: self.abbreviations[m.group(0)], folded)
+        if self.acronyms:
+            folded = _LETTERS.sub(lambda m: self.acronyms.get(m.group(0), m.group(0)), folded)
         return self._syn_re.sub(lambda m: self.synonyms[m.group(0)], folded)
+
+    def _joined(self, m: re.Match[str]) -> str:
+        """'pt-th' -> 'ptth' when that is a known short form."""
+        joined = m.group(1) + m.group(2)
+        return joined if joined in self.abbreviations or joined in self.acronyms else m.group(0)
 
     def key(self, text: str) -> str:
         return self.expand(fold(text))
@@ -99,6 +125,11 @@ class Lexicon:
             for i in range(len(toks) - n + 1):
                 if tuple(toks[i:i + n]) == phrase:
                     keep[i:i + n] = [False] * n
+        end = len(toks)  # particles only at the end: without diacritics 'nha' is also 'nhà', 'ha' is 'hạ'
+        while end and any(tuple(toks[max(0, end - len(p)):end]) == p for p in self.particles):
+            n = max(len(p) for p in self.particles if tuple(toks[max(0, end - len(p)):end]) == p)
+            keep[end - n:end] = [False] * n
+            end -= n
         return keep
 
 
@@ -109,15 +140,21 @@ def lexicon_key(word: str, abbreviations: dict[str, str], synonyms: dict[str, st
 
 
 @lru_cache(maxsize=4)
-def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE) -> Lexicon:
+def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_DIR / VOCABULARY_FILE) -> Lexicon:
     data = json.loads(path.read_text(encoding="utf-8"))
-    abbreviations = {fold(short): fold(full) for short, full in data["abbreviations"].items()}
-    synonyms = {fold(word): fold(group[0]) for group in data["synonyms"] for word in group[1:]}
+    chat = json.loads(vocabulary.read_text(encoding="utf-8"))
+    abbreviations = {fold(short): fold(full) for short, full in {**chat["shorthand"], **data["abbreviations"]}.items()}
+    # each group's own word maps to itself, so 'thiết bị' inside 'trang thiết bị' is not replaced again
+    synonyms = {fold(word): fold(group[0]) for group in data["synonyms"] for word in group}
+    for concept, words in chat["thesaurus"].items():
+        # the concept maps to itself so that 'ký số' inside 'chữ ký số' is not replaced again
+        synonyms.update({fold(w): fold(concept) for w in (concept, *words)})
     single, phrases = set(), set()
-    for w in data["stopwords"]:
+    for w in (*data["stopwords"], *chat["fillers"]):
         parts = tuple(tokens(lexicon_key(w, abbreviations, synonyms)))
         if len(parts) > 1:
             phrases.add(parts)
         else:
             single.update(parts)
-    return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases))
+    particles = frozenset(tuple(tokens(fold(p))) for p in chat["particles"])
+    return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles)

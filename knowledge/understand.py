@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from knowledge.normalize import Lexicon, tokens
@@ -10,7 +11,8 @@ from knowledge.records import Agency
 # Cue phrases on the folded, expanded text ("kinh phi" already stands for vốn, tiền, TMĐT …).
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "money": ("kinh phi", "het bao nhieu", "ton bao nhieu", "phan bo", "bo tri", "dau tu bao nhieu", "gia tri",
-              "bao nhieu trieu", "bao nhieu ty"),
+              "bao nhieu trieu", "bao nhieu ty", "bao nhieu tien", "nhieu tien", "may tien", "so tien",
+              "tien bao nhieu", "mat tien", "het tien", "may ty"),
     "investor": ("chu dau tu", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien", "co quan nao thuc hien",
                  "ai thuc hien", "ai trien khai", "don vi nao lam", "co quan nao lam"),
     "duty": ("to chuc thuc hien", "chiu trach nhiem", "co trach nhiem", "trach nhiem", "lam gi", "phai lam",
@@ -19,9 +21,11 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "who": ("ai", "co quan nao", "don vi nao", "so nao", "ben nao"),
     "target": ("muc tieu", "chi tieu", "phan dau", "den nam 2020", "den 2020", "muc tieu cu the"),
     "general_goal": ("muc tieu tong quat", "muc tieu chung"),
-    "when": ("nam nao", "khi nao", "bao gio", "thoi gian nao", "luc nao"),
+    "when": ("nam nao", "khi nao", "bao gio", "thoi gian nao", "luc nao", "ket thuc", "bat dau", "thoi han",
+             "den khi nao", "vao nam"),
     "list": ("cac du an", "nhung du an", "danh sach", "liet ke", "gom nhung", "co nhung", "nhung gi", "gom gi",
-             "nhung cong trinh", "cac cong trinh", "bao nhieu du an", "may du an"),
+             "nhung cong trinh", "cac cong trinh", "bao nhieu du an", "may du an", "du an nao", "du an gi",
+             "cong trinh nao", "cong trinh gi"),
     "project": ("du an", "cong trinh"),
     "roadmap": ("lo trinh", "lo trinh thuc hien", "giai doan 2016 2018", "giai doan 2019 2020", "phan ky"),
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
@@ -31,18 +35,40 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "solution": ("giai phap", "giai phap thuc hien"),
     "viewpoint": ("quan diem",),
     "shortcoming": ("ton tai", "han che", "yeu kem", "bat cap"),
-    "cause": ("nguyen nhan",),
+    "cause": ("nguyen nhan", "vi sao", "tai sao", "ly do", "do dau"),
     "task": ("nhiem vu trong tam", "trach nhiem trong tam"),
+    "status": ("hien trang", "thuc trang", "da dat", "dat duoc", "den het 2015", "hien co", "da thuc hien",
+               "ket qua thuc hien", "danh gia"),
     "help": ("xin chao", "chao ban", "chao", "hello", "alo", "help", "huong dan", "tro giup", "cam on", "start",
              "bat dau", "ban la ai", "ban biet gi", "hoi duoc gi", "hoi gi", "menu"),
 }
 # An administrative body written with its capitalised name ("Bộ Y tế", "Sở Giáo dục"): if none of the plan's
 # agencies is recognised in the question, the plan says nothing about it.
-_ORGANISATION = re.compile(r"(?<!\w)(?:Bộ|Sở|Cục|Tổng cục|Ban|UBND (?:huyện|thành phố|thị xã|TP|TX)|"
-                           r"Ủy ban nhân dân (?:huyện|thành phố|thị xã))\s+[A-ZĐ][\w&,.-]*(?:\s+\w+)?")
-_COUNT = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+)")
+_ORGANISATION = re.compile(r"(?<!\w)(?i:Bộ|Sở|Cục|Chi cục|Tổng cục|Ban|Công an|Viện|Bệnh viện|Trường|Đài|Quỹ|Hội|"
+                           r"UBND (?:huyện|thành phố|thị xã|TP|TX)|Ủy ban nhân dân (?:huyện|thành phố|thị xã))"
+                           r"\s+[A-ZĐ][\w&,.-]*(?:\s+\w+)?")
+_COUNT = re.compile(r"\b(?:bao nhieu|may|so luong)\s+([a-z]+(?: [a-z]+)?)")  # on tokens, clauses kept apart
+# Operations on a set of records, by their cue phrases (folded, expanded text).
+OPERATION_CUES: dict[str, tuple[str, ...]] = {
+    "max": ("lon nhat", "nhieu nhat", "cao nhat", "to nhat", "nhieu kinh phi nhat", "kinh phi nhat"),
+    "min": ("nho nhat", "it nhat", "thap nhat", "be nhat", "it kinh phi nhat"),
+    "total": ("tong cong", "tong so", "tong kinh phi", "tong cac", "cong lai", "tong tat ca", "tong"),
+}
+# Nouns that name a kind of record: "bao nhiêu dự án", "mấy giai đoạn" count records of these kinds.
+KIND_NOUNS: dict[str, tuple[str, ...]] = {
+    "du an": ("project",), "cong trinh": ("project",), "hang muc": ("component",),
+    "chi tieu": ("indicator",), "muc tieu": ("target",), "giai doan": ("phase",), "giai phap": ("solution",),
+    "nhiem vu": ("duty",), "quan diem": ("viewpoint",), "can cu": ("legal_basis",), "nguon": ("budget_line",),
+}
+# "nhiều tiền … nhất": the superlative split around its object, up to four words apart
+_SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to)\b(?: \w+){1,4} nhat\b"),
+                      "min": re.compile(r"\b(?:it|nho|thap|be)\b(?: \w+){1,4} nhat\b")}
+_APPENDIX = re.compile(r"\bphu luc (\d+)\b")
+_ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d)\b(?! ?\d)")
+_DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
 _PERIOD = re.compile(r"\b(20[0-2]\d)\s*(?:-|–|den|toi)?\s*(20[0-2]\d)\b")
 _YEAR = re.compile(r"\b(20[0-2]\d)\b")
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d+[a-z]?/(?:19|20)\d\d\b")
 
 
 @dataclass
@@ -57,6 +83,11 @@ class Query:
     intents: set[str] = field(default_factory=set)
     organisation: str = ""  # an administrative body the question names, as written
     agency_words: set[str] = field(default_factory=set)  # the words that named a recognised agency
+    operation: str = "lookup"  # lookup, list, total, count, max, min
+    counted: tuple[str, ...] = ()  # the record kinds a count question counts
+    appendix: int | None = None  # "phụ lục 4"
+    ordinal: tuple[str, int] | None = None  # ("giai doan", 1): the first phase
+    doc_numbers: list[str] = field(default_factory=list)  # "41/2011", "33/ttr": numbers of documents named
 
     @property
     def year(self) -> int | None:
@@ -91,19 +122,23 @@ class AgencyFinder:
         return [(self._names[m.group(0)], m.group(0)) for m in self._re.finditer(key)]
 
 
-def parse(text: str, lex: Lexicon, finder: AgencyFinder) -> Query:
+def parse(text: str, lex: Lexicon, finder: AgencyFinder,
+          correct: Callable[[list[str]], list[str]] | None = None) -> Query:
+    """The frame of a question; `correct` repairs typos of the tokens first (in context)."""
     key = lex.key(text)
     toks = tokens(key)
+    if correct:
+        toks = correct(toks)
     spaced = " ".join(toks)
     mask = lex.content_mask(toks)
     q = Query(text=text, key=spaced, toks=toks, content=[t for t, k in zip(toks, mask) if k])
-    m = _PERIOD.search(spaced)
+    # '26/10/2015' or '1819/2015' dates a document the question names; it does not ask about 2015
+    undated = " ".join(tokens(_DATE.sub(" ", key)))
+    m = _PERIOD.search(undated)
     if m and int(m.group(1)) < int(m.group(2)):
         q.period = (int(m.group(1)), int(m.group(2)))
-        spaced_wo = spaced[:m.start()] + spaced[m.end():]
-    else:
-        spaced_wo = spaced
-    q.years = [int(y) for y in _YEAR.findall(spaced_wo)]
+        undated = undated[:m.start()] + undated[m.end():]
+    q.years = [int(y) for y in _YEAR.findall(undated)]
     mentions = finder.mentions(spaced)
     q.agencies = list(dict.fromkeys(aid for aid, _ in mentions))
     q.agency_words = {t for _, words in mentions for t in words.split()}
@@ -114,11 +149,33 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder) -> Query:
     for intent, cues in INTENT_CUES.items():
         if any(f" {c} " in padded for c in cues):
             q.intents.add(intent)
-    for m in _COUNT.finditer(spaced):
-        q.intents.add("money" if m.group(1) in ("kinh", "tien", "trieu", "ty") else "count")
+    clauses = [" ".join(tokens(c)) for c in re.split(r"[,;:.?!]", key)]
+    for m in (m for clause in clauses for m in _COUNT.finditer(clause)):
+        noun = m.group(1)
+        q.intents.add("money" if noun.split()[0] in ("kinh", "tien", "trieu", "ty") else "count")
+        kinds = KIND_NOUNS.get(noun) or KIND_NOUNS.get(noun.split()[0], ())
+        if kinds and not q.counted:
+            q.counted = kinds
     if re.search(r"\bbao nhieu\s*$", spaced) and not q.intents & {"count", "money"}:
         # "… được đầu tư … bao nhiêu" asks for money; "… là bao nhiêu" may be an amount or a count
         q.intents.add("money" if re.search(r"\b(dau tu|ton|chi|cap von)\b", spaced) else "how_much")
     if "meta" in q.intents:  # "kế hoạch số bao nhiêu" asks for a number, not an amount
         q.intents.discard("money")
+    q.operation = _operation(q, padded)
+    m = _APPENDIX.search(spaced)
+    q.appendix = int(m.group(1)) if m else None
+    m = _ORDINAL.search(spaced)
+    q.ordinal = (m.group(1), int(m.group(2))) if m else None
+    q.doc_numbers = [f"{a or c}/{b or d}" for a, b, c, d in _DOC_NUMBER.findall(key)]
     return q
+
+
+def _operation(q: Query, padded: str) -> str:
+    for op in ("max", "min"):
+        if any(f" {c} " in padded for c in OPERATION_CUES[op]) or _SPLIT_SUPERLATIVE[op].search(padded):
+            return op
+    if q.counted:
+        return "count"
+    if any(f" {c} " in padded for c in OPERATION_CUES["total"]):
+        return "total"
+    return "list" if "list" in q.intents else "lookup"

@@ -46,7 +46,7 @@ def test_reply_shows_exact_amount_with_babel_format_and_source(engine_kb: Engine
 
 def test_investor_question_names_the_agency(engine_kb: Engine) -> None:
     ans = engine_kb.answer("ai lam chu dau tu du an chung thuc dien tu va chu ky so")
-    assert ans.found and "Sở TT&amp;TT" in ans.text and "Sở Thông tin và Truyền thông" in ans.text
+    assert ans.found and "Sở TT&TT" in ans.text and "Sở Thông tin và Truyền thông" in ans.text
 
 
 @pytest.mark.parametrize("question", ["Sở TT&TT có nhiệm vụ gì", "STTTT chịu trách nhiệm gì",
@@ -116,9 +116,11 @@ def test_answer_by_id(engine_kb: Engine) -> None:
     assert not engine_kb.answer_record("PL9-99").found
 
 
-def test_replies_are_escaped_html(engine_kb: Engine) -> None:
+def test_replies_are_escaped_html_and_plain_text(engine_kb: Engine) -> None:
+    """Telegram gets escaped HTML; the terminal gets the same content with no tags and no entities."""
     ans = engine_kb.answer("Sở VH,TT&DL nâng cấp mạng LAN")
-    assert "Sở VHTT&amp;DL" in ans.text and "&DL" not in ans.text.replace("&amp;DL", "")
+    assert "Sở VHTT&amp;DL" in ans.html and "&DL" not in ans.html.replace("&amp;DL", "")
+    assert "Sở VHTT&DL" in ans.text and "&amp;" not in ans.text and "<b>" not in ans.text
 
 
 @settings(max_examples=300, deadline=None)

@@ -44,4 +44,9 @@ def test_administrative_abbreviations_are_written_out(short: str, full: str) -> 
 
 def test_synonyms_of_money_meet() -> None:
     key = lexicon().key
-    assert key("vốn") == key("kinh phí") == key("tiền") == key("TMĐT")
+    assert key("vốn") == key("kinh phí") == key("ngân sách") == key("TMĐT")
+
+
+def test_money_is_not_read_into_words_that_fold_like_tien() -> None:
+    """'tiền' folds to 'tien' like 'xúc tiến' and 'tiên tiến': only the cue phrases mean money."""
+    assert "tien" in tokens(lexicon().key("Trung tâm Thông tin và xúc tiến thương mại"))
