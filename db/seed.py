@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.models import AgencyRow, AmountRow, AuditEntry, Milestone, RecordAgencyRow, RecordRow
-from knowledge.budget import BUDGET_TABLE
+from knowledge.budget import budget_table
 from knowledge.numbers import fmt_number
 from knowledge.records import CORE_KEYS, KnowledgeBase
 
@@ -59,7 +59,7 @@ def plan_milestones(kb: KnowledgeBase, tz: ZoneInfo) -> list[Milestone]:
         if r.get("end"):
             end = datetime.combine(date.fromisoformat(r.get("end")), time(17, 0), tz)
             out.append(Milestone(title=f"Kết thúc {r.title.lower()} của Kế hoạch", due_at=end, record_id=r.id))
-    table = kb.records.get(BUDGET_TABLE)
+    table = budget_table(kb)
     for year, amount in sorted(table.amounts.items() if table else []):
         if year.isdigit():
             end = datetime.combine(date(int(year), 12, 31), time(17, 0), tz)

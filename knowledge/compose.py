@@ -10,11 +10,13 @@ from knowledge.normalize import fold, tokens
 from knowledge.numbers import fmt_amount, fmt_number
 from knowledge.records import KnowledgeBase, Record
 
-COLUMN_LABELS = {"tmdt": "Tổng mức đầu tư (TMĐT)", "tdt": "Tổng dự toán (TDT)", "ke_hoach": "Kế hoạch vốn 2016-2020",
+COLUMN_LABELS = {"tmdt": "Tổng mức đầu tư (TMĐT)", "tdt": "Tổng dự toán (TDT)", "ke_hoach": "Kế hoạch vốn",
                  "tong": "Tổng"}
-PL4_COLUMN_LABELS = {**COLUMN_LABELS, "tmdt": "TMĐT dự kiến"}
-INDICATOR_COLUMNS = (("nam_2010", "Năm 2010"), ("muc_tieu", "Mục tiêu 2011-2015"), ("nam_2015", "Năm 2015"),
-                     ("danh_gia", "Kết quả"))
+PLANNED_TMDT = "TMĐT dự kiến"  # the investment total of a work of the plan's own period is an estimate
+TEXT_HEADINGS = {"target": "Mục tiêu cụ thể đến năm {end}", "viewpoint": "Quan điểm",
+                 "general_goal": "Mục tiêu tổng quát đến năm {end}", "shortcoming": "Tồn tại, hạn chế ({period})",
+                 "cause": "Nguyên nhân của tồn tại, hạn chế", "solution": "Giải pháp thực hiện",
+                 "status": "Hiện trạng {period}"}
 PLAN_FIELDS = (("so_hieu", "Số hiệu"), ("ngay_ban_hanh", "Ngày ban hành"), ("co_quan", "Cơ quan ban hành"),
                ("nguoi_ky", "Người ký"), ("chuc_vu", "Chức vụ"), ("to_trinh", "Theo đề nghị tại"),
                ("van_ban_tham_dinh", "Ý kiến thẩm định"), ("giai_doan", "Giai đoạn"))
@@ -53,8 +55,26 @@ def source_line(kb: KnowledgeBase, *records: Record) -> str:
     return f"<i>Nguồn: {e(srcs)}{' — Kế hoạch ' + e(doc) if doc else ''}.</i>"
 
 
-def _labels(r: Record) -> dict[str, str]:
-    return PL4_COLUMN_LABELS if r.id.startswith("PL4-") else COLUMN_LABELS
+def plan_period(kb: KnowledgeBase) -> str:
+    return kb.plan.get("giai_doan", "") if kb.plan else ""
+
+
+def _labels(kb: KnowledgeBase, r: Record) -> dict[str, str]:
+    """Column labels with the record's own period ('Kế hoạch vốn 2016-2020'; 'TMĐT dự kiến' for the plan's works)."""
+    period = r.get("giai_doan", "")
+    labels = {**COLUMN_LABELS, "ke_hoach": f"{COLUMN_LABELS['ke_hoach']} {period}".strip()}
+    if period and period == plan_period(kb) and r.kind in ("project", "group", "component"):
+        labels["tmdt"] = PLANNED_TMDT
+    return labels
+
+
+def indicator_columns(r: Record) -> list[tuple[str, str]]:
+    """(field, label) of an indicator row in the plan's column order: 'nam_2010' -> 'Năm 2010' …"""
+    years = sorted(k for k in r.fields if re.fullmatch(r"nam_\d{4}", k))
+    cols = [(years[0], f"Năm {years[0][4:]}")] if years else []
+    cols.append(("muc_tieu", f"Mục tiêu {r.get('giai_doan', '')}".strip()))
+    cols += [(y, f"Năm {y[4:]}") for y in years[1:]]
+    return cols + [("danh_gia", "Kết quả")]
 
 
 def _money(r: Record, col: str, approx: bool = True) -> str:
@@ -73,7 +93,8 @@ def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None, focus: lis
         label = "kế hoạch vốn" if col == "ke_hoach" else "TMĐT" if col == "tmdt" else "tổng"
         return f"{label} {_money(r, col, approx=False)}"
     if r.kind == "indicator":
-        return "; ".join(f"{lbl.lower()}: {short(str(r.get(k)), 40)}" for k, lbl in INDICATOR_COLUMNS[::2] if r.get(k))
+        cols = [c for c in indicator_columns(r) if c[0].startswith("nam_")]
+        return "; ".join(f"{lbl.lower()}: {short(str(r.get(k)), 40)}" for k, lbl in cols if r.get(k))
     if r.get("figures"):
         words = set(focus or ())
         best = max(r.get("figures"), key=lambda f: len(words & set(tokens(fold(f.get("label", ""))))))
@@ -126,8 +147,8 @@ def _agency_phrase(kb: KnowledgeBase, r: Record) -> str:
     return cdt or ", ".join(names)
 
 
-def _amount_lines(r: Record, year: int | None) -> list[str]:
-    labels = _labels(r)
+def _amount_lines(kb: KnowledgeBase, r: Record, year: int | None) -> list[str]:
+    labels = _labels(kb, r)
     out = []
     if year and str(year) in r.amounts:
         out.append(f"• <b>Năm {year}: {e(_money(r, str(year)))}</b>")
@@ -151,13 +172,12 @@ def _body_project(kb: KnowledgeBase, r: Record, year: int | None, focus: list[st
     who = _agency_phrase(kb, r)
     if r.get("cdt"):
         lines.append(f"• Chủ đầu tư: {e(who)}")
-    elif who and r.id.startswith("PL1-"):
+    elif who:
         lines.append(f"• Đơn vị: {e(who)}")
-    lines += _amount_lines(r, year)
-    if r.get("nam"):
-        lines.append(f"• Dự án khởi công mới năm {r.get('nam')} (giai đoạn 2011-2015)")
-    elif r.parent == "PL1-A":
-        lines.append("• Dự án chuyển tiếp (giai đoạn 2011-2015)")
+    lines += _amount_lines(kb, r, year)
+    parent = kb.records.get(r.parent) if r.parent else None
+    if parent and parent.kind == "group" and r.get("giai_doan") != plan_period(kb):
+        lines.append(f"• Thuộc: {e(parent.title)} (giai đoạn {e(r.get('giai_doan', ''))})")
     if r.get("huy_bo"):
         lines.append("• <b>Dự án bị hủy bỏ.</b>")
     elif r.get("muc_tieu"):
@@ -179,7 +199,7 @@ def _child_line(kb: KnowledgeBase, c: Record) -> str:
 
 
 def _body_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    lines = [f"<b>{e(r.title)}</b>"] + _amount_lines(r, year)
+    lines = [f"<b>{e(r.title)}</b>"] + _amount_lines(kb, r, year)
     kids = kb.children(r.id)
     if kids:
         lines.append(f"Gồm {len(kids)} mục:")
@@ -190,7 +210,7 @@ def _body_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]
 
 
 def _body_budget(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    lines = [f"<b>{e(r.title)}</b>"] + _amount_lines(r, year)
+    lines = [f"<b>{e(r.title)}</b>"] + _amount_lines(kb, r, year)
     for c in kb.children(r.id):
         lines.append(list_line(kb, c, year if year and str(year) in c.amounts else None, limit=80))
     return lines
@@ -205,7 +225,7 @@ def _body_funding(kb: KnowledgeBase, r: Record, year: int | None, focus: list[st
 
 def _body_indicator(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
     lines = [f"<b>{e(display_title(kb, r))}</b>"]
-    lines += [f"• {lbl}: {e(r.get(k))}" for k, lbl in INDICATOR_COLUMNS if r.get(k)]
+    lines += [f"• {lbl}: {e(r.get(k))}" for k, lbl in indicator_columns(r) if r.get(k)]
     for c in kb.children(r.id):
         lines.append(list_line(kb, c, limit=60))
     return lines
@@ -227,10 +247,8 @@ def _best_sentences(text: str, focus: list[str], budget: int = 900) -> str:
 
 
 def _body_text(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    heading = {"target": "Mục tiêu cụ thể đến năm 2020", "viewpoint": "Quan điểm", "general_goal":
-               "Mục tiêu tổng quát đến năm 2020", "shortcoming": "Tồn tại, hạn chế (2011-2015)",
-               "cause": "Nguyên nhân của tồn tại, hạn chế", "solution": "Giải pháp thực hiện",
-               "status": "Hiện trạng 2011-2015"}.get(r.kind, "")
+    period = r.get("giai_doan", "")
+    heading = TEXT_HEADINGS.get(r.kind, "").format(period=period, end=period[-4:])
     title = f"{heading} — {r.title}" if r.kind in ("target", "status") else heading
     lines = [f"<b>{e(title)}</b>", e(_best_sentences(r.text, focus))]
     return lines
@@ -279,7 +297,7 @@ def _body_generic(kb: KnowledgeBase, r: Record, year: int | None, focus: list[st
     lines = [f"<b>{e(r.title)}</b>"]
     if r.text:
         lines.append(e(_best_sentences(r.text, focus)))
-    lines += _amount_lines(r, year)
+    lines += _amount_lines(kb, r, year)
     if r.get("cdt"):
         lines.append(f"• Chủ đầu tư: {e(_agency_phrase(kb, r))}")
     parent = kb.records.get(r.parent) if r.parent else None
@@ -355,21 +373,19 @@ def refusal_text(kb: KnowledgeBase, reason: str, nearest: list[Record]) -> str:
     return "\n".join(lines)
 
 
-HELP_EXAMPLES = (
-    "Dự án chữ ký số bao nhiêu tiền?",
-    "Sở Nội vụ có nhiệm vụ gì?",
-    "Vốn đầu tư phát triển năm 2017",
-    "Các dự án của Sở Y tế",
-    "Mục tiêu hồ sơ mức độ 4",
-    "Giai đoạn 2016-2018 làm gì?",
-)
+def examples(kb: KnowledgeBase) -> list[str]:
+    """Example questions the plan's own record lists (knowledge/data), so another plan brings its own."""
+    return list(kb.plan.get("vi_du", [])) if kb.plan else []
 
 
 def help_text(kb: KnowledgeBase) -> str:
     name = f"Kế hoạch {kb.plan.get('so_hieu')}" if kb.plan else "Kế hoạch"
+    period = plan_period(kb)
+    earlier = sorted({r.get("giai_doan") for r in kb.of_kind("status") if r.get("giai_doan")})
     lines = [f"Tôi trả lời các câu hỏi về {e(name)}: dự án và kinh phí, ngân sách theo năm, nhiệm vụ của các cơ quan, "
-             "mục tiêu đến 2020, lộ trình, hiện trạng 2011-2015. Ví dụ:"]
-    lines += [f"• {e(x)}" for x in HELP_EXAMPLES]
+             f"mục tiêu{' đến ' + period[-4:] if period else ''}, lộ trình"
+             f"{', hiện trạng ' + ', '.join(earlier) if earlier else ''}. Ví dụ:"]
+    lines += [f"• {e(x)}" for x in examples(kb)]
     return "\n".join(lines)
 
 

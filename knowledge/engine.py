@@ -122,7 +122,7 @@ class Engine:
         text = clean(text or "")
         if len(text) > MAX_QUESTION_CHARS:
             return Answer(False, f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới "
-                                 f"{MAX_QUESTION_CHARS} ký tự, ví dụ: «{compose.HELP_EXAMPLES[0]}»", "refused")
+                                 f"{MAX_QUESTION_CHARS} ký tự.\n" + compose.help_text(self.kb), "refused")
         q = parse(text, self.lex, self.finder, self.index.correct)
         if not q.toks:
             return Answer(False, compose.help_text(self.kb), "help")
@@ -133,6 +133,7 @@ class Engine:
         outside = self._outside_plan(q)
         if outside:
             return outside
+        self._period_names_part(q)
         if scope:
             agency = self._agency_route(q) if "project" in scope else None
             return agency or self._search_route(q, scope) or self._not_found()
@@ -206,6 +207,15 @@ class Engine:
             return self._refuse(f"Kế hoạch không nhắc tới văn bản số {missing[0].upper()}.")
         return None
 
+    def _period_names_part(self, q: Query) -> None:
+        """A period only one part of the plan has ("giai đoạn 2016-2018" is a roadmap phase) asks about it."""
+        if not q.period or q.period == self.plan_period:
+            return
+        kinds = {r.kind for r in self.kb.records.values() if record_period(r) == q.period}
+        intents = {i for i, ks in CATEGORY_KINDS.items() if kinds and kinds <= set(ks) | {"phase_item"}}
+        if intents:
+            q.intents = (q.intents - {"duty", "who"}) | intents
+
     def _plan_name(self) -> str:
         return self.kb.plan.get("so_hieu", "") if self.kb.plan else ""
 
@@ -213,7 +223,7 @@ class Engine:
     def _candidates(self, q: Query, words: list[str], scope: frozenset[str] | None = None) -> list[Candidate]:
         found = self.index.search(words, q.toks, limit=200 if scope or q.appendix else 60)
         hits = [h for h in found if (not scope or h.record.kind in scope)
-                and (not q.appendix or _appendix_of(h.record) == q.appendix)][:RERANK * 3]
+                and (not q.appendix or _appendix_of(h.record) == q.appendix)][:RERANK * 2]
         if not hits:
             return []
         best = hits[0].score

@@ -54,7 +54,7 @@ class Weights:
     thresholds: dict[str, float]
 
     def score(self, values: dict[str, float]) -> float:
-        return sum(self.weights[name] * values.get(name, 0.0) for name in FEATURES)
+        return sum(self.weights[name] * value for name, value in values.items() if value)
 
     def to_data(self) -> dict:
         return {"weights": {k: round(self.weights[k], 4) for k in FEATURES},

@@ -61,7 +61,7 @@ def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
     if r.kind == "plan":
         extra += [f"{label} {r.get(k, '')}" for k, label in PLAN_FIELD_WORDS.items()]
     if r.kind == "indicator":
-        extra += [str(r.get(k, "")) for k in ("muc_tieu", "nam_2015", "danh_gia")]
+        extra += [str(v) for k, v in r.fields.items() if k in ("muc_tieu", "danh_gia") or k.startswith("nam_")]
     for fig in r.get("figures", []):
         extra.append(fig.get("label", ""))
     return primary, " ".join(x for x in extra if x)
@@ -236,9 +236,15 @@ class Index:
 
     def coverage(self, r: Record, content: list[str], full: list[str]) -> tuple[float, float]:
         """How much of the question the record explains: idf-weighted syllables, and share of pairs."""
+        weights, total, pairs = self._terms(tuple(content), tuple(full))
         tf = self.tf[self.position[r.id]]
-        total = sum(self.weight(t) for t in content)
-        got = sum(self.weight(t) for t in content if t in tf)
-        pairs = content_pairs(content, full)
+        got = sum(w for t, w in weights if t in tf)
         pair_share = (sum(1 for b in pairs if b in tf) / len(pairs)) if pairs else 1.0
         return (got / total if total else 0.0), pair_share
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one index per engine; the cache holds the questions being ranked
+    def _terms(self, content: tuple[str, ...], full: tuple[str, ...]) -> tuple[tuple[tuple[str, float], ...],
+                                                                               float, tuple[str, ...]]:
+        """(each word with its weight, their sum, the content pairs) of one question, computed once."""
+        weights = tuple((t, self.weight(t)) for t in content)
+        return weights, sum(w for _, w in weights), tuple(content_pairs(list(content), list(full)))

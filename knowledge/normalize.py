@@ -96,6 +96,13 @@ class Lexicon:
         return _alternation(list(self.abbreviations))
 
     @cached_property
+    def _phrases_by_first(self) -> dict[str, list[tuple[str, ...]]]:
+        by: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self.stop_phrases:
+            by.setdefault(phrase[0], []).append(phrase)
+        return by
+
+    @cached_property
     def _syn_re(self) -> re.Pattern[str]:
         return _alternation(list(self.synonyms))
 
@@ -120,11 +127,10 @@ class Lexicon:
     def content_mask(self, toks: list[str]) -> list[bool]:
         """True for tokens that carry meaning (not stop words, not inside a stop phrase)."""
         keep = [t not in self.stopwords for t in toks]
-        for phrase in self.stop_phrases:
-            n = len(phrase)
-            for i in range(len(toks) - n + 1):
-                if tuple(toks[i:i + n]) == phrase:
-                    keep[i:i + n] = [False] * n
+        for i, t in enumerate(toks):
+            for phrase in self._phrases_by_first.get(t, ()):
+                if tuple(toks[i:i + len(phrase)]) == phrase:
+                    keep[i:i + len(phrase)] = [False] * len(phrase)
         end = len(toks)  # particles only at the end: without diacritics 'nha' is also 'nhà', 'ha' is 'hạ'
         while end and any(tuple(toks[max(0, end - len(p)):end]) == p for p in self.particles):
             n = max(len(p) for p in self.particles if tuple(toks[max(0, end - len(p)):end]) == p)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 
@@ -23,6 +24,7 @@ def parse_canonical(text: object) -> Decimal:
         raise BadNumber(str(exc)) from exc
 
 
+@lru_cache(maxsize=4096)
 def fmt_number(value: Decimal) -> str:
     """67765 -> '67.765', 967.6 -> '967,6', 1092.0 -> '1.092' (Babel, locale vi)."""
     return format_decimal(value.normalize() if value == value.to_integral() else value,
