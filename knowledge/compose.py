@@ -130,13 +130,26 @@ def display_title(kb: KnowledgeBase, r: Record) -> str:
 
 
 def list_line(kb: KnowledgeBase, r: Record, year: int | None = None, limit: int = LINE_TITLE,
-              focus: list[str] | None = None) -> str:
-    """'• title — key figure [id]'; `focus` (the question's words) picks which figure of a record to show."""
+              focus: list[str] | None = None, drop: int = 0) -> str:
+    """'• title — key figure [id]'; `focus` (the question's words) picks which figure of a record to show;
+    `drop` leaves out the first words, which the list's heading already gives."""
     fig = key_figure(kb, r, year, focus)
     if r.get("nam") and str(r.get("nam")) not in r.title:
         fig = f"năm {r.get('nam')}, {fig}" if fig else f"năm {r.get('nam')}"
     flag = " (đã hủy bỏ)" if r.get("huy_bo") else ""
-    return f"• {e(short(display_title(kb, r), limit))}{flag}{' — ' + e(fig) if fig else ''} [{e(r.id)}]"
+    title = display_title(kb, r)
+    if drop:
+        title = "… " + " ".join(title.split()[drop:])
+    return f"• {e(short(title, limit))}{flag}{' — ' + e(fig) if fig else ''} [{e(r.id)}]"
+
+
+def shared_opening(titles: list[str]) -> int:
+    """How many opening words all the titles share (at least 4, else 0): 'Nâng cấp … tại UBND huyện X'."""
+    words = [t.split() for t in titles]
+    n = 0
+    while len(titles) > 2 and all(len(w) > n + 1 and w[n] == words[0][n] for w in words):
+        n += 1
+    return n if n >= 4 else 0
 
 
 def _agency_phrase(kb: KnowledgeBase, r: Record) -> str:
@@ -322,7 +335,12 @@ def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: i
                  compact: bool = False) -> str:
     """A heading and a line per record; `compact` lines (shorter titles) keep long lists readable."""
     limit = COMPACT_TITLE if compact or len(records) > 8 else LINE_TITLE
-    lines = [f"<b>{e(heading)}</b>"] + [list_line(kb, r, year, limit=limit) for r in records[:LIST_LIMIT]]
+    shown = records[:LIST_LIMIT]
+    drop = shared_opening([display_title(kb, r) for r in shown])
+    lines = [f"<b>{e(heading)}</b>"]
+    if drop:
+        lines.append(e(" ".join(display_title(kb, shown[0]).split()[:drop])) + " …")
+    lines += [list_line(kb, r, year, limit=limit, drop=drop) for r in shown]
     if len(records) > LIST_LIMIT:
         lines.append(f"… và {len(records) - LIST_LIMIT} mục khác.")
     return "\n".join(lines + [source_line(kb, *records[:LIST_LIMIT])])

@@ -27,6 +27,7 @@ MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the be
 ORDINAL_COVER = 0.3  # "giai đoạn 1 … kết thúc năm nào": the other words must fit the n-th record this much
 NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "viewpoint", "shortcoming", "cause",
                     "task", "roadmap", "when"}
+BODY_TYPES = {"so", "huyen", "ban", "nganh", "van_phong", "dang", "doan_the"}  # bodies that own their projects
 SHARED_AGENCY_TYPE = "nhom"  # "Các sở, ngành, địa phương": duties every agency shares
 YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # in order of preference for a year alone
 AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
@@ -102,6 +103,7 @@ class Engine:
         for a in kb.agencies.values():
             if a.parent in units:
                 units[a.parent].add(a.id)
+        self._units = units
         self._about: dict[str, list[Record]] = {
             aid: sorted({r.id: r for u in units[aid] for r in (*kb.of_agency(u), *mentions.get(u, ()))}.values(),
                         key=lambda r: r.seq)
@@ -293,11 +295,23 @@ class Engine:
         return v
 
     def _other_agency(self, r: Record, named: list[str]) -> bool:
-        """The record is about a body of the same type as one the question names (another district …)."""
+        """The record belongs to another body than the one the question names: its unit or investor is a
+        different sở, district, ban … (not one of the named body's units), or its title names a body of the
+        same type."""
+        related = {a for n in named for a in self._units[n]} | {self.kb.agencies[n].parent for n in named}
+        if any(self.kb.agencies[n].type in BODY_TYPES for n in named):
+            owners = [a for a in r.agencies if a in self.kb.agencies]
+            if owners and not related & set(owners) and any(self._body(a) for a in owners):
+                return True
         types = {self.kb.agencies[a].type for a in named}
-        linked = [a for a in r.agencies if a in self.kb.agencies]
-        linked += [a for a, ids in self._about_ids.items() if r.id in ids and a not in linked]
-        return any(self.kb.agencies[a].type in types for a in linked)
+        mentioned = [a for a, ids in self._about_ids.items() if r.id in ids]
+        return any(self.kb.agencies[a].type in types for a in mentioned) and not related & set(mentioned)
+
+    def _body(self, aid: str) -> bool:
+        """A body of its own (sở, district, ban …), or a unit of one."""
+        a = self.kb.agencies[aid]
+        parent = self.kb.agencies.get(a.parent) if a.parent else None
+        return a.type in BODY_TYPES or bool(parent and parent.type in BODY_TYPES)
 
     def _clashes(self, c: Candidate) -> list[str]:
         """Constraints the question states that the record breaks: a year, period or body other than the one
@@ -438,12 +452,16 @@ class Engine:
         return self._many("list" if len(best) > 1 else "record", text, best)
 
     def _stated_total(self, q: Query) -> Answer | None:
-        """"Tổng … phụ lục 1", "tổng vốn các huyện": the total the plan states for the group named."""
+        """"Tổng … phụ lục 1" (the appendix's own total), "tổng đầu tư phát triển và chi thường xuyên" (the
+        total over the parts named); any other total is the search's, with its container feature."""
         words = [w for w in q.content if self.index.weight(w) > 0]
-        container = self._container(q, words, ("project", "budget_line", "budget"))
-        if container and container.amounts:
-            return self._one(container, q.year, q.content)
-        return None
+        if words and not q.appendix:
+            container = self._container(q, words, ("project", "budget_line", "budget"))
+            if not container or not self.kb.children(container.id) or container.kind == "project":
+                return None
+        else:
+            container = self._container(q, words, ("project", "budget_line", "budget"))
+        return self._one(container, q.year, q.content) if container and container.amounts else None
 
     def _members(self, q: Query, kinds: tuple[str, ...]) -> tuple[Record | None, list[Record]]:
         """(the container named, if any; the records of `kinds` the question delimits)."""
@@ -576,13 +594,17 @@ class Engine:
         ranked = self._candidates(q, words, scope)
         if not ranked:
             return None
-        top, t = ranked[0], self.weights.thresholds
-        v = top.values
-        if (top.score < t["answer_min"] or v["word_cover"] < t["min_word_cover"]
-                or v["pair_cover"] < t["min_pair_cover"] or v["foreign"] >= t["max_foreign"]):
+        passing = [c for c in ranked if self._passes(c)]
+        if not passing:
             return None
-        if self._clashes(top):
-            return self._refuse(self._clash_text(q, top), [top.record])
+        first = passing[0]
+        if first.values.get("money_miss"):  # its subject, but not an amount: another question's figures
+            return self._refuse(self._clash_text(q, first), [first.record])
+        holding = [c for c in passing if not self._clashes(c)]
+        if not holding:  # what fits best breaks a year, period or body the question states
+            return self._refuse(self._clash_text(q, first), [first.record])
+        top, t = holding[0], self.weights.thresholds
+        ranked = holding
         close = [top.record]
         for c in ranked[1:]:
             if c.score < top.score - t["offer_margin"] or len(close) >= MAX_CANDIDATES:
@@ -592,6 +614,13 @@ class Engine:
         if len(close) > 1:
             return self._many("candidates", compose.compose_candidates(self.kb, close, q.year, words), close)
         return self._one(top.record, q.year, words)
+
+    def _passes(self, c: Candidate) -> bool:
+        """The answer / refuse thresholds: score, share of the question explained, unexplained rare words."""
+        t, v = self.weights.thresholds, c.values
+        return (c.score >= t["answer_min"] and v["word_cover"] >= t["min_word_cover"]
+                and v["pair_cover"] >= t["min_pair_cover"] and v["foreign"] < t["max_foreign"]
+                and v["rest_cover"] >= t["min_rest_cover"])
 
     def _clash_text(self, q: Query, c: Candidate) -> str:
         if c.values.get("money_miss"):

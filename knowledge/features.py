@@ -43,6 +43,7 @@ THRESHOLDS = (
     "answer_min",     # the best record's score must reach this
     "min_word_cover",  # and it must contain this share of the question's words
     "min_pair_cover",  # and this share of its word pairs
+    "min_rest_cover",  # and, when the question names a body, this share of its other words
     "max_foreign",    # and the unexplained rare words must stay below this share
     "offer_margin",   # records within this score of the best are offered together
 )

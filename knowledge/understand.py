@@ -12,7 +12,8 @@ from knowledge.records import Agency
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "money": ("kinh phi", "het bao nhieu", "ton bao nhieu", "phan bo", "bo tri", "dau tu bao nhieu", "gia tri",
               "bao nhieu trieu", "bao nhieu ty", "bao nhieu tien", "nhieu tien", "may tien", "so tien",
-              "tien bao nhieu", "mat tien", "het tien", "may ty"),
+              "tien bao nhieu", "mat tien", "het tien", "may ty", "tong tien", "phu cap", "muc luong",
+              "tien luong", "luong thang", "tien cong"),
     "investor": ("chu dau tu", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien", "co quan nao thuc hien",
                  "ai thuc hien", "ai trien khai", "don vi nao lam", "co quan nao lam"),
     "duty": ("to chuc thuc hien", "chiu trach nhiem", "co trach nhiem", "trach nhiem", "lam gi", "phai lam",
@@ -26,7 +27,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "list": ("cac du an", "nhung du an", "danh sach", "liet ke", "gom nhung", "co nhung", "nhung gi", "gom gi",
              "nhung cong trinh", "cac cong trinh", "bao nhieu du an", "may du an", "du an nao", "du an gi",
              "cong trinh nao", "cong trinh gi"),
-    "project": ("du an", "cong trinh"),
+    "project": ("du an", "cong trinh", "duoc dau tu"),
     "roadmap": ("lo trinh", "lo trinh thuc hien", "phan ky"),
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",
@@ -44,9 +45,9 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
 }
 # An administrative body written with its capitalised name ("Bộ Y tế", "Sở Giáo dục"): if none of the plan's
 # agencies is recognised in the question, the plan says nothing about it.
-_ORGANISATION = re.compile(r"(?<!\w)(?i:Bộ|Sở|Cục|Chi cục|Tổng cục|Ban|Công an|Viện|Bệnh viện|Trường|Đài|Quỹ|Hội|"
-                           r"UBND (?:huyện|thành phố|thị xã|TP|TX)|Ủy ban nhân dân (?:huyện|thành phố|thị xã))"
-                           r"\s+[A-ZĐ][\w&,.-]*(?:\s+\w+)?")
+_ORGANISATION = re.compile(r"(?<!\w)(?:(?i:Bộ|Sở|Cục|Chi cục|Tổng cục|Ban|Công an|Viện|Bệnh viện|Trường|Đài|Quỹ|"
+                           r"Hội|UBND (?:huyện|thành phố|thị xã|TP|TX)|Ủy ban nhân dân (?:huyện|thành phố|thị xã))"
+                           r"\s+[A-ZĐ][\w&,.-]*(?:\s+\w+)?|Công an(?: tỉnh| huyện| thành phố)?)")
 _COUNT = re.compile(r"\b(?:bao nhieu|may|so luong)\s+([a-z]+(?: [a-z]+)?)")  # on tokens, clauses kept apart
 # Operations on a set of records, by their cue phrases (folded, expanded text).
 OPERATION_CUES: dict[str, tuple[str, ...]] = {

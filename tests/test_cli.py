@@ -60,3 +60,42 @@ def test_bad_setting_is_reported_without_traceback(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "x"], env=env, cwd=tmp_path, text=True,
                           capture_output=True, timeout=30)
     assert proc.returncode == 2 and "ADMIN_IDS" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_ask_prints_plain_text_and_json_carries_both_renderings(tmp_path: Path) -> None:
+    """The terminal gets no tags and no entities; `--json` gives `text` (plain) and `html` (what Telegram gets)."""
+    one = planbot(tmp_path, "ask", "Sở TT&TT làm chủ đầu tư những dự án nào")
+    out, _ = one.communicate(timeout=30)
+    assert "Sở Thông tin và Truyền thông" in out and "<b>" not in out and "&amp;" not in out
+    batch = planbot(tmp_path, "ask", "--json")
+    out, _ = batch.communicate("Sở VH,TT&DL nâng cấp mạng LAN\n", timeout=30)
+    reply = json.loads(out)
+    assert "VHTT&DL" in reply["text"] and "<" not in reply["text"]
+    assert "VHTT&amp;DL" in reply["html"] and "<b>" in reply["html"]
+
+
+def test_chat_numbers_the_records_it_offers_and_a_number_answers_one(tmp_path: Path) -> None:
+    proc = planbot(tmp_path, "chat")
+    out, err = proc.communicate("mục tiêu cán bộ chuyên trách CNTT\n2\n9\nthoát\n", timeout=30)
+    offered, picked = out.split("Gõ số để xem chi tiết:", 1)[1].split("? ", 2)[:2]
+    second = offered.strip().splitlines()[1]
+    assert second.lstrip().startswith("2. ")
+    rid = second.rsplit("[", 1)[1].rstrip("]")
+    assert rid.startswith("MT-") and "Nguồn:" in picked and "Chọn một số từ 1 đến" in out
+    assert "Traceback" not in err
+
+
+def test_eval_scores_the_generated_corpus_and_a_file(tmp_path: Path) -> None:
+    """`planbot eval` (on a sample here) prints a line per class and ends with the accuracy line."""
+    proc = planbot(tmp_path, "eval", "--sample", "8")
+    out, err = proc.communicate(timeout=300)
+    lines = out.strip().splitlines()
+    assert proc.returncode == 0 and "Traceback" not in err
+    assert lines[-1].startswith("accuracy ") and any(line.startswith("  so_tien:") for line in lines)
+    accuracy = float(lines[-1].split()[1])
+    assert accuracy >= 0.9, out
+    cases = tmp_path / "set.jsonl"
+    cases.write_text('{"id": "a", "q": "Dự án chữ ký số bao nhiêu tiền?", "nums": ["2.000"], "cat": "x"}\n'
+                     '{"id": "b", "q": "giá vàng hôm nay", "found": false, "cat": "y"}\n', encoding="utf-8")
+    out, _ = planbot(tmp_path, "eval", str(cases)).communicate(timeout=60)
+    assert out.strip().splitlines()[-1] == "accuracy 1.000 (3/3)"  # the first is asked again without diacritics

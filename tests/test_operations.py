@@ -1,0 +1,109 @@
+"""Questions that need an operation or state a constraint: counts, largest, totals, investors, periods."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.engine import Engine
+from knowledge.numbers import fmt_number
+from knowledge.records import KnowledgeBase
+
+
+def ids(ans) -> set[str]:  # noqa: ANN001
+    return {c[0] for c in ans.candidates}
+
+
+def test_largest_and_smallest_of_a_named_group_show_every_tie(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    group = next(r for r in kb.of_kind("project") if len(kb.children(r.id)) >= 4 and r.id.startswith("PL4"))
+    kids = kb.children(group.id)
+    low = min(k.amounts["ke_hoach"] for k in kids)
+    ans = engine_kb.answer(f"trong nhóm {group.title.lower()}, dự án nào ít tiền nhất")
+    tied = {k.id for k in kids if k.amounts["ke_hoach"] == low}
+    assert ans.found and ids(ans) == tied and fmt_number(low) in ans.text
+    assert f"Trong {len(kids)} dự án" in ans.text
+
+
+def test_largest_project_of_a_period(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    old = [r for r in kb.of_kind("project") if r.get("giai_doan") == "2011-2015"]
+    top = max(old, key=lambda r: r.amounts["tmdt"])
+    ans = engine_kb.answer("giai đoạn 2011-2015 dự án nào có tổng mức đầu tư cao nhất")
+    assert ans.found and ids(ans) == {top.id} and fmt_number(top.amounts["tmdt"]) in ans.text
+
+
+def test_how_many_phases_and_how_many_failed_indicators(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    ans = engine_kb.answer("lộ trình có mấy giai đoạn")
+    assert ans.found and ids(ans) == {r.id for r in kb.of_kind("phase")}
+    assert f": {len(kb.of_kind('phase'))} giai đoạn" in ans.text
+    failed = [r for r in kb.of_kind("indicator") if str(r.get("danh_gia", "")).startswith("Không đạt")]
+    ans = engine_kb.answer("phụ lục 2 có bao nhiêu chỉ tiêu không đạt mục tiêu kế hoạch")
+    assert ans.found and ids(ans) == {r.id for r in failed} and f": {len(failed)} chỉ tiêu" in ans.text
+
+
+def test_stated_totals_of_an_appendix_and_of_two_sources_in_a_year(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    ans = engine_kb.answer("tổng kinh phí các dự án trong phụ lục 1")
+    assert ans.found and ids(ans) == {"PL1-TONG"} and fmt_number(kb.records["PL1-TONG"].amounts["tmdt"]) in ans.text
+    ans = engine_kb.answer("năm 2019 tổng vốn cả đầu tư phát triển lẫn chi thường xuyên")
+    assert ans.found and fmt_number(kb.records["PL3-TONG"].amounts["2019"]) in ans.text
+
+
+def test_projects_by_investor_come_from_the_investor_field(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    """A title naming 'CNTT-TT' does not make a project Sở TT&TT's: only the chủ đầu tư field does."""
+    ans = engine_kb.answer("các dự án mà STTTT làm chủ đầu tư")
+    invested = {r.id for r in kb.records.values() if r.get("cdt") and "SO-TTTT" in r.agencies}
+    assert ans.found and invested <= ids(ans)
+    assert all(kb.records[i].get("cdt") for i in ids(ans))
+    assert len(ans.text) <= 1500
+
+
+@pytest.mark.parametrize("question", ["Sở Tài chính là chủ đầu tư những dự án nào",
+                                      "huyen Song Lo lam chu dau tu du an nao"])
+def test_a_body_with_no_project_as_investor_is_told_so(engine_kb: Engine, question: str) -> None:
+    ans = engine_kb.answer(question)
+    assert not ans.found and "không giao" in ans.text and ans.reason
+
+
+def test_a_district_without_a_project_is_offered_the_shared_item(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("huyện Sông Lô làm chủ đầu tư dự án CNTT nào")
+    assert not ans.found and ans.nearest == ["PL4-1a"] and "Dự án chung cho cấp này" in ans.text
+
+
+@pytest.mark.parametrize("question", ["vốn đầu tư phát triển năm 2023", "kế hoạch giai đoạn 2021-2025 tổng vốn",
+                                      "nghị định 99/2019/NĐ-CP quy định gì trong kế hoạch"])
+def test_a_year_period_or_document_outside_the_plan_is_refused(engine_kb: Engine, question: str) -> None:
+    ans = engine_kb.answer(question)
+    assert not ans.found and ans.reason.startswith("Kế hoạch không")
+
+
+def test_a_stated_period_must_hold(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    """The plan's 2011-2015 LAN project of Sở GTVT is not an answer about 2016-2020."""
+    ans = engine_kb.answer("sở giao thông vận tải nâng cấp mạng LAN giai đoạn 2016-2020 bao nhiêu tiền")
+    assert not ans.found and all(kb.records[i].get("giai_doan") == "2011-2015" for i in ans.nearest)
+
+
+def test_an_amount_asked_of_something_the_plan_gives_no_amount_is_refused(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("mức phụ cấp mỗi tháng của cán bộ chuyên trách CNTT cấp huyện là bao nhiêu tiền")
+    assert not ans.found
+
+
+def test_a_question_about_two_periods_answers_both_labelled(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    row = kb.records["PL2-IV.2"]
+    ans = engine_kb.answer("tỷ lệ cơ quan chuyên môn cấp tỉnh có cán bộ chuyên trách CNTT năm 2015 đạt bao nhiêu, "
+                           "mục tiêu đến 2020 thế nào")
+    assert ans.found and "PL2-IV.2" in ids(ans) and str(row.get("nam_2015")) in ans.text
+    assert any(i.startswith("MT-") for i in ids(ans))
+
+
+def test_an_unstated_period_means_the_plans_own(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("dự án ứng dụng CNTT tại các cơ quan Đảng bao nhiêu tiền")
+    assert ans.found and "PL4-7" in ids(ans)
+
+
+def test_two_places_in_one_question(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    ans = engine_kb.answer("Vĩnh Yên và Phúc Yên mỗi nơi được bao nhiêu tiền nâng cấp mạng LAN giai đoạn 2016-2020")
+    for rid in ("PL4-1.7", "PL4-1.8"):
+        assert fmt_number(kb.records[rid].amounts["ke_hoach"]) in ans.text
+    assert ans.found
+
+
+def test_computed_figures_are_never_presented_as_stated(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("có bao nhiêu dự án trong nhóm xây dựng các ứng dụng, hệ thống thông tin chuyên ngành")
+    assert ans.found and ": 5 dự án" in ans.text and "đếm theo danh mục" in ans.text

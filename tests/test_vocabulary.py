@@ -1,0 +1,88 @@
+"""How people type: chat shorthand, particles, derived acronyms, everyday words for the plan's concepts."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from knowledge.engine import Engine
+from knowledge.loader import DATA_DIR, VOCABULARY_FILE
+from knowledge.normalize import fold, lexicon, tokens
+from knowledge.records import KnowledgeBase
+
+THESAURUS = json.loads((DATA_DIR / VOCABULARY_FILE).read_text(encoding="utf-8"))["thesaurus"]
+
+
+def content(engine: Engine, text: str) -> list[str]:
+    toks = engine.index.correct(tokens(engine.lex.key(text)))
+    return [t for t, keep in zip(toks, engine.lex.content_mask(toks)) if keep]
+
+
+@pytest.mark.parametrize(("concept", "word"), [(c, w) for c, words in THESAURUS.items() for w in words])
+def test_every_everyday_word_reads_as_the_plans_concept(engine_kb: Engine, concept: str, word: str) -> None:
+    """Each thesaurus entry, typed with or without diacritics, becomes the plan's word for it."""
+    want = " ".join(tokens(engine_kb.lex.key(concept)))
+    for typed in (word, fold(word)):
+        assert want in " ".join(tokens(engine_kb.lex.key(typed)))
+
+
+@pytest.mark.parametrize(("everyday", "record"), [
+    ("ký số điện tử bao nhiêu tiền", "PL4-3"),
+    ("kinh phí nâng cấp phòng tin học cho cán bộ 2016-2020", "PL4-6"),
+    ("trung tâm dữ liệu của tỉnh đạt tiêu chuẩn gì", "PL2-I.2"),
+])
+def test_questions_in_everyday_words_find_the_plans_record(engine_kb: Engine, everyday: str, record: str) -> None:
+    ans = engine_kb.answer(everyday)
+    assert ans.found and record in {c[0] for c in ans.candidates}, ans.text
+
+
+@pytest.mark.parametrize(("acronym", "phrase"), [
+    ("ĐTPT", "đầu tư phát triển"), ("CQNN", "cơ quan nhà nước"), ("QLNN", "quản lý nhà nước"),
+    ("CQĐT", "chính quyền điện tử"), ("TTHC", "thủ tục hành chính"), ("DVCTT", "dịch vụ công trực tuyến"),
+    ("CBCCVC", "cán bộ công chức viên chức"), ("PT-TH", "phát thanh truyền hình"),
+])
+def test_acronyms_are_derived_from_the_plans_own_text(engine_kb: Engine, acronym: str, phrase: str) -> None:
+    assert tokens(engine_kb.lex.key(acronym)) == tokens(fold(phrase))
+
+
+def test_derived_acronyms_follow_the_data_not_a_list(kb: KnowledgeBase) -> None:
+    """A plan that never writes 'quản lý nhà nước' gets no reading for QLNN."""
+    from knowledge.records import KnowledgeBase as KB
+    records = [r for r in kb.records.values() if "quản lý nhà nước" not in fold(r.title + " " + r.text)
+               and "quan ly nha nuoc" not in fold(r.title + " " + r.text)]
+    smaller = Engine(KB(records, list(kb.agencies.values())))
+    assert tokens(smaller.lex.key("QLNN")) != tokens(fold("quản lý nhà nước"))
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("tam duong dc bn tien", "tam duong duoc bao nhieu tien"),
+    ("ko co j", "khong co gi"),
+    ("von 16-20", "kinh phi 2016-2020"),
+    ("vb tham dinh", "van ban tham dinh"),
+])
+def test_chat_shorthand_is_written_out(typed: str, meant: str) -> None:
+    assert lexicon().key(typed) == meant
+
+
+def test_particles_go_only_at_the_end_of_a_question() -> None:
+    """Without diacritics 'nha' is also 'nhà', 'ha' is 'hạ': only the closing particles are dropped."""
+    lex = lexicon()
+    toks = tokens(lex.key("ha tang nha nuoc thi xa bao nhieu vay nha"))
+    kept = [t for t, k in zip(toks, lex.content_mask(toks)) if k]
+    assert kept[:6] == ["ha", "tang", "nha", "nuoc", "thi", "xa"] and "vay" not in kept
+
+
+def test_typos_are_repaired_in_context_but_everyday_words_are_not_corrected(engine_kb: Engine) -> None:
+    assert content(engine_kb, "trung tam ha tang thon tin")[-2:] == ["thong", "tin"]
+    assert content(engine_kb, "huyen Bin Xuyen")[-2:] == ["binh", "xuyen"]
+    assert "xa" not in content(engine_kb, "xin hỏi vốn đầu tư phát triển năm 2016")
+
+
+@pytest.mark.parametrize("question", [
+    "Xin hỏi vốn đầu tư phát triển năm 2016 là bao nhiêu ạ?",
+    "cho em hỏi vốn đầu tư phát triển năm 2016 bao nhiêu vậy nhỉ",
+    "anh ơi von dau tu phat trien nam 2016 dc bn nha",
+])
+def test_polite_and_chatty_words_do_not_turn_a_question_away(engine_kb: Engine, question: str) -> None:
+    ans = engine_kb.answer(question)
+    assert ans.found and "20.000" in ans.text
