@@ -147,7 +147,7 @@ def shared_opening(titles: list[str]) -> int:
     """How many opening words all the titles share (at least 4, else 0): 'Nâng cấp … tại UBND huyện X'."""
     words = [t.split() for t in titles]
     n = 0
-    while len(titles) > 2 and all(len(w) > n + 1 and w[n] == words[0][n] for w in words):
+    while len(titles) >= 2 and all(len(w) > n + 1 and w[n] == words[0][n] for w in words):
         n += 1
     return n if n >= 4 else 0
 
@@ -332,7 +332,7 @@ _BODY = {
 
 
 def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: int | None = None,
-                 compact: bool = False) -> str:
+                 compact: bool = False, investor: bool = False) -> str:
     """A heading and a line per record; `compact` lines (shorter titles) keep long lists readable."""
     limit = COMPACT_TITLE if compact or len(records) > 8 else LINE_TITLE
     shown = records[:LIST_LIMIT]
@@ -340,7 +340,8 @@ def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: i
     lines = [f"<b>{e(heading)}</b>"]
     if drop:
         lines.append(e(" ".join(display_title(kb, shown[0]).split()[:drop])) + " …")
-    lines += [list_line(kb, r, year, limit=limit, drop=drop) for r in shown]
+    lines += [list_line(kb, r, year, limit=limit, drop=drop)
+              + (f" — CĐT: {e(_agency_phrase(kb, r))}" if investor and r.get("cdt") else "") for r in shown]
     if len(records) > LIST_LIMIT:
         lines.append(f"… và {len(records) - LIST_LIMIT} mục khác.")
     return "\n".join(lines + [source_line(kb, *records[:LIST_LIMIT])])

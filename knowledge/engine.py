@@ -23,6 +23,7 @@ RERANK = 15  # best BM25 hits whose features are computed
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
 CONTAINER_COVER = 0.6  # share of the question's words a group's title must hold to be the set it names
 CONTAINER_NAMED = 0.75  # … or share of the group's title words the question holds
+CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this share of the question's words
 MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
 ORDINAL_COVER = 0.3  # "giai đoạn 1 … kết thúc năm nào": the other words must fit the n-th record this much
 NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "viewpoint", "shortcoming", "cause",
@@ -180,14 +181,18 @@ class Engine:
         cues += [c for op, cs in OPERATION_CUES.items() if op == q.operation for c in cs]
         if q.counted or q.appendix:
             cues += [*KIND_NOUNS, "phu luc"]
-        cue_hits = {t for c in cues for t in tokens(c) if f" {' '.join(tokens(c))} " in f" {q.key} "}
         if "money" in q.intents:
-            cue_hits |= {"kinh", "phi"}
+            cues.append("kinh phi")
         if q.appendix:
-            cue_hits.add(str(q.appendix))
+            cues.append(f"phu luc {q.appendix}")
+        keep = list(q.mask) if len(q.mask) == len(q.toks) else [t in q.content for t in q.toks]
+        for phrase in {tuple(tokens(c)) for c in cues}:  # a cue's words go where the cue stands ('nội bộ' stays)
+            for i in range(len(q.toks) - len(phrase) + 1):
+                if tuple(q.toks[i:i + len(phrase)]) == phrase:
+                    keep[i:i + len(phrase)] = [False] * len(phrase)
         # a short form of a recognised agency ('Sở YT') is a slot; the records need not spell it
         short_forms = {t for aid in q.agencies for t in self._words_of_agency[aid] if t not in self.index.postings}
-        return [t for t in q.content if t not in cue_hits | short_forms and t not in years]
+        return [t for t, k in zip(q.toks, keep) if k and t not in short_forms and t not in years]
 
     def _informative(self, words: list[str]) -> list[str]:
         """Words that narrow a question: rare enough in the plan, or, outside it, not everyday Vietnamese."""
@@ -356,11 +361,14 @@ class Engine:
         if not q.agencies or q.intents & NOT_ABOUT_AGENCY:
             return None
         aid = q.agencies[0]
-        rest = self._informative([t for t in q.content if t not in self._words_of_agency[aid]])
+        named = set().union(*(self._words_of_agency[a] for a in q.agencies))
+        rest = self._informative([t for t in q.content if t not in named])
         if "duty" in q.intents and "investor" not in q.intents and "list" not in q.intents:
             return self._duties(aid) if not rest or "money" not in q.intents else None
-        if "investor" in q.intents and not rest and ("list" in q.intents or "who" not in q.intents):
+        if "investor" in q.intents and not rest:
             return self._invested_by(q, aid)
+        if len(q.agencies) > 1 and rest:
+            return self._each_agency(q)
         if rest or not ({"list", "money", "project"} & q.intents or len(q.agencies) > 1):
             return None
         projects = [r for a in q.agencies for r in self._about[a] if r.kind in ("project", "component")]
@@ -368,13 +376,26 @@ class Engine:
         kept = [r for r in projects if self._meets_time(q, r)]
         names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
         if not kept:
-            if not projects:
-                return None
             return self._refuse(f"Kế hoạch không có dự án của {names}{self._time_phrase(q)}.", projects)
         if len(kept) == 1:
             return self._one(kept[0], q.year, q.content)
         title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({len(kept)})"
         return self._many("list", compose.compose_list(self.kb, title, kept, q.year, compact=True), kept)
+
+    def _each_agency(self, q: Query) -> Answer | None:
+        """"Vĩnh Tường và Yên Lạc mỗi nơi bao nhiêu": for each body named, its record that best fits the rest."""
+        picked: list[Record] = []
+        named = set().union(*(self._words_of_agency[a] for a in q.agencies))
+        rest = [w for w in q.content if w not in named]
+        for aid in q.agencies:
+            own = [r for r in self._about[aid] if self._meets_time(q, r) and r.kind in ("project", "component")]
+            scored = sorted(((self.index.coverage(r, rest, q.toks)[0], -r.seq, r) for r in own), reverse=True)
+            if not scored or scored[0][0] < self.weights.thresholds["min_rest_cover"]:
+                return None
+            picked.append(scored[0][2])
+        names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
+        text = compose.compose_list(self.kb, f"{names}{self._time_phrase(q)}", picked, q.year, compact=True)
+        return self._many("list", text, picked)
 
     def _duties(self, aid: str) -> Answer | None:
         groups = self.kb.of_kind("duty_group")
@@ -396,7 +417,11 @@ class Engine:
         invested = [r for r in self.kb.records.values() if r.get("cdt") and units & set(r.agencies)]
         kept = sorted((r for r in invested if self._meets_time(q, r)), key=lambda r: r.seq)
         name = self.kb.agencies[aid].name
-        if not kept:
+        if not kept:  # 'cơ quan Đảng … ai làm CĐT': its projects, each with the investor the plan names
+            about = [r for r in self._about[aid] if r.get("cdt") and self._meets_time(q, r)]
+            if about:
+                title = f"Dự án cho {name}{self._time_phrase(q)} và chủ đầu tư"
+                return self._many("list", compose.compose_list(self.kb, title, about, q.year, investor=True), about)
             peers = self._peer_parent(aid)
             nearest = f" Dự án chung cho cấp này: {peers.title}." if peers else ""
             return self._refuse(f"Kế hoạch không giao {name} làm chủ đầu tư dự án nào"
@@ -504,18 +529,18 @@ class Engine:
             title = self.index.title_words[self.index.position[r.id]]
             named = len(title & asked) / len(title) if title else 0.0  # its title is in the question
             cover = self.index.title_coverage(r, words)  # the question's words are in its title
+            dated = float(bool(q.year) and q.year in record_years(r))
             if named >= CONTAINER_NAMED or (cover >= CONTAINER_COVER and named >= 0.5):
-                dated = float(bool(q.year) and q.year in record_years(r))
-                scored.append((dated, named + cover, -len(title), -r.seq, r))
-        if not scored:
-            return None
-        best = max(scored, key=lambda s: s[:4])
+                scored.append((dated, named + cover, -len(title), -r.seq, r, cover))
         if q.operation == "total":  # "đầu tư phát triển và chi thường xuyên": two parts named, their whole asked
-            parents = [s[4].parent for s in scored if s[0] == best[0] and s[4].parent]
+            top = max((s[0] for s in scored), default=0.0)
+            parents = [s[4].parent for s in scored if s[0] == top and s[4].parent]
             shared = next((p for p in parents if parents.count(p) > 1), None)
             if shared and self.kb.records[shared].amounts:
                 return self.kb.records[shared]
-        return best[4]
+        # its title must explain the question, or be written in it whole ('Tổng nhu cầu vốn … gồm những nguồn nào')
+        scored = [s for s in scored if s[5] >= CONTAINER_MIN_COVER or s[1] - s[5] >= 1.0]
+        return max(scored, key=lambda s: s[:4])[4] if scored else None
 
     def _descendants(self, rid: str, kinds: tuple[str, ...]) -> list[Record]:
         out: list[Record] = []

@@ -144,7 +144,9 @@ class Index:
                 return tok
             for cand, _, _ in process.extract(tok, self.vocab, scorer=fuzz.ratio, limit=4,
                                               score_cutoff=COMMON_WORD_SIMILARITY):
-                if cand != tok and (f"{before}_{cand}" in self.postings or f"{cand}_{after}" in self.postings):
+                # a twin must pair with every neighbour there is ('hạ tầng thôn tin' -> 'thông')
+                if cand != tok and (not before or f"{before}_{cand}" in self.postings) \
+                        and (not after or f"{cand}_{after}" in self.postings):
                     return str(cand)
             return tok
         common = self.common.get(tok, 0.0) >= COMMON_ZIPF
@@ -215,6 +217,8 @@ class Index:
                 continue
             if w not in self.postings and self.common.get(w, 0.0) >= FILLER_ZIPF:
                 continue  # an everyday word the plan never needs ('nhỉ', 'giùm'): chat, not a new subject
+            if self.everyday(w):
+                continue  # 'để', 'thêm': too common to say the question is about something else
             neighbours = [f"{full[i - 1]}_{w}"] if i and full[i - 1] in words else []
             neighbours += [f"{w}_{full[i + 1]}"] if i + 1 < len(full) and full[i + 1] in words else []
             known = any(p in self.postings for p in neighbours) if neighbours else w in self.postings

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from knowledge.loader import ABBREVIATION_FILE, DATA_DIR, VOCABULARY_FILE
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
@@ -68,6 +70,9 @@ _SHORT_PERIOD = re.compile(r"(?<![\w/.,])([0-3]\d)\s*-\s*([0-3]\d)(?![\w/.,%])")
 
 
 _HYPHENATED = re.compile(r"(?<![\w-])([a-z]{1,4})\s?-\s?([a-z]{1,4})(?![\w-])")
+_APPENDIX_SHORT = re.compile(r"(?<![a-z0-9])pl ?(\d{1,2})(?![0-9])")  # 'PL1', 'pl 4': phụ lục
+_CONSONANTS = re.compile(r"(?<![a-z0-9])[b-df-hj-np-tv-xz]{3,7}(?![a-z0-9])")  # a short form typed in a hurry
+_VOWELS = re.compile(r"[aeiouy]")
 _LETTERS = re.compile(r"(?<![a-z0-9])[a-z]{3,7}(?![a-z0-9])")
 
 
@@ -110,11 +115,32 @@ class Lexicon:
         """Two-digit periods written out ('16-20' -> '2016-2020'), abbreviations and chat shorthand written out,
         then synonyms and everyday words mapped to the plan's word for the concept."""
         folded = _SHORT_PERIOD.sub(_long_period, folded)
+        folded = _APPENDIX_SHORT.sub(r"phu luc \1", folded)
         folded = _HYPHENATED.sub(self._joined, folded)
         folded = self._abbr_re.sub(lambda m: self.abbreviations[m.group(0)], folded)
         if self.acronyms:
             folded = _LETTERS.sub(lambda m: self.acronyms.get(m.group(0), m.group(0)), folded)
+        folded = _CONSONANTS.sub(self._transposed, folded)
         return self._syn_re.sub(lambda m: self.synonyms[m.group(0)], folded)
+
+    @cached_property
+    def _vowelless(self) -> tuple[dict[str, str], ...]:
+        """Short forms with no vowel ('cntt', 'tthc'), the listed ones before the derived ones."""
+        def pick(table: Mapping[str, str]) -> dict[str, str]:
+            return {k: v for k, v in table.items() if k.isalpha() and not _VOWELS.search(k) and len(k) >= 4}
+        return pick(self.abbreviations), pick(self.acronyms)
+
+    def _transposed(self, m: re.Match[str]) -> str:
+        """'CNNT' -> công nghệ thông tin: one letter off exactly one known short form of the same length."""
+        word = m.group(0)
+        if word in self.abbreviations or word in self.acronyms or len(word) < 4:
+            return word
+        for table in self._vowelless:
+            near = {full for key, full in table.items()
+                    if len(key) == len(word) and Levenshtein.distance(key, word, score_cutoff=1) <= 1}
+            if near:
+                return near.pop() if len(near) == 1 else word
+        return word
 
     def _joined(self, m: re.Match[str]) -> str:
         """'pt-th' -> 'ptth' when that is a known short form."""

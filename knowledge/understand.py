@@ -13,7 +13,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "money": ("kinh phi", "het bao nhieu", "ton bao nhieu", "phan bo", "bo tri", "dau tu bao nhieu", "gia tri",
               "bao nhieu trieu", "bao nhieu ty", "bao nhieu tien", "nhieu tien", "may tien", "so tien",
               "tien bao nhieu", "mat tien", "het tien", "may ty", "tong tien", "phu cap", "muc luong",
-              "tien luong", "luong thang", "tien cong"),
+              "tien luong", "luong thang", "tien cong", "tien"),
     "investor": ("chu dau tu", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien", "co quan nao thuc hien",
                  "ai thuc hien", "ai trien khai", "don vi nao lam", "co quan nao lam"),
     "duty": ("to chuc thuc hien", "chiu trach nhiem", "co trach nhiem", "trach nhiem", "lam gi", "phai lam",
@@ -45,9 +45,9 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
 }
 # An administrative body written with its capitalised name ("Bộ Y tế", "Sở Giáo dục"): if none of the plan's
 # agencies is recognised in the question, the plan says nothing about it.
-_ORGANISATION = re.compile(r"(?<!\w)(?:(?i:Bộ|Sở|Cục|Chi cục|Tổng cục|Ban|Công an|Viện|Bệnh viện|Trường|Đài|Quỹ|"
-                           r"Hội|UBND (?:huyện|thành phố|thị xã|TP|TX)|Ủy ban nhân dân (?:huyện|thành phố|thị xã))"
-                           r"\s+[A-ZĐ][\w&,.-]*(?:\s+\w+)?|Công an(?: tỉnh| huyện| thành phố)?)")
+_ORGANISATION = re.compile(r"(?<!\w)(?:(?:Bộ|[Ss]ở|Cục|Chi cục|Tổng cục|Ban|Viện|Bệnh viện|Trường|Đài|Quỹ|Hội|"
+                           r"UBND (?:huyện|thành phố|thị xã|TP|TX)|Ủy ban nhân dân (?:huyện|thành phố|thị xã))"
+                           r"\s+[A-ZĐ][\w&,.-]*(?:\s+\w+)?|[Cc]ông an(?: tỉnh| huyện| thành phố)?)")
 _COUNT = re.compile(r"\b(?:bao nhieu|may|so luong)\s+([a-z]+(?: [a-z]+)?)")  # on tokens, clauses kept apart
 # Operations on a set of records, by their cue phrases (folded, expanded text).
 OPERATION_CUES: dict[str, tuple[str, ...]] = {
@@ -89,6 +89,7 @@ class Query:
     appendix: int | None = None  # "phụ lục 4"
     ordinal: tuple[str, int] | None = None  # ("giai doan", 1): the first phase
     doc_numbers: list[str] = field(default_factory=list)  # "41/2011", "33/ttr": numbers of documents named
+    mask: list[bool] = field(default_factory=list)  # which of toks carry content (not stop words, fillers)
 
     @property
     def year(self) -> int | None:
@@ -132,7 +133,7 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
         toks = correct(toks)
     spaced = " ".join(toks)
     mask = lex.content_mask(toks)
-    q = Query(text=text, key=spaced, toks=toks, content=[t for t, k in zip(toks, mask) if k])
+    q = Query(text=text, key=spaced, toks=toks, content=[t for t, k in zip(toks, mask) if k], mask=mask)
     # '26/10/2015' or '1819/2015' dates a document the question names; it does not ask about 2015
     undated = " ".join(tokens(_DATE.sub(" ", key)))
     m = _PERIOD.search(undated)
