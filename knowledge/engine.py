@@ -604,7 +604,8 @@ class Engine:
         parts = []
         for year in (before[-1], within[-1]):
             sub = Query(**{**q.__dict__, "years": [year], "period": None})
-            found = self._search_route(sub)
+            # the first part fixes the subject; the other period's record may word it differently
+            found = self._search_route(sub, cover="min_word_cover" if not parts else "split_word_cover")
             if not found or not found.found:
                 return None
             parts.append(found)
@@ -612,14 +613,16 @@ class Engine:
         return Answer(True, "\n\n".join(p.html for p in parts), "list", [c for p in parts for c in p.candidates],
                       sources)
 
-    def _search_route(self, q: Query, scope: frozenset[str] | None = None) -> Answer | None:
+    def _search_route(self, q: Query, scope: frozenset[str] | None = None, cover: str = "min_word_cover"
+                      ) -> Answer | None:
+        """The ranked search; `cover` names the threshold of the question's words the answer must explain."""
         if not q.content and not (q.year or q.period):
             return None
         words = q.content or [str(q.year or q.period[0])]
         ranked = self._candidates(q, words, scope)
         if not ranked:
             return None
-        passing = [c for c in ranked if self._passes(c)]
+        passing = [c for c in ranked if self._passes(c, cover)]
         if not passing:
             return None
         first = passing[0]
@@ -640,10 +643,10 @@ class Engine:
             return self._many("candidates", compose.compose_candidates(self.kb, close, q.year, words), close)
         return self._one(top.record, q.year, words)
 
-    def _passes(self, c: Candidate) -> bool:
+    def _passes(self, c: Candidate, cover: str = "min_word_cover") -> bool:
         """The answer / refuse thresholds: score, share of the question explained, unexplained rare words."""
         t, v = self.weights.thresholds, c.values
-        return (c.score >= t["answer_min"] and v["word_cover"] >= t["min_word_cover"]
+        return (c.score >= t["answer_min"] and v["word_cover"] >= t[cover]
                 and v["pair_cover"] >= t["min_pair_cover"] and v["foreign"] < t["max_foreign"]
                 and v["rest_cover"] >= t["min_rest_cover"])
 

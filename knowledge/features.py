@@ -44,6 +44,7 @@ THRESHOLDS = (
     "min_word_cover",  # and it must contain this share of the question's words
     "min_pair_cover",  # and this share of its word pairs
     "min_rest_cover",  # and, when the question names a body, this share of its other words
+    "split_word_cover",  # a question about two periods: the share the second period's record must explain
     "max_foreign",    # and the unexplained rare words must stay below this share
     "offer_margin",   # records within this score of the best are offered together
 )

@@ -70,7 +70,7 @@ def test_ambiguity_offers_buttons_and_a_press_answers(tg: FakeTelegram, bot: Bot
     tg.wait_for(lambda c: c.method == "answerCallbackQuery")
     edit = tg.wait_for(lambda c: c.method == "editMessageText", count=edits + 1)[-1]
     assert str(edit.params["message_id"]) == "4242"
-    assert edit.params["text"] == engine_kb.answer_record(data[0][2:]).text
+    assert edit.params["text"] == engine_kb.answer_record(data[0][2:]).html
 
 
 def test_budget_chart_is_a_png_with_the_figures_as_text(tg: FakeTelegram, bot: BotProcess) -> None:
@@ -125,13 +125,13 @@ def test_long_reply_is_split_at_line_boundaries(tmp_path: Path) -> None:
     """A record an admin made very long (here written straight into the database) still arrives whole."""
     engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
     open_knowledge(engine)
-    long_duties = [f"Nhiệm vụ số {i}: " + "phối hợp triển khai ứng dụng CNTT " * 8 for i in range(1, 31)]
+    long_duties = [f"Nhiệm vụ số {i}: " + "phối hợp triển khai ứng dụng CNTT " * 8 for i in range(1, 121)]
     with Session(engine) as s:
         for i, text in enumerate(long_duties, 1):
             s.add(RecordRow(id=f"NV-SO-TC-{i + 10}", kind="duty", parent_id="NV-SO-TC", seq=5000 + i,
                             title="Sở Tài chính", text=text, source="thử nghiệm"))
         s.commit()
-    whole = Engine(load_knowledge(engine)).duties_of("Sở Tài chính").text
+    whole = Engine(load_knowledge(engine)).duties_of("Sở Tài chính").html
     assert len(whole) > 2 * 4096
     with FakeTelegram() as tg:
         proc = BotProcess(tg, tmp_path).start()
