@@ -12,10 +12,10 @@ from knowledge import compose
 from knowledge.answer import Answer
 from knowledge.features import Candidate, Weights, load_weights
 from knowledge.index import Index
-from knowledge.normalize import Lexicon, clean, lexicon, tokens
+from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
 from knowledge.records import KnowledgeBase, Record
 from knowledge.understand import INTENT_CUES, KIND_NOUNS, OPERATION_CUES, AgencyFinder, Query, parse
-from knowledge.vocabulary import record_phrases, with_acronyms, word_frequency
+from knowledge.vocabulary import with_acronyms, word_frequency
 
 MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
@@ -90,9 +90,7 @@ class Engine:
 
     def __init__(self, kb: KnowledgeBase, lex: Lexicon | None = None, weights: Weights | None = None) -> None:
         self.kb = kb
-        base = lex or lexicon()
-        known = {t for text in record_phrases(kb) for t in tokens(base.key(text))}
-        self.lex = with_acronyms(base, kb, known)
+        self.lex = with_acronyms(lex or lexicon(), kb)
         self.index = Index(kb, self.lex, word_frequency())
         self.weights = weights or load_weights()
         self.finder = AgencyFinder(list(kb.agencies.values()), self.lex)
@@ -116,8 +114,8 @@ class Engine:
         years = {y for r in kb.records.values() for y in record_years(r)}
         years |= {y for r in kb.records.values() for y in (record_period(r) or ())}
         self.years = (min(years), max(years)) if years else None
-        self._corpus = " ".join(self.lex.key(" ".join(map(str, (r.title, r.text, *r.fields.values()))))
-                                for r in kb.records.values())
+        self._corpus = fold(" ".join(" ".join(map(str, (r.title, r.text, *r.fields.values())))
+                                     for r in kb.records.values()))  # where document numbers are looked up
 
     # ---- public
     def answer(self, text: str, scope: frozenset[str] | None = None) -> Answer:
@@ -209,7 +207,8 @@ class Engine:
                 span = f"{q.period[0]}-{q.period[1]}" if q.period and q.period[1] in outside else str(outside[0])
                 return self._refuse(f"Kế hoạch không có số liệu cho {span}: Kế hoạch {self._plan_name()} "
                                     f"nói về các năm {lo}-{hi}.")
-        missing = [d for d in q.doc_numbers if d.split("-")[0] not in self._corpus]
+        missing = [d for d in q.doc_numbers if d.split("-")[0].split("/")[0] + "/" not in self._corpus
+                   or d.split("-")[0] not in self._corpus.replace(" ", "")]
         if missing:
             return self._refuse(f"Kế hoạch không nhắc tới văn bản số {missing[0].upper()}.")
         return None

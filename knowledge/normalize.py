@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -46,11 +46,24 @@ def clean(text: str) -> str:
     return " ".join(_WORD.sub(_one_tone_placement, _plain(text)).split())
 
 
+def _fold_table() -> dict[int, str | None]:
+    """Every Latin letter with diacritics -> its base letter, combining marks -> nothing; đ -> d."""
+    table: dict[int, str | None] = {ord("đ"): "d"}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
+        if base != chr(code) and base.isascii():
+            table[code] = base
+    table.update({code: None for code in range(0x300, 0x370)})
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics; đ → d (unicodedata does not decompose đ). Tones go, so either placement
-    of them folds the same way."""
-    text = " ".join(_plain(text).split()).lower().replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    of them folds the same way; other characters ('–', '²') stay."""
+    return " ".join(_plain(text).split()).lower().translate(_FOLD)
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -94,7 +107,8 @@ class Lexicon:
     stopwords: frozenset[str]
     stop_phrases: frozenset[tuple[str, ...]]
     particles: frozenset[tuple[str, ...]] = frozenset()  # sentence-final particles (ạ, nhỉ, nha …)
-    acronyms: Mapping[str, str] = field(default_factory=dict)  # derived from the plan (knowledge.vocabulary)
+    # the phrase a typed acronym stands for, derived from the plan (knowledge.vocabulary); None: not one
+    acronym: Callable[[str], str | None] = field(default=lambda word: None)
 
     @cached_property
     def _abbr_re(self) -> re.Pattern[str]:
@@ -118,34 +132,28 @@ class Lexicon:
         folded = _APPENDIX_SHORT.sub(r"phu luc \1", folded)
         folded = _HYPHENATED.sub(self._joined, folded)
         folded = self._abbr_re.sub(lambda m: self.abbreviations[m.group(0)], folded)
-        if self.acronyms:
-            folded = _LETTERS.sub(lambda m: self.acronyms.get(m.group(0), m.group(0)), folded)
+        folded = _LETTERS.sub(lambda m: self.acronym(m.group(0)) or m.group(0), folded)
         folded = _CONSONANTS.sub(self._transposed, folded)
         return self._syn_re.sub(lambda m: self.synonyms[m.group(0)], folded)
 
     @cached_property
-    def _vowelless(self) -> tuple[dict[str, str], ...]:
-        """Short forms with no vowel ('cntt', 'tthc'), the listed ones before the derived ones."""
-        def pick(table: Mapping[str, str]) -> dict[str, str]:
-            return {k: v for k, v in table.items() if k.isalpha() and not _VOWELS.search(k) and len(k) >= 4}
-        return pick(self.abbreviations), pick(self.acronyms)
+    def _vowelless(self) -> dict[str, str]:
+        """Listed short forms with no vowel ('cntt', 'tthc')."""
+        return {k: v for k, v in self.abbreviations.items() if k.isalpha() and not _VOWELS.search(k) and len(k) >= 4}
 
     def _transposed(self, m: re.Match[str]) -> str:
-        """'CNNT' -> công nghệ thông tin: one letter off exactly one known short form of the same length."""
+        """'CNNT' -> công nghệ thông tin: one letter off exactly one listed short form of the same length."""
         word = m.group(0)
-        if word in self.abbreviations or word in self.acronyms or len(word) < 4:
+        if word in self.abbreviations or len(word) < 4:
             return word
-        for table in self._vowelless:
-            near = {full for key, full in table.items()
-                    if len(key) == len(word) and Levenshtein.distance(key, word, score_cutoff=1) <= 1}
-            if near:
-                return near.pop() if len(near) == 1 else word
-        return word
+        near = {full for key, full in self._vowelless.items()
+                if len(key) == len(word) and Levenshtein.distance(key, word, score_cutoff=1) <= 1}
+        return near.pop() if len(near) == 1 else word
 
     def _joined(self, m: re.Match[str]) -> str:
         """'pt-th' -> 'ptth' when that is a known short form."""
         joined = m.group(1) + m.group(2)
-        return joined if joined in self.abbreviations or joined in self.acronyms else m.group(0)
+        return joined if joined in self.abbreviations or self.acronym(joined) else m.group(0)
 
     def key(self, text: str) -> str:
         return self.expand(fold(text))

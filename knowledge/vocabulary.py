@@ -20,6 +20,7 @@ from knowledge.records import KnowledgeBase
 
 MIN_LETTERS, MAX_LETTERS = 3, 7
 COMMON_ZIPF = 3.0  # a syllable at least this common in general Vietnamese is a word, not an acronym
+CACHE_LIMIT = 50_000  # remembered look-ups
 # Syllables that join phrases (folded: và, của, cho, tại, trong, với, các, những, là, theo, về, ở): a run does
 # not start or end with one. Stop words are not used here: folded, 'có' is also 'cơ' of 'cơ quan'.
 CONNECTORS = frozenset({"va", "cua", "cho", "tai", "trong", "voi", "cac", "nhung", "la", "theo", "ve", "o"})
@@ -42,34 +43,52 @@ def record_phrases(kb: KnowledgeBase) -> Iterable[str]:
         yield a.name
 
 
-def derive_acronyms(texts: Iterable[str], lex: Lexicon, known: set[str]) -> dict[str, str]:
-    """{initials: phrase} for every clause run of the texts (not starting or ending with a function word) whose
-    initials are not a word themselves.
+class Acronyms:
+    """The phrase of the plan a typed acronym stands for, found when first asked and remembered.
 
-    `known` holds the plan's own syllables: one of them is read as an acronym only when it has no vowel (the
-    plan writes CBCCVC and TTHC as well as their full forms), so 'lan' or 'tier' stay words."""
-    counts: dict[str, Counter[str]] = {}
-    for text in texts:
-        for clause in _CLAUSE.split(lex.key(text)):
-            toks = [t for t in tokens(clause) if t.isalpha()]
-            for n in range(MIN_LETTERS, MAX_LETTERS + 1):
-                for i in range(len(toks) - n + 1):
-                    run = toks[i:i + n]
-                    if run[0] in CONNECTORS or run[-1] in CONNECTORS:
-                        continue
-                    counts.setdefault("".join(t[0] for t in run), Counter())[" ".join(run)] += 1
-    common = word_frequency()
-    out: dict[str, str] = {}
-    for initials, phrases in counts.items():
-        if (initials in known and _VOWEL.search(initials)) or common.get(initials, 0.0) >= COMMON_ZIPF \
-                or initials in lex.abbreviations:
-            continue
-        (best, n), *rest = phrases.most_common(2)
-        if not rest or n > rest[0][1]:  # one phrase clearly leads
-            out[initials] = best
-    return out
+    Every clause of the plan's texts is kept with the string of its syllables' initials, so the runs with given
+    initials are found by a substring search. A run may not start or end with a connector; one phrase must
+    clearly lead. A syllable of the plan is read as an acronym only when it has no vowel (the plan writes
+    CBCCVC and TTHC as well as their full forms), so 'lan' or 'tier' stay words; an everyday word is never one."""
+
+    def __init__(self, keyed: list[str], listed: Iterable[str]) -> None:
+        self._clauses: list[tuple[list[str], str]] = []
+        for text in keyed:
+            for clause in _CLAUSE.split(text):
+                toks = [t for t in tokens(clause) if t.isalpha()]
+                if len(toks) >= MIN_LETTERS:
+                    self._clauses.append((toks, "".join(t[0] for t in toks)))
+        self._known = {t for toks, _ in self._clauses for t in toks}
+        self._listed = set(listed)
+        self._common = word_frequency()
+        self._cache: dict[str, str | None] = {}
+
+    def __call__(self, word: str) -> str | None:
+        if word in self._cache:
+            return self._cache[word]
+        phrase = self._derive(word)
+        if len(self._cache) < CACHE_LIMIT:  # questions can hold any string; the memory stays bounded
+            self._cache[word] = phrase
+        return phrase
+
+    def _derive(self, word: str) -> str | None:
+        if not MIN_LETTERS <= len(word) <= MAX_LETTERS or word in self._listed \
+                or (word in self._known and _VOWEL.search(word)) or self._common.get(word, 0.0) >= COMMON_ZIPF:
+            return None
+        found: Counter[str] = Counter()
+        for toks, initials in self._clauses:
+            at = initials.find(word)
+            while at >= 0:
+                run = toks[at:at + len(word)]
+                if run[0] not in CONNECTORS and run[-1] not in CONNECTORS:
+                    found[" ".join(run)] += 1
+                at = initials.find(word, at + 1)
+        ranked = found.most_common(2)
+        if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            return None  # none, or no phrase clearly leads
+        return ranked[0][0]
 
 
-def with_acronyms(lex: Lexicon, kb: KnowledgeBase, known: set[str]) -> Lexicon:
+def with_acronyms(lex: Lexicon, kb: KnowledgeBase) -> Lexicon:
     """The lexicon plus the acronyms derived from the knowledge base (also typed with a hyphen: PT-TH)."""
-    return replace(lex, acronyms=derive_acronyms(record_phrases(kb), lex, known))
+    return replace(lex, acronym=Acronyms([lex.key(text) for text in record_phrases(kb) if text], lex.abbreviations))
