@@ -6,13 +6,14 @@ route keeps the constraints the question states (year, period, agency, appendix,
 plainly that the plan has nothing that meets them."""
 from __future__ import annotations
 
-import re
-
 from knowledge import compose
 from knowledge.answer import Answer
+from knowledge.bodies import BodyRoutes
 from knowledge.features import Candidate, Weights, load_weights
 from knowledge.index import Index
 from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
+from knowledge.operations import SetOperations
+from knowledge.periods import appendix_of, record_period, record_years
 from knowledge.records import KnowledgeBase, Record
 from knowledge.understand import INTENT_CUES, KIND_NOUNS, OPERATION_CUES, AgencyFinder, Query, parse
 from knowledge.vocabulary import with_acronyms, word_frequency
@@ -21,20 +22,9 @@ MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
 RERANK = 15  # best BM25 hits whose features are computed
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
-CONTAINER_COVER = 0.6  # share of the question's words a group's title must hold to be the set it names
-CONTAINER_NAMED = 0.75  # … or share of the group's title words the question holds
-CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this share of the question's words
-MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
 ORDINAL_COVER = 0.3  # "giai đoạn 1 … kết thúc năm nào": the other words must fit the n-th record this much
-NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "viewpoint", "shortcoming", "cause",
-                    "task", "roadmap", "when"}
-BODY_TYPES = {"so", "huyen", "ban", "nganh", "van_phong", "dang", "doan_the"}  # bodies that own their projects
-SHARED_AGENCY_TYPE = "nhom"  # "Các sở, ngành, địa phương": duties every agency shares
 YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # in order of preference for a year alone
 AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
-CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indicator_group", "indicator", "phase",
-                   "target_group", "duty_group"}
-AMOUNT_COLUMNS = ("ke_hoach", "tmdt", "tong", "tdt")  # the column a comparison uses, in order of preference
 
 # Intent -> the kinds of record that answer it.
 KIND_PREFERENCE: dict[str, set[str]] = {
@@ -62,30 +52,7 @@ CATEGORY_HEADINGS = {"legal_basis": "Căn cứ xây dựng Kế hoạch", "solut
                      "cause": "Nguyên nhân", "task_group": "Nhiệm vụ trọng tâm", "phase": "Lộ trình thực hiện",
                      "general_goal": "Mục tiêu tổng quát", "target_group": "Mục tiêu cụ thể",
                      "duty_group": "Tổ chức thực hiện: nhiệm vụ các cơ quan", "budget": "Khái toán kinh phí"}
-_YEAR_IN_TEXT = re.compile(r"\b((?:19|20)\d\d)\b")
-
-
-def record_years(r: Record) -> set[int]:
-    years = {int(c) for c in r.amounts if c.isdigit()}
-    years |= {int(k[4:]) for k in r.fields if k.startswith("nam_") and k[4:].isdigit()}
-    if isinstance(r.get("nam"), int):
-        years.add(r.get("nam"))
-    if r.kind in ("group", "funding"):
-        years |= {int(y) for y in _YEAR_IN_TEXT.findall(r.title)}
-    return years
-
-
-def record_period(r: Record) -> tuple[int, int] | None:
-    p = r.get("giai_doan", "")
-    a, _, b = p.partition("-")
-    return (int(a), int(b)) if a.isdigit() and b.isdigit() else None
-
-
-def amount_column(r: Record) -> str | None:
-    return next((c for c in AMOUNT_COLUMNS if c in r.amounts), None)
-
-
-class Engine:
+class Engine(BodyRoutes, SetOperations):
     """Holds the index of one knowledge base; `answer` is pure and fast (no I/O)."""
 
     def __init__(self, kb: KnowledgeBase, lex: Lexicon | None = None, weights: Weights | None = None) -> None:
@@ -229,7 +196,7 @@ class Engine:
     def _candidates(self, q: Query, words: list[str], scope: frozenset[str] | None = None) -> list[Candidate]:
         found = self.index.search(words, q.toks, limit=200 if scope or q.appendix else 60)
         hits = [h for h in found if (not scope or h.record.kind in scope)
-                and (not q.appendix or _appendix_of(h.record) == q.appendix)][:RERANK * 2]
+                and (not q.appendix or appendix_of(h.record) == q.appendix)][:RERANK * 2]
         if not hits:
             return []
         best = hits[0].score
@@ -298,24 +265,7 @@ class Engine:
             v["plan_period"] = float(in_plan != ("status" in q.intents))
         return v
 
-    def _other_agency(self, r: Record, named: list[str]) -> bool:
-        """The record belongs to another body than the one the question names: its unit or investor is a
-        different sở, district, ban … (not one of the named body's units), or its title names a body of the
-        same type."""
-        related = {a for n in named for a in self._units[n]} | {self.kb.agencies[n].parent for n in named}
-        if any(self.kb.agencies[n].type in BODY_TYPES for n in named):
-            owners = [a for a in r.agencies if a in self.kb.agencies]
-            if owners and not related & set(owners) and any(self._body(a) for a in owners):
-                return True
-        types = {self.kb.agencies[a].type for a in named}
-        mentioned = [a for a, ids in self._about_ids.items() if r.id in ids]
-        return any(self.kb.agencies[a].type in types for a in mentioned) and not related & set(mentioned)
 
-    def _body(self, aid: str) -> bool:
-        """A body of its own (sở, district, ban …), or a unit of one."""
-        a = self.kb.agencies[aid]
-        parent = self.kb.agencies.get(a.parent) if a.parent else None
-        return a.type in BODY_TYPES or bool(parent and parent.type in BODY_TYPES)
 
     def _clashes(self, c: Candidate) -> list[str]:
         """Constraints the question states that the record breaks: a year, period or body other than the one
@@ -356,87 +306,10 @@ class Engine:
                 return self._one(picked[0], q.year, [])
         return None
 
-    def _agency_route(self, q: Query) -> Answer | None:
-        if not q.agencies or q.intents & NOT_ABOUT_AGENCY:
-            return None
-        aid = q.agencies[0]
-        named = set().union(*(self._words_of_agency[a] for a in q.agencies))
-        rest = self._informative([t for t in q.content if t not in named])
-        if "duty" in q.intents and "investor" not in q.intents and "list" not in q.intents:
-            return self._duties(aid) if not rest or "money" not in q.intents else None
-        if "investor" in q.intents and not rest:
-            return self._invested_by(q, aid)
-        if len(q.agencies) > 1 and rest:
-            return self._each_agency(q)
-        if rest or not ({"list", "money", "project"} & q.intents or len(q.agencies) > 1):
-            return None
-        projects = [r for a in q.agencies for r in self._about[a] if r.kind in ("project", "component")]
-        projects = list({r.id: r for r in projects}.values())
-        kept = [r for r in projects if self._meets_time(q, r)]
-        names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
-        if not kept:
-            return self._refuse(f"Kế hoạch không có dự án của {names}{self._time_phrase(q)}.", projects)
-        if len(kept) == 1:
-            return self._one(kept[0], q.year, q.content)
-        title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({len(kept)})"
-        return self._many("list", compose.compose_list(self.kb, title, kept, q.year, compact=True), kept)
 
-    def _each_agency(self, q: Query) -> Answer | None:
-        """"Vĩnh Tường và Yên Lạc mỗi nơi bao nhiêu": for each body named, its record that best fits the rest."""
-        picked: list[Record] = []
-        named = set().union(*(self._words_of_agency[a] for a in q.agencies))
-        rest = [w for w in q.content if w not in named]
-        for aid in q.agencies:
-            own = [r for r in self._about[aid] if self._meets_time(q, r) and r.kind in ("project", "component")]
-            scored = sorted(((self.index.coverage(r, rest, q.toks)[0], -r.seq, r) for r in own), reverse=True)
-            if not scored or scored[0][0] < self.weights.thresholds["min_rest_cover"]:
-                return None
-            picked.append(scored[0][2])
-        names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
-        text = compose.compose_list(self.kb, f"{names}{self._time_phrase(q)}", picked, q.year, compact=True)
-        return self._many("list", text, picked)
 
-    def _duties(self, aid: str) -> Answer | None:
-        groups = self.kb.of_kind("duty_group")
-        group = next((g for g in groups if aid in g.agencies), None)
-        if group:
-            return self._one(group, None, [])
-        shared = next((g for g in groups if any(self.kb.agencies[a].type == SHARED_AGENCY_TYPE
-                                                for a in g.agencies if a in self.kb.agencies)), None)
-        if not shared:
-            return None
-        one = self._one(shared, None, [])
-        note = (f"Kế hoạch không giao nhiệm vụ riêng cho {compose.e(self.kb.agencies[aid].name)}; "
-                "nhiệm vụ chung của các sở, ngành, địa phương:\n")
-        return Answer(True, note + one.html, "record", one.candidates, one.sources)
 
-    def _invested_by(self, q: Query, aid: str) -> Answer:
-        """Projects whose investor (chủ đầu tư) is the agency or one of its units, within the time asked."""
-        units = {aid} | {a.id for a in self.kb.agencies.values() if a.parent == aid}
-        invested = [r for r in self.kb.records.values() if r.get("cdt") and units & set(r.agencies)]
-        kept = sorted((r for r in invested if self._meets_time(q, r)), key=lambda r: r.seq)
-        name = self.kb.agencies[aid].name
-        if not kept:  # 'cơ quan Đảng … ai làm CĐT': its projects, each with the investor the plan names
-            about = [r for r in self._about[aid] if r.get("cdt") and self._meets_time(q, r)]
-            if about:
-                title = f"Dự án cho {name}{self._time_phrase(q)} và chủ đầu tư"
-                return self._many("list", compose.compose_list(self.kb, title, about, q.year, investor=True), about)
-            peers = self._peer_parent(aid)
-            nearest = f" Dự án chung cho cấp này: {peers.title}." if peers else ""
-            return self._refuse(f"Kế hoạch không giao {name} làm chủ đầu tư dự án nào"
-                                f"{self._time_phrase(q)}.{nearest}", [peers] if peers else [])
-        if len(kept) == 1:
-            return self._one(kept[0], q.year, q.content)
-        title = f"Dự án do {name} làm chủ đầu tư{self._time_phrase(q)} ({len(kept)})"
-        return self._many("list", compose.compose_list(self.kb, title, kept, q.year, compact=True), kept)
 
-    def _peer_parent(self, aid: str) -> Record | None:
-        """The group holding the projects of bodies of the same type (the districts' common item)."""
-        kind = self.kb.agencies[aid].type
-        parents = [r.parent for a in self.kb.agencies.values() if a.type == kind and a.id != aid
-                   for r in self.kb.records.values() if r.get("cdt") and a.id in r.agencies and r.parent]
-        common = max(set(parents), key=parents.count) if parents else None
-        return self.kb.records.get(common) if common else None
 
     def _meets_time(self, q: Query, r: Record) -> bool:
         period = record_period(r)
@@ -452,116 +325,11 @@ class Engine:
             return f" trong giai đoạn {q.period[0]}-{q.period[1]}"
         return f" trong năm {q.year}" if q.year else ""
 
-    def _operation_route(self, q: Query) -> Answer | None:
-        """How many, the largest, the smallest: over the set of records the question delimits."""
-        if q.operation == "total":
-            return self._stated_total(q)
-        if q.operation not in ("count", "max", "min"):
-            return None
-        kinds = q.counted or ("project",)
-        container, members = self._members(q, kinds)
-        if not members:
-            return self._one(container, q.year, q.content) if container else None
-        label = compose.e(container.title if container else compose.kind_label(kinds[0], self._plan_name()))
-        if q.operation == "count":
-            return self._many("list", compose.compose_count(self.kb, label, members, q.year), members)
-        priced = [r for r in members if amount_column(r)]
-        if not priced:
-            return None
-        col = max(AMOUNT_COLUMNS, key=lambda c: sum(c in r.amounts for r in priced))
-        priced = [r for r in priced if col in r.amounts]
-        pick = (max if q.operation == "max" else min)(r.amounts[col] for r in priced)
-        best = [r for r in priced if r.amounts[col] == pick]
-        text = compose.compose_extreme(self.kb, label, len(members), best, col, q.operation == "max")
-        return self._many("list" if len(best) > 1 else "record", text, best)
 
-    def _stated_total(self, q: Query) -> Answer | None:
-        """"Tổng … phụ lục 1" (the appendix's own total), "tổng đầu tư phát triển và chi thường xuyên" (the
-        total over the parts named); any other total is the search's, with its container feature."""
-        words = [w for w in q.content if self.index.weight(w) > 0]
-        if words and not q.appendix:
-            container = self._container(q, words, ("project", "budget_line", "budget"))
-            if not container or not self.kb.children(container.id) or container.kind == "project":
-                return None
-        else:
-            container = self._container(q, words, ("project", "budget_line", "budget"))
-        return self._one(container, q.year, q.content) if container and container.amounts else None
 
-    def _members(self, q: Query, kinds: tuple[str, ...]) -> tuple[Record | None, list[Record]]:
-        """(the container named, if any; the records of `kinds` the question delimits)."""
-        words = [w for w in q.content if self.index.weight(w) > 0]
-        container = self._container(q, words, kinds)
-        if container:
-            pool = self._descendants(container.id, kinds)
-            if not pool:
-                return container, []
-        else:
-            pool = [r for r in self.kb.of_kind(*kinds)]
-            if q.appendix:
-                pool = [r for r in pool if _appendix_of(r) == q.appendix]
-            if kinds == ("project",) and not (q.period or q.year or q.appendix) and self.plan_period:
-                pool = [r for r in pool if record_period(r) == self.plan_period]
-        pool = [r for r in pool if self._meets_time(q, r) and (not q.year or q.year in record_years(r)
-                                                              or not record_years(r) or r.kind != "project")]
-        if words and not container:
-            if any(w not in self.index.postings for w in words):
-                return None, []  # a word the plan never uses: not a set the plan delimits
-            covers = {r.id: self.index.coverage(r, words, q.toks)[0] for r in pool}
-            top = max(covers.values(), default=0.0)
-            if top > 0:
-                pool = [r for r in pool if covers[r.id] >= MEMBER_COVER * top]
-        return container, self._by_stated_value(q, pool)
 
-    def _container(self, q: Query, words: list[str], kinds: tuple[str, ...]) -> Record | None:
-        """The group the question names by its title ("nhóm ứng dụng chuyên ngành"), or the table of the
-        appendix it names when no other word narrows it ("tổng … phụ lục 1")."""
-        pool = [r for r in self.kb.records.values() if r.kind in CONTAINER_KINDS
-                and (not q.appendix or _appendix_of(r) == q.appendix) and self._meets_time(q, r)]
-        if not words:
-            pool = [r for r in pool if self.kb.children(r.id)]
-            if q.appendix:
-                roots = [r for r in pool if not r.parent or _appendix_of(self.kb.records[r.parent]) != q.appendix]
-                return min(roots, key=lambda r: r.seq) if roots else None
-            return None
-        asked, scored = set(q.toks), []
-        for r in pool:
-            title = self.index.title_words[self.index.position[r.id]]
-            named = len(title & asked) / len(title) if title else 0.0  # its title is in the question
-            cover = self.index.title_coverage(r, words)  # the question's words are in its title
-            dated = float(bool(q.year) and q.year in record_years(r))
-            if named >= CONTAINER_NAMED or (cover >= CONTAINER_COVER and named >= 0.5):
-                scored.append((dated, named + cover, -len(title), -r.seq, r, cover))
-        if q.operation == "total":  # "đầu tư phát triển và chi thường xuyên": two parts named, their whole asked
-            top = max((s[0] for s in scored), default=0.0)
-            parents = [s[4].parent for s in scored if s[0] == top and s[4].parent]
-            shared = next((p for p in parents if parents.count(p) > 1), None)
-            if shared and self.kb.records[shared].amounts:
-                return self.kb.records[shared]
-        # its title must explain the question, or be written in it whole ('Tổng nhu cầu vốn … gồm những nguồn nào')
-        scored = [s for s in scored if s[5] >= CONTAINER_MIN_COVER or s[1] - s[5] >= 1.0]
-        return max(scored, key=lambda s: s[:4])[4] if scored else None
 
-    def _descendants(self, rid: str, kinds: tuple[str, ...]) -> list[Record]:
-        out: list[Record] = []
-        for c in self.kb.children(rid):
-            if c.kind in kinds:
-                out.append(c)
-                if c.kind == "project" and self.kb.children(c.id):
-                    continue  # a project counts once, not with its sub-items
-            out += [d for d in self._descendants(c.id, kinds) if d.kind in kinds and c.kind not in kinds]
-        return out
 
-    def _by_stated_value(self, q: Query, pool: list[Record]) -> list[Record]:
-        """Keep the records whose assessment the question quotes ("không đạt mục tiêu kế hoạch")."""
-        values = {r.id: " ".join(tokens(self.lex.key(str(r.get("danh_gia", ""))))) for r in pool}
-        spaced = f" {q.key} "
-        quoted = [v for v in set(values.values()) if len(v.split()) >= 2
-                  and any(f" {' '.join(v.split()[:n])} " in spaced for n in range(len(v.split()), 1, -1))]
-        if not quoted:
-            return pool
-        longest = max(len(_quoted_head(v, spaced)) for v in quoted)
-        heads = {_quoted_head(v, spaced) for v in quoted if len(_quoted_head(v, spaced)) == longest}
-        return [r for r in pool if any(values[r.id].startswith(h) for h in heads)]
 
     def _category_route(self, q: Query) -> Answer | None:
         """A question that names only a part of the plan ("các giải pháp", "lộ trình 2016-2018")."""
@@ -684,11 +452,3 @@ class Engine:
         return Answer(False, compose.not_found_text(self.kb), "not_found")
 
 
-def _appendix_of(r: Record) -> int | None:
-    m = re.match(r"Phụ lục (\d+)", r.source)
-    return int(m.group(1)) if m else None
-
-
-def _quoted_head(value: str, spaced: str) -> str:
-    words = value.split()
-    return next((" ".join(words[:n]) for n in range(len(words), 1, -1) if f" {' '.join(words[:n])} " in spaced), "")

@@ -1,0 +1,122 @@
+"""Questions about a body (sở, district, ban …): its duties, the projects it invests in or is about."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from knowledge import compose
+from knowledge.answer import Answer
+from knowledge.records import Record
+from knowledge.understand import Query
+
+if TYPE_CHECKING:
+    from knowledge.engine import Engine
+
+BODY_TYPES = {"so", "huyen", "ban", "nganh", "van_phong", "dang", "doan_the"}  # bodies that own their projects
+SHARED_AGENCY_TYPE = "nhom"  # "Các sở, ngành, địa phương": duties every agency shares
+NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "viewpoint", "shortcoming", "cause",
+                    "task", "roadmap", "when"}
+
+
+class BodyRoutes:
+    """Routes of the engine about a body the question names (mixed into Engine)."""
+
+    def _agency_route(self: Engine, q: Query) -> Answer | None:
+        if not q.agencies or q.intents & NOT_ABOUT_AGENCY:
+            return None
+        aid = q.agencies[0]
+        named = set().union(*(self._words_of_agency[a] for a in q.agencies))
+        rest = self._informative([t for t in q.content if t not in named])
+        if "duty" in q.intents and "investor" not in q.intents and "list" not in q.intents:
+            return self._duties(aid) if not rest or "money" not in q.intents else None
+        if "investor" in q.intents and not rest:
+            return self._invested_by(q, aid)
+        if len(q.agencies) > 1 and rest:
+            return self._each_agency(q)
+        if rest or not ({"list", "money", "project"} & q.intents or len(q.agencies) > 1):
+            return None
+        projects = [r for a in q.agencies for r in self._about[a] if r.kind in ("project", "component")]
+        projects = list({r.id: r for r in projects}.values())
+        kept = [r for r in projects if self._meets_time(q, r)]
+        names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
+        if not kept:
+            return self._refuse(f"Kế hoạch không có dự án của {names}{self._time_phrase(q)}.", projects)
+        if len(kept) == 1:
+            return self._one(kept[0], q.year, q.content)
+        title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({len(kept)})"
+        return self._many("list", compose.compose_list(self.kb, title, kept, q.year, compact=True), kept)
+
+    def _each_agency(self: Engine, q: Query) -> Answer | None:
+        """"Vĩnh Tường và Yên Lạc mỗi nơi bao nhiêu": for each body named, its record that best fits the rest."""
+        picked: list[Record] = []
+        named = set().union(*(self._words_of_agency[a] for a in q.agencies))
+        rest = [w for w in q.content if w not in named]
+        for aid in q.agencies:
+            own = [r for r in self._about[aid] if self._meets_time(q, r) and r.kind in ("project", "component")]
+            scored = sorted(((self.index.coverage(r, rest, q.toks)[0], -r.seq, r) for r in own), reverse=True)
+            if not scored or scored[0][0] < self.weights.thresholds["min_rest_cover"]:
+                return None
+            picked.append(scored[0][2])
+        names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
+        text = compose.compose_list(self.kb, f"{names}{self._time_phrase(q)}", picked, q.year, compact=True)
+        return self._many("list", text, picked)
+
+    def _duties(self: Engine, aid: str) -> Answer | None:
+        groups = self.kb.of_kind("duty_group")
+        group = next((g for g in groups if aid in g.agencies), None)
+        if group:
+            return self._one(group, None, [])
+        shared = next((g for g in groups if any(self.kb.agencies[a].type == SHARED_AGENCY_TYPE
+                                                for a in g.agencies if a in self.kb.agencies)), None)
+        if not shared:
+            return None
+        one = self._one(shared, None, [])
+        note = (f"Kế hoạch không giao nhiệm vụ riêng cho {compose.e(self.kb.agencies[aid].name)}; "
+                "nhiệm vụ chung của các sở, ngành, địa phương:\n")
+        return Answer(True, note + one.html, "record", one.candidates, one.sources)
+
+    def _invested_by(self: Engine, q: Query, aid: str) -> Answer:
+        """Projects whose investor (chủ đầu tư) is the agency or one of its units, within the time asked."""
+        units = {aid} | {a.id for a in self.kb.agencies.values() if a.parent == aid}
+        invested = [r for r in self.kb.records.values() if r.get("cdt") and units & set(r.agencies)]
+        kept = sorted((r for r in invested if self._meets_time(q, r)), key=lambda r: r.seq)
+        name = self.kb.agencies[aid].name
+        if not kept:  # 'cơ quan Đảng … ai làm CĐT': its projects, each with the investor the plan names
+            about = [r for r in self._about[aid] if r.get("cdt") and self._meets_time(q, r)]
+            if about:
+                title = f"Dự án cho {name}{self._time_phrase(q)} và chủ đầu tư"
+                return self._many("list", compose.compose_list(self.kb, title, about, q.year, investor=True), about)
+            peers = self._peer_parent(aid)
+            nearest = f" Dự án chung cho cấp này: {peers.title}." if peers else ""
+            return self._refuse(f"Kế hoạch không giao {name} làm chủ đầu tư dự án nào"
+                                f"{self._time_phrase(q)}.{nearest}", [peers] if peers else [])
+        if len(kept) == 1:
+            return self._one(kept[0], q.year, q.content)
+        title = f"Dự án do {name} làm chủ đầu tư{self._time_phrase(q)} ({len(kept)})"
+        return self._many("list", compose.compose_list(self.kb, title, kept, q.year, compact=True), kept)
+
+    def _peer_parent(self: Engine, aid: str) -> Record | None:
+        """The group holding the projects of bodies of the same type (the districts' common item)."""
+        kind = self.kb.agencies[aid].type
+        parents = [r.parent for a in self.kb.agencies.values() if a.type == kind and a.id != aid
+                   for r in self.kb.records.values() if r.get("cdt") and a.id in r.agencies and r.parent]
+        common = max(set(parents), key=parents.count) if parents else None
+        return self.kb.records.get(common) if common else None
+
+    def _other_agency(self: Engine, r: Record, named: list[str]) -> bool:
+        """The record belongs to another body than the one the question names: its unit or investor is a
+        different sở, district, ban … (not one of the named body's units), or its title names a body of the
+        same type."""
+        related = {a for n in named for a in self._units[n]} | {self.kb.agencies[n].parent for n in named}
+        if any(self.kb.agencies[n].type in BODY_TYPES for n in named):
+            owners = [a for a in r.agencies if a in self.kb.agencies]
+            if owners and not related & set(owners) and any(self._body(a) for a in owners):
+                return True
+        types = {self.kb.agencies[a].type for a in named}
+        mentioned = [a for a, ids in self._about_ids.items() if r.id in ids]
+        return any(self.kb.agencies[a].type in types for a in mentioned) and not related & set(mentioned)
+
+    def _body(self: Engine, aid: str) -> bool:
+        """A body of its own (sở, district, ban …), or a unit of one."""
+        a = self.kb.agencies[aid]
+        parent = self.kb.agencies.get(a.parent) if a.parent else None
+        return a.type in BODY_TYPES or bool(parent and parent.type in BODY_TYPES)

@@ -1,0 +1,144 @@
+"""Operations on a set of records: how many, the largest, the smallest, the total the plan states.
+
+The set is the group the question names by its title (or the table of the appendix it names), else the records
+of the kind counted that the question's words, time and body delimit."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from knowledge import compose
+from knowledge.answer import Answer
+from knowledge.normalize import tokens
+from knowledge.periods import AMOUNT_COLUMNS, amount_column, appendix_of, record_period, record_years
+from knowledge.records import Record
+from knowledge.understand import Query
+
+if TYPE_CHECKING:
+    from knowledge.engine import Engine
+
+CONTAINER_COVER = 0.6  # share of the question's words a group's title must hold to be the set it names
+CONTAINER_NAMED = 0.75  # … or share of the group's title words the question holds
+CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this share of the question's words
+MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
+CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indicator_group", "indicator", "phase",
+                   "target_group", "duty_group"}
+
+
+class SetOperations:
+    """Routes of the engine that work on a set of records (mixed into Engine)."""
+
+    def _operation_route(self: Engine, q: Query) -> Answer | None:
+        """How many, the largest, the smallest: over the set of records the question delimits."""
+        if q.operation == "total":
+            return self._stated_total(q)
+        if q.operation not in ("count", "max", "min"):
+            return None
+        kinds = q.counted or ("project",)
+        container, members = self._members(q, kinds)
+        if not members:
+            return self._one(container, q.year, q.content) if container else None
+        label = compose.e(container.title if container else compose.kind_label(kinds[0], self._plan_name()))
+        if q.operation == "count":
+            return self._many("list", compose.compose_count(self.kb, label, members, q.year), members)
+        priced = [r for r in members if amount_column(r)]
+        if not priced:
+            return None
+        col = max(AMOUNT_COLUMNS, key=lambda c: sum(c in r.amounts for r in priced))
+        priced = [r for r in priced if col in r.amounts]
+        pick = (max if q.operation == "max" else min)(r.amounts[col] for r in priced)
+        best = [r for r in priced if r.amounts[col] == pick]
+        text = compose.compose_extreme(self.kb, label, len(members), best, col, q.operation == "max")
+        return self._many("list" if len(best) > 1 else "record", text, best)
+
+    def _stated_total(self: Engine, q: Query) -> Answer | None:
+        """"Tổng … phụ lục 1" (the appendix's own total), "tổng đầu tư phát triển và chi thường xuyên" (the
+        total over the parts named); any other total is the search's, with its container feature."""
+        words = [w for w in q.content if self.index.weight(w) > 0]
+        if words and not q.appendix:
+            container = self._container(q, words, ("project", "budget_line", "budget"))
+            if not container or not self.kb.children(container.id) or container.kind == "project":
+                return None
+        else:
+            container = self._container(q, words, ("project", "budget_line", "budget"))
+        return self._one(container, q.year, q.content) if container and container.amounts else None
+
+    def _members(self: Engine, q: Query, kinds: tuple[str, ...]) -> tuple[Record | None, list[Record]]:
+        """(the container named, if any; the records of `kinds` the question delimits)."""
+        words = [w for w in q.content if self.index.weight(w) > 0]
+        container = self._container(q, words, kinds)
+        if container:
+            pool = self._descendants(container.id, kinds)
+            if not pool:
+                return container, []
+        else:
+            pool = [r for r in self.kb.of_kind(*kinds)]
+            if q.appendix:
+                pool = [r for r in pool if appendix_of(r) == q.appendix]
+            if kinds == ("project",) and not (q.period or q.year or q.appendix) and self.plan_period:
+                pool = [r for r in pool if record_period(r) == self.plan_period]
+        pool = [r for r in pool if self._meets_time(q, r) and (not q.year or q.year in record_years(r)
+                                                              or not record_years(r) or r.kind != "project")]
+        if words and not container:
+            if any(w not in self.index.postings for w in words):
+                return None, []  # a word the plan never uses: not a set the plan delimits
+            covers = {r.id: self.index.coverage(r, words, q.toks)[0] for r in pool}
+            top = max(covers.values(), default=0.0)
+            if top > 0:
+                pool = [r for r in pool if covers[r.id] >= MEMBER_COVER * top]
+        return container, self._by_stated_value(q, pool)
+
+    def _container(self: Engine, q: Query, words: list[str], kinds: tuple[str, ...]) -> Record | None:
+        """The group the question names by its title ("nhóm ứng dụng chuyên ngành"), or the table of the
+        appendix it names when no other word narrows it ("tổng … phụ lục 1")."""
+        pool = [r for r in self.kb.records.values() if r.kind in CONTAINER_KINDS
+                and (not q.appendix or appendix_of(r) == q.appendix) and self._meets_time(q, r)]
+        if not words:
+            pool = [r for r in pool if self.kb.children(r.id)]
+            if q.appendix:
+                roots = [r for r in pool if not r.parent or appendix_of(self.kb.records[r.parent]) != q.appendix]
+                return min(roots, key=lambda r: r.seq) if roots else None
+            return None
+        asked, scored = set(q.toks), []
+        for r in pool:
+            title = self.index.title_words[self.index.position[r.id]]
+            named = len(title & asked) / len(title) if title else 0.0  # its title is in the question
+            cover = self.index.title_coverage(r, words)  # the question's words are in its title
+            dated = float(bool(q.year) and q.year in record_years(r))
+            if named >= CONTAINER_NAMED or (cover >= CONTAINER_COVER and named >= 0.5):
+                scored.append((dated, named + cover, -len(title), -r.seq, r, cover))
+        if q.operation == "total":  # "đầu tư phát triển và chi thường xuyên": two parts named, their whole asked
+            top = max((s[0] for s in scored), default=0.0)
+            parents = [s[4].parent for s in scored if s[0] == top and s[4].parent]
+            shared = next((p for p in parents if parents.count(p) > 1), None)
+            if shared and self.kb.records[shared].amounts:
+                return self.kb.records[shared]
+        # its title must explain the question, or be written in it whole ('Tổng nhu cầu vốn … gồm những nguồn nào')
+        scored = [s for s in scored if s[5] >= CONTAINER_MIN_COVER or s[1] - s[5] >= 1.0]
+        return max(scored, key=lambda s: s[:4])[4] if scored else None
+
+    def _descendants(self: Engine, rid: str, kinds: tuple[str, ...]) -> list[Record]:
+        out: list[Record] = []
+        for c in self.kb.children(rid):
+            if c.kind in kinds:
+                out.append(c)
+                if c.kind == "project" and self.kb.children(c.id):
+                    continue  # a project counts once, not with its sub-items
+            out += [d for d in self._descendants(c.id, kinds) if d.kind in kinds and c.kind not in kinds]
+        return out
+
+    def _by_stated_value(self: Engine, q: Query, pool: list[Record]) -> list[Record]:
+        """Keep the records whose assessment the question quotes ("không đạt mục tiêu kế hoạch")."""
+        values = {r.id: " ".join(tokens(self.lex.key(str(r.get("danh_gia", ""))))) for r in pool}
+        spaced = f" {q.key} "
+        quoted = [v for v in set(values.values()) if len(v.split()) >= 2
+                  and any(f" {' '.join(v.split()[:n])} " in spaced for n in range(len(v.split()), 1, -1))]
+        if not quoted:
+            return pool
+        longest = max(len(_quoted_head(v, spaced)) for v in quoted)
+        heads = {_quoted_head(v, spaced) for v in quoted if len(_quoted_head(v, spaced)) == longest}
+        return [r for r in pool if any(values[r.id].startswith(h) for h in heads)]
+
+
+def _quoted_head(value: str, spaced: str) -> str:
+    words = value.split()
+    return next((" ".join(words[:n]) for n in range(len(words), 1, -1) if f" {' '.join(words[:n])} " in spaced), "")
