@@ -34,7 +34,7 @@ def test_abbreviations_of_the_information_department_meet(variant: str) -> None:
 @pytest.mark.parametrize(("short", "full"), [
     ("KH&ĐT", "kế hoạch và đầu tư"), ("TN&MT", "tài nguyên và môi trường"),
     ("LĐTB&XH", "lao động thương binh và xã hội"), ("VH,TT&DL", "văn hóa thể thao và du lịch"),
-    ("NN&PTNT", "nông nghiệp và phát triển nông thôn"), ("CSDL", "cơ sở dữ liệu"), ("YHCT", "y học cổ truyền"),
+    ("NN&PTNT", "nông nghiệp và phát triển nông thôn"),
     ("QLVB&ĐH", "quản lý văn bản và điều hành"), ("Cổng TTGT-ĐT", "cổng thông tin giao tiếp điện tử"),
     ("UBMT TQ", "ủy ban mặt trận tổ quốc"), ("TP Vĩnh Yên", "thành phố vĩnh yên"), ("TX Phúc Yên", "thị xã phúc yên"),
 ])

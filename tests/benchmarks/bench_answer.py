@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from knowledge.engine import Engine  # noqa: E402
+from knowledge.generate import generate  # noqa: E402
 from knowledge.loader import build, load_files  # noqa: E402
 from knowledge.normalize import fold  # noqa: E402
 from knowledge.records import KnowledgeBase, Record  # noqa: E402
@@ -132,6 +133,9 @@ def main() -> None:
     engine.answer("khởi động")
     p50, p99 = in_process(engine, qs)
     print(f"plan, in process ({len(qs)} questions): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    corpus = [c["q"] for c in generate(kb)]
+    p50, p99 = in_process(engine, corpus)
+    print(f"plan, in process, the generated corpus ({len(corpus)} questions): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{tmp}/bench.db"
         from db import make_engine
