@@ -42,6 +42,7 @@ KIND_PREFERENCE: dict[str, set[str]] = {
     "project": {"project", "group", "component"},
     "status": {"status", "indicator", "funding"},
 }
+GENERIC_INTENTS = {"who", "project", "duty"}  # asked of many parts of the plan; a named part goes first
 # Intent with no other words -> the records that answer it as a whole.
 CATEGORY_KINDS = {"meta": ("plan",), "legal": ("legal_basis",), "solution": ("solution",),
                   "viewpoint": ("viewpoint",), "cause": ("cause",), "shortcoming": ("shortcoming",),
@@ -202,7 +203,7 @@ class Engine(BodyRoutes, SetOperations):
         best = hits[0].score
         informative = self._informative(words)
         head = informative[0] if informative else None
-        wanted = set().union(*(KIND_PREFERENCE.get(i, set()) for i in q.intents))
+        wanted = self._wanted_kinds(q)
         named = list(q.agencies)
         novel = self.index.novel_pair_share(words, q.toks)
         out = []
@@ -217,7 +218,7 @@ class Engine(BodyRoutes, SetOperations):
                 "rest_cover": self.index.coverage(r, rest, q.toks)[0] if rest else word_cover,
                 "novel_pairs": novel,
                 "when_fit": float("when" in q.intents and bool(r.get("nam") or r.get("start")
-                                                                or r.get("ngay_ban_hanh"))),
+                                                                or r.get("ngay_ban_hanh") or record_years(r))),
                 "pair_cover": pair_cover,
                 "title_cover": self.index.title_cover(r, words),
                 "head_cover": float(head is not None and self.index.has(r, head)),
@@ -225,7 +226,7 @@ class Engine(BodyRoutes, SetOperations):
                 "kind_other": float(bool(wanted) and r.kind not in wanted),
                 "component": float(r.kind == "component"),
                 "container_fit": float(q.operation == "total" and bool(r.amounts)
-                                       and bool(self.kb.children(r.id))),
+                                       and (bool(self.kb.children(r.id)) or r.title.lower().startswith("tổng"))),
                 "agency_fit": float(about),
                 "agency_clash": float(bool(named) and not about and self._other_agency(r, named)),
                 "investor_fit": float("investor" in q.intents and bool(r.get("cdt"))),
@@ -246,6 +247,13 @@ class Engine(BodyRoutes, SetOperations):
             c.values["foreign"] = self.index.foreign_share(c.record, unexplained or words, q.toks)
             c.score = self.weights.score(c.values)
         return sorted(out, key=lambda c: c.score, reverse=True)
+
+    @staticmethod
+    def _wanted_kinds(q: Query) -> set[str]:
+        """The kinds the question asks for; a part of the plan named ('tờ trình', 'mục tiêu') outranks the
+        generic 'who' or 'which project'."""
+        specific = [i for i in q.intents if i in KIND_PREFERENCE and i not in GENERIC_INTENTS]
+        return set().union(*(KIND_PREFERENCE[i] for i in (specific or [i for i in q.intents if i in KIND_PREFERENCE])))
 
     def _time_features(self, q: Query, r: Record) -> dict[str, float]:
         period, years = record_period(r), record_years(r)

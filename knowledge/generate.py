@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from knowledge.loader import ABBREVIATION_FILE, DATA_DIR
-from knowledge.normalize import fold, tokens
+from knowledge.normalize import fold, lexicon, tokens
 from knowledge.numbers import fmt_number
 from knowledge.records import KnowledgeBase, Record
+from knowledge.vocabulary import with_acronyms
 
 # Words that head many titles and say little about which one ("dự án xây dựng …"): the short name drops them.
 GENERIC_HEADS = ("dự án", "đầu tư", "xây dựng", "triển khai", "bổ sung", "nâng cấp", "hoàn thiện", "mua sắm",
@@ -60,6 +61,7 @@ class Generator:
         self.shorten = sorted(((fold(full), fold(short)) for short, full in official.items()
                                if len(full.split()) >= 2 and fold(short).isalpha() and len(short) >= 3),
                               key=lambda fs: -len(fs[0]))
+        self.acronym = with_acronyms(lexicon(), kb).acronym
         titles = Counter(fold(r.title) for r in kb.records.values())
         self.unique = {r.id for r in kb.records.values() if titles[fold(r.title)] == 1}
         self.period = kb.plan.get("giai_doan", "") if kb.plan else ""
@@ -84,10 +86,20 @@ class Generator:
         return " ".join(words)
 
     def abbreviate(self, text: str) -> str:
+        """The listed short forms, then any run of 3-5 words that the plan's own acronyms give back (CSDL)."""
         folded = fold(text)
         for full, short in self.shorten:
             folded = re.sub(rf"(?<![a-z]){re.escape(full)}(?![a-z])", short.upper(), folded)
-        return folded
+        words = folded.split()
+        for n in (5, 4, 3):
+            for i in range(len(words) - n + 1):
+                run = [w.rstrip(",.;:?") for w in words[i:i + n]]
+                if all(w.isalpha() and w.islower() for w in run):
+                    initials = "".join(w[0] for w in run)
+                    if self.acronym(initials) == " ".join(run):
+                        tail = words[i + n - 1][len(run[-1]):]  # the punctuation after the run stays
+                        words[i:i + n] = [initials.upper() + tail] + [""] * (n - 1)
+        return " ".join(w for w in words if w)
 
     def chat(self, q: str) -> str:
         q = self.rng.choice(CHATTY).format(q=q.rstrip("?"))
