@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 BODY_TYPES = {"so", "huyen", "ban", "nganh", "van_phong", "dang", "doan_the"}  # bodies that own their projects
 SHARED_AGENCY_TYPE = "nhom"  # "Các sở, ngành, địa phương": duties every agency shares
+NAMED_TITLE = 0.9  # share of a record's title words that makes a question name that record
 NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "viewpoint", "shortcoming", "cause",
                     "task", "roadmap", "when"}
 
@@ -30,6 +31,8 @@ class BodyRoutes:
             return self._duties(aid) if not rest or "money" not in q.intents else None
         if "investor" in q.intents and not rest:
             return self._invested_by(q, aid)
+        if self._names_a_record(q):
+            return None  # 'Dự án … tại các cơ quan Đảng': a record named by its title, not the body's list
         if len(q.agencies) > 1 and rest:
             return self._each_agency(q)
         if rest or not ({"list", "money", "project"} & q.intents or len(q.agencies) > 1):
@@ -44,6 +47,12 @@ class BodyRoutes:
             return self._one(kept[0], q.year, q.content)
         title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({len(kept)})"
         return self._many("list", compose.compose_list(self.kb, title, kept, q.year, compact=True), kept)
+
+    def _names_a_record(self: Engine, q: Query) -> bool:
+        """Whether the question writes out the whole title of a project or group (at least NAMED_TITLE of it)."""
+        hits = self.index.search(q.content, q.toks, limit=5) if q.content else []
+        return any(h.record.kind in ("project", "group", "component")
+                   and self.index.title_cover(h.record, q.content) >= NAMED_TITLE for h in hits)
 
     def _each_agency(self: Engine, q: Query) -> Answer | None:
         """"Vĩnh Tường và Yên Lạc mỗi nơi bao nhiêu": for each body named, its record that best fits the rest."""

@@ -332,7 +332,7 @@ _BODY = {
 
 
 def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: int | None = None,
-                 compact: bool = False, investor: bool = False) -> str:
+                 compact: bool = False, investor: bool = False, periods: bool = False) -> str:
     """A heading and a line per record; `compact` lines (shorter titles) keep long lists readable."""
     limit = COMPACT_TITLE if compact or len(records) > 8 else LINE_TITLE
     shown = records[:LIST_LIMIT]
@@ -341,7 +341,8 @@ def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: i
     if drop:
         lines.append(e(" ".join(display_title(kb, shown[0]).split()[:drop])) + " …")
     lines += [list_line(kb, r, year, limit=limit, drop=drop)
-              + (f" — CĐT: {e(_agency_phrase(kb, r))}" if investor and r.get("cdt") else "") for r in shown]
+              + (f" — CĐT: {e(_agency_phrase(kb, r))}" if investor and r.get("cdt") else "")
+              + (f" — giai đoạn {e(r.get('giai_doan'))}" if periods and r.get("giai_doan") else "") for r in shown]
     if len(records) > LIST_LIMIT:
         lines.append(f"… và {len(records) - LIST_LIMIT} mục khác.")
     return "\n".join(lines + [source_line(kb, *records[:LIST_LIMIT])])

@@ -15,7 +15,7 @@ from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
 from knowledge.operations import SetOperations
 from knowledge.periods import appendix_of, record_period, record_years
 from knowledge.records import KnowledgeBase, Record
-from knowledge.understand import INTENT_CUES, KIND_NOUNS, OPERATION_CUES, AgencyFinder, Query, parse
+from knowledge.understand import INTENT_CUES, KIND_NOUNS, OPERATION_CUES, AgencyFinder, Query, parse, question_phrases
 from knowledge.vocabulary import with_acronyms, word_frequency
 
 MAX_QUESTION_CHARS = 1000
@@ -59,7 +59,7 @@ class Engine(BodyRoutes, SetOperations):
     def __init__(self, kb: KnowledgeBase, lex: Lexicon | None = None, weights: Weights | None = None) -> None:
         self.kb = kb
         self.lex = with_acronyms(lex or lexicon(), kb)
-        self.index = Index(kb, self.lex, word_frequency())
+        self.index = Index(kb, self.lex, word_frequency(), question_phrases())
         self.weights = weights or load_weights()
         self.finder = AgencyFinder(list(kb.agencies.values()), self.lex)
         mentions: dict[str, list[Record]] = {}
@@ -262,7 +262,9 @@ class Engine(BodyRoutes, SetOperations):
             spans = period is not None and period[0] <= q.year <= period[1]
             v["year_figure"] = float(q.year in years)
             v["year_fit"] = float(spans)
-            v["year_clash"] = float(q.year not in years and not spans and (bool(years) or period is not None))
+            # an amount asked for a year: a record whose figures are not by year does not give it
+            by_year = "money" in q.intents and bool(r.amounts) and q.year not in years
+            v["year_clash"] = float(q.year not in years and (by_year or not spans and (bool(years) or bool(period))))
         if q.period and period:
             overlap = period[0] <= q.period[1] and q.period[0] <= period[1]
             v["period_fit"] = float(overlap and (period == q.period or q.period[0] <= period[0] <= period[1]
@@ -408,6 +410,11 @@ class Engine(BodyRoutes, SetOperations):
             return self._refuse(self._clash_text(q, first), [first.record])
         top, t = holding[0], self.weights.thresholds
         ranked = holding
+        twins = self._twins(q, top, passing)
+        if twins:  # one name in both periods, none asked: both, each with its period
+            text = compose.compose_list(self.kb, f"«{compose.short(top.record.title, 80)}» có ở "
+                                        f"{len(twins) + 1} giai đoạn", [top.record, *twins], q.year, periods=True)
+            return self._many("list", text, [top.record, *twins])
         close = [top.record]
         for c in ranked[1:]:
             if c.score < top.score - t["offer_margin"] or len(close) >= MAX_CANDIDATES:
@@ -417,6 +424,14 @@ class Engine(BodyRoutes, SetOperations):
         if len(close) > 1:
             return self._many("candidates", compose.compose_candidates(self.kb, close, q.year, words), close)
         return self._one(top.record, q.year, words)
+
+    def _twins(self, q: Query, top: Candidate, passing: list[Candidate]) -> list[Record]:
+        """Records of another period with the same name as the answer, when the question names no time."""
+        if q.year or q.period or "status" in q.intents:
+            return []
+        name = fold(top.record.title)
+        return [c.record for c in passing if c is not top and fold(c.record.title) == name
+                and record_period(c.record) != record_period(top.record)]
 
     def _passes(self, c: Candidate, cover: str = "min_word_cover") -> bool:
         """The answer / refuse thresholds: score, share of the question explained, unexplained rare words."""

@@ -1,7 +1,8 @@
 """Scoring the engine on a question set: the same checks as `eval/score.py`, run in process.
 
-A case is {"q", "found", "nums", "kw", "cat"}; a reply passes when its `found` is right and, if found, every
-expected figure and one keyword of each group appear in its plain text within the length limit. A failure
+A case is {"q", "found", "nums", "kw", "cat", "record"}; a reply passes when its `found` is right and, if found,
+every expected figure and one keyword of each group appear in its plain text within the length limit, and, for a
+generated lookup that names its record, the reply is first about that record. A failure
 whose reply says found is the harmful kind: a wrong answer given as found."""
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ def problems(case: dict, answer: Answer) -> list[str]:
             out.append(f"missing one of {alts}")
     if len(text) > case.get("max_chars", MAX_CHARS):
         out.append(f"reply has {len(text)} chars")
+    wanted = case.get("record") or []  # a generated lookup knows the record it asks about (or its twins)
+    if wanted and (not answer.candidates or answer.candidates[0][0] not in wanted):
+        out.append(f"not first about {wanted[0]}")
     return out
 
 

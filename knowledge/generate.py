@@ -12,7 +12,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from knowledge.loader import ABBREVIATION_FILE, DATA_DIR
@@ -40,11 +40,13 @@ class Case:
     found: bool = True
     nums: tuple[str, ...] = ()
     kw: tuple[tuple[str, ...], ...] = ()
-    record: str = ""
+    record: str = ""  # the record the reply must be about first (lookups); empty when several may answer
+    twins: tuple[str, ...] = ()  # records stating the same fact (Phần VI and Phụ lục 3), as good as `record`
 
     def to_json(self, n: int) -> dict:
         return {"id": f"G{n:05d}", "q": self.q, "found": self.found, "nums": list(self.nums),
-                "kw": [list(k) for k in self.kw], "cat": self.cat, "record": self.record}
+                "kw": [list(k) for k in self.kw], "cat": self.cat,
+                "record": [self.record, *self.twins] if self.record else []}
 
 
 def main_amount(r: Record) -> str | None:
@@ -65,6 +67,12 @@ class Generator:
         titles = Counter(fold(r.title) for r in kb.records.values())
         self.unique = {r.id for r in kb.records.values() if titles[fold(r.title)] == 1}
         self.period = kb.plan.get("giai_doan", "") if kb.plan else ""
+        self._twins: dict[str, tuple[str, ...]] = {}  # a fact the plan states twice, both ways round
+        for r in kb.records.values():
+            for ref in r.get("doi_chieu", []):
+                other = ref.split(":")[0]
+                self._twins[r.id] = (*self._twins.get(r.id, ()), other)
+                self._twins[other] = (*self._twins.get(other, ()), r.id)
 
     # ---- forms of a name and of a question
     def short_name(self, title: str) -> str:
@@ -125,7 +133,7 @@ class Generator:
                      self._indicators, self._phases, self._plan, self._totals, self._counts, self._extremes,
                      self._out_of_scope):
             out += list(make())
-        return out
+        return [replace(c, twins=self._twins.get(c.record, ())) if c.record else c for c in out]
 
     def _amounts(self) -> Iterator[Case]:
         for r in self.kb.of_kind("project", "group", "budget_line", "budget"):
@@ -205,7 +213,7 @@ class Generator:
                 when = f"mục tiêu đến năm {period[-4:]}" if r.kind == "target" else f"hiện trạng giai đoạn {period}"
                 q = f"{when} {label} là bao nhiêu"
                 for text, cat in self.forms(q, "chi_so"):
-                    yield Case(text, cat, nums=(value,), record=r.id)
+                    yield Case(text, cat, nums=(value,))
 
     def _indicators(self) -> Iterator[Case]:
         for r in self.kb.of_kind("indicator"):
@@ -215,7 +223,7 @@ class Generator:
                 continue
             q = f"{r.title} năm {last[4:]} đạt bao nhiêu"
             for text, cat in self.forms(q, "chi_tieu_nam"):
-                yield Case(text, cat, nums=tuple(nums[:1]), record=r.id)
+                yield Case(text, cat, nums=tuple(nums[:1]))
 
     def _phases(self) -> Iterator[Case]:
         phases = [r for r in self.kb.of_kind("phase") if not r.parent]
@@ -260,7 +268,7 @@ class Generator:
             if len(kids) >= 2 and r.id in self.unique and len(tokens(fold(r.title))) >= 3:
                 q = f"{self.short_name(r.title)} có bao nhiêu dự án"
                 for text, cat in self.forms(q, "dem"):
-                    yield Case(text, cat, nums=(str(len(kids)),), record=r.id)
+                    yield Case(text, cat, nums=(str(len(kids)),))
 
     def _extremes(self) -> Iterator[Case]:
         for r in self.kb.of_kind("group", "project"):
@@ -272,7 +280,7 @@ class Generator:
                 best = pick(k.amounts[col] for k in kids)
                 q = f"trong {self.short_name(r.title)} dự án nào có kinh phí {word}"
                 for text, cat in self.forms(q, "lon_nho_nhat"):
-                    yield Case(text, cat, nums=(fmt_number(best),), record=r.id)
+                    yield Case(text, cat, nums=(fmt_number(best),))
 
     def _out_of_scope(self) -> Iterator[Case]:
         years = sorted({int(c) for r in self.kb.records.values() for c in r.amounts if c.isdigit()})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +35,7 @@ FILLER_ZIPF = 5.0  # an everyday word this common, absent from the plan, says no
 EVERYDAY_ZIPF = 6.0  # a word outside the plan this common weighs nothing; from COMMON_ZIPF down, fully
 IN_CONTEXT_SIMILARITY = 60  # rapidfuzz ratio for a repair the neighbouring word confirms
 COMMON_WORD_SIMILARITY = 85  # … when the typed syllable is itself an everyday word (one letter off)
+TWIN_SIMILARITY = 88  # a syllable of the plan read as another one: one letter off in five or more
 ALONE_SIMILARITY = 80  # ratio for a repair with no support from the neighbours
 
 
@@ -84,7 +85,8 @@ class Hit:
 
 
 class Index:
-    def __init__(self, kb: KnowledgeBase, lex: Lexicon, common: Mapping[str, float] | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, lex: Lexicon, common: Mapping[str, float] | None = None,
+                 phrases: Iterable[str] = ()) -> None:
         self.kb, self.lex = kb, lex
         self.common = common or {}  # general Vietnamese frequency (Zipf) of folded syllables
         self.docs: list[Record] = []
@@ -125,40 +127,43 @@ class Index:
             self.impacts[t] = (np.array(ds, dtype=np.int32), weight.astype(np.float32))
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self._weight = lru_cache(maxsize=16384)(self._weight_uncached)
-        self.vocab = sorted(t for t in postings if "_" not in t and not t.isdigit() and len(t) >= 3)
+        # what typo repair may turn a word into: the plan's syllables and those of the question phrases
+        asked = [tokens(lex.key(p)) for p in phrases]
+        self.known = {t for t in postings if "_" not in t} | {t for toks in asked for t in toks}
+        self.pairs = {t for t in postings if "_" in t} | {p for toks in asked for p in bigrams(toks)}
+        self.vocab = sorted(t for t in self.known if not t.isdigit() and len(t) >= 3)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
 
     def _correct_uncached(self, tok: str, before: str, after: str) -> str:
         """A syllable the plan does not use -> the closest one it does, in context, else itself.
 
-        A plan syllable that pairs with a neighbour as the plan pairs them is taken at a lower similarity
-        ('thon tin' -> 'thong tin', 'tin hok' -> 'tin hoc'); an everyday word ('xin', 'hỏi') is only ever
-        replaced that way and by a near twin, never by similarity alone ('xin hỏi' is not 'xã hội')."""
+        A syllable that pairs with a neighbour as the plan (or a question phrase: 'bao nhiêu', 'nhiệm vụ')
+        pairs them is taken at a lower similarity ('thon tin' -> 'thong tin', 'tin hok' -> 'tin hoc'); an
+        everyday word ('xin', 'hỏi') is only ever replaced that way and by a near twin, never by similarity
+        alone ('xin hỏi' is not 'xã hội'). A word of the plan that pairs with neither neighbour may be a near
+        twin that does ('hạ tầng thôn tin', 'có niệm vụ gì')."""
         if tok.isdigit() or len(tok) < 3:
             return tok
-        if tok in self.postings:
-            # a plan syllable that pairs with neither neighbour ('thôn tin') may be a near twin that does
-            alone = (before and f"{before}_{tok}" not in self.postings) and (after and f"{tok}_{after}" not in
-                                                                               self.postings)
-            if not alone:
+        if tok in self.known:
+            if self._paired(before, tok, after):
                 return tok
             for cand, _, _ in process.extract(tok, self.vocab, scorer=fuzz.ratio, limit=4,
-                                              score_cutoff=COMMON_WORD_SIMILARITY):
-                # a twin must pair with every neighbour there is ('hạ tầng thôn tin' -> 'thông')
-                if cand != tok and (not before or f"{before}_{cand}" in self.postings) \
-                        and (not after or f"{cand}_{after}" in self.postings):
+                                              score_cutoff=TWIN_SIMILARITY):
+                if cand != tok and self._paired(before, cand, after):
                     return str(cand)
             return tok
         common = self.common.get(tok, 0.0) >= COMMON_ZIPF
         for cand, similarity, _ in process.extract(tok, self.vocab, scorer=fuzz.ratio, limit=8,
                                                    score_cutoff=IN_CONTEXT_SIMILARITY):
-            paired = f"{before}_{cand}" in self.postings or f"{cand}_{after}" in self.postings
-            if paired and (not common or similarity >= COMMON_WORD_SIMILARITY):
+            if self._paired(before, cand, after) and (not common or similarity >= COMMON_WORD_SIMILARITY):
                 return str(cand)
         if common:
             return tok
         best = process.extractOne(tok, self.vocab, scorer=fuzz.ratio, score_cutoff=ALONE_SIMILARITY)
         return str(best[0]) if best else tok
+
+    def _paired(self, before: str, tok: str, after: str) -> bool:
+        return f"{before}_{tok}" in self.pairs or f"{tok}_{after}" in self.pairs
 
     def _weight_uncached(self, term: str) -> float:
         """How much a question word says: the plan's idf for a word of the plan; for any other word, the

@@ -142,12 +142,14 @@ class Lexicon:
         return {k: v for k, v in self.abbreviations.items() if k.isalpha() and not _VOWELS.search(k) and len(k) >= 4}
 
     def _transposed(self, m: re.Match[str]) -> str:
-        """'CNNT' -> công nghệ thông tin: one letter off exactly one listed short form of the same length."""
+        """'CNNT' -> công nghệ thông tin, 'CBCCC' -> cán bộ, công chức, viên chức: one letter off (swapped; or,
+        from five letters, left out or doubled) exactly one listed short form."""
         word = m.group(0)
         if word in self.abbreviations or len(word) < 4:
             return word
+        slack = int(len(word) >= 5)
         near = {full for key, full in self._vowelless.items()
-                if len(key) == len(word) and Levenshtein.distance(key, word, score_cutoff=1) <= 1}
+                if abs(len(key) - len(word)) <= slack and Levenshtein.distance(key, word, score_cutoff=1) <= 1}
         return near.pop() if len(near) == 1 else word
 
     def _joined(self, m: re.Match[str]) -> str:

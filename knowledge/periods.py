@@ -6,7 +6,7 @@ import re
 from knowledge.records import Record
 
 AMOUNT_COLUMNS = ("ke_hoach", "tmdt", "tong", "tdt")  # the column a comparison uses, in order of preference
-_YEAR_IN_TEXT = re.compile(r"\b((?:19|20)\d\d)\b")
+_YEAR_IN_TEXT = re.compile(r"\bnăm ((?:19|20)\d\d)\b", re.IGNORECASE)  # "… năm 2013", not a period
 
 
 def record_years(r: Record) -> set[int]:

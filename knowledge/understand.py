@@ -31,7 +31,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "roadmap": ("lo trinh", "lo trinh thuc hien", "phan ky"),
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",
-             "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao"),
+             "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao", "so may", "so bao nhieu"),
     "legal": ("can cu", "can cu xay dung", "dua tren van ban", "co so phap ly"),
     "solution": ("giai phap", "giai phap thuc hien"),
     "viewpoint": ("quan diem",),
@@ -70,6 +70,13 @@ _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a
 _PERIOD = re.compile(r"\b(20[0-2]\d)\s*(?:-|–|den|toi)?\s*(20[0-2]\d)\b")
 _YEAR = re.compile(r"\b(20[0-2]\d)\b")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d+[a-z]?/(?:19|20)\d\d\b")
+
+
+def question_phrases() -> list[str]:
+    """The phrases questions are asked with (cues of intents and operations, nouns of kinds): typo repair
+    knows them as well as the plan's own words."""
+    return [*(c for cues in INTENT_CUES.values() for c in cues), *(c for cues in OPERATION_CUES.values() for c in cues),
+            *KIND_NOUNS]
 
 
 @dataclass

@@ -20,7 +20,7 @@ from knowledge.features import FEATURES, THRESHOLDS, Weights, load_weights
 from knowledge.generate import generate
 from knowledge.loader import DATA_DIR, WEIGHTS_FILE, load_files
 
-WRONG_PENALTY = 2.0  # a wrong answer given as found costs as much as two refusals
+WRONG_PENALTY = 3.0  # a wrong answer given as found costs as much as three refusals
 STEPS = (-0.4, -0.15, 0.15, 0.4)
 
 
