@@ -95,10 +95,10 @@ def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None, focus: lis
     if r.kind == "indicator":
         cols = [c for c in indicator_columns(r) if c[0].startswith("nam_")]
         return "; ".join(f"{lbl.lower()}: {short(str(r.get(k)), 40)}" for k, lbl in cols if r.get(k))
-    if r.get("figures"):
+    if r.get("figures"):  # each with its label, the one nearest the question first
         words = set(focus or ())
-        best = max(r.get("figures"), key=lambda f: len(words & set(tokens(fold(f.get("label", ""))))))
-        return figure_text(best)
+        figs = sorted(r.get("figures"), key=lambda f: -len(words & set(tokens(fold(f.get("label", ""))))))
+        return "; ".join(f"{figure_text(f)} ({short(f.get('label', ''), 40)})" for f in figs[:3])
     if r.get("start") and r.get("end"):
         parts = "; ".join(c.title for c in kb.children(r.id)) or r.text
         return f"{vn_date(r.get('start'))} – {vn_date(r.get('end'))}: {short(parts, 160)}"

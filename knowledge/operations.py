@@ -108,7 +108,7 @@ class SetOperations:
                 scored.append((dated, named + cover, -len(title), -r.seq, r, cover))
         if q.operation == "total":  # "đầu tư phát triển và chi thường xuyên": two parts named, their whole asked
             top = max((s[0] for s in scored), default=0.0)
-            parents = [s[4].parent for s in scored if s[0] == top and s[4].parent]
+            parents = [s[4].parent for s in scored if s[0] == top and s[4].parent and s[5] > 0]
             shared = next((p for p in parents if parents.count(p) > 1), None)
             if shared and self.kb.records[shared].amounts:
                 return self.kb.records[shared]
