@@ -78,7 +78,7 @@ def _numbered(ans: Answer) -> str:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge import evaluate
-    from knowledge.generate import generate
+    from knowledge.generate import FORMS, generate
     engine = _engine(settings)
     if args.file:
         try:
@@ -96,9 +96,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.show_fail:
         for case, problems, ans in report.failures:
             print(f"FAIL [{case.get('cat', '-')}] {case['q']}\n     {'; '.join(problems)}\n     {ans.text[:200]!r}")
-    print("\n".join(report.lines()[:-1]))
+    lines = report.lines(() if args.file else FORMS)
+    print("\n".join(lines[:-1]))
     print(f"{report.total} câu hỏi trong {time.perf_counter() - t0:.1f} s")
-    print(report.lines()[-1])
+    print(lines[-1])
     return 0
 
 

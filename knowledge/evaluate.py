@@ -86,13 +86,32 @@ class Report:
     def accuracy(self) -> float:
         return self.passed / self.total if self.total else 0.0
 
-    def lines(self) -> list[str]:
-        out = [f"  {cat}: {p}/{t}" for cat, (p, t) in sorted(self.by_class.items())]
+    def lines(self, forms: tuple[str, ...] = ()) -> list[str]:
+        """A line per class, then the harmful-failure line and, last, the accuracy line. With `forms` (the
+        suffixes of generated variants: '_khong_dau' …) the classes are given once by kind and once by form."""
+        tallies = [self.by_class]
+        if forms:
+            tallies = [_regroup(self.by_class, lambda c: _strip(c, forms)),
+                       _regroup(self.by_class, lambda c: next((f[1:] for f in forms if c.endswith(f)), "nguyen_van"))]
+        out = [f"  {cat}: {p}/{t}" for tally in tallies for cat, (p, t) in sorted(tally.items())]
         share = self.wrong_found / self.total if self.total else 0.0
         out.append(f"wrong answers given as found: {self.wrong_found}/{self.total} ({share:.1%}); "
                    f"answerable but refused: {self.refused}/{self.total}")
         out.append(f"accuracy {self.accuracy:.3f} ({self.passed}/{self.total})")
         return out
+
+
+def _strip(cat: str, forms: tuple[str, ...]) -> str:
+    return next((cat[: -len(f)] for f in forms if cat.endswith(f)), cat)
+
+
+def _regroup(by_class: dict[str, list[int]], key: Callable[[str], str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for cat, (p, t) in by_class.items():
+        tally = out.setdefault(key(cat), [0, 0])
+        tally[0] += p
+        tally[1] += t
+    return out
 
 
 def run(cases: Iterable[dict], ask: Callable[[str], Answer]) -> Report:

@@ -26,6 +26,7 @@ GENERIC_HEADS = ("dự án", "đầu tư", "xây dựng", "triển khai", "bổ 
                  "hệ thống", "tỉnh vĩnh phúc", "của tỉnh", "các", "cho", "tại", "và", "mới")
 MONEY = ("{n} bao nhiêu tiền?", "kinh phí {n} là bao nhiêu", "{n} được bố trí bao nhiêu vốn",
          "vốn cho {n} bao nhiêu", "{n} tổng mức đầu tư bao nhiêu", "bao nhiêu tiền cho {n}")
+FORMS = ("_khong_dau", "_go_sai", "_viet_tat", "_chat", "_dao_tu")  # class suffix of each variant of a question
 CHATTY = ("cho em hỏi {q} ạ", "xin hỏi {q} vậy", "anh ơi {q} nhỉ", "{q} với ạ", "cho mình hỏi chút {q}")
 SHORTHAND = {"được": "dc", "bao nhiêu": "bn", "không": "ko", "với": "vs", "gì": "j"}
 OUT_OF_SCOPE_SUBJECTS = ("lắp camera giám sát giao thông", "xây dựng bệnh viện đa khoa", "lương cán bộ",
