@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.models import AgencyRow, AmountRow, AuditEntry, RecordAgencyRow, RecordRow
-from knowledge.fields import AMOUNT_FIELDS, TEXT_FIELDS, AgencyEdit, Edit
+from knowledge.fields import TEXT_FIELDS, AgencyEdit, Edit, is_amount_field
 from knowledge.files import Parsed, same_amounts
 from knowledge.loader import parse_record
 from knowledge.records import KnowledgeBase, Record
@@ -29,7 +29,7 @@ class Change:
 
 def _get_value(s: Session, row: RecordRow, field: str) -> Any:
     """The stored value of a field, in the form _set_value takes back (for undo)."""
-    if field in AMOUNT_FIELDS:
+    if is_amount_field(field):
         amount = s.exec(select(AmountRow).where(AmountRow.record_id == row.id, AmountRow.column == field)).first()
         return str(amount.value) if amount else None
     if field in TEXT_FIELDS:
@@ -42,7 +42,7 @@ def _get_value(s: Session, row: RecordRow, field: str) -> Any:
 
 
 def _set_value(s: Session, row: RecordRow, field: str, value: Any) -> None:
-    if field in AMOUNT_FIELDS:
+    if is_amount_field(field):
         s.exec(delete(AmountRow).where(AmountRow.record_id == row.id, AmountRow.column == field))
         if value is not None:
             s.add(AmountRow(record_id=row.id, column=field, value=Decimal(value)))

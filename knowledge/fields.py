@@ -11,7 +11,12 @@ from knowledge.understand import AgencyFinder
 
 TEXT_FIELDS = {"ten": "title", "noi_dung": "text", "nguon": "source"}
 EXTRA_FIELDS = {"muc_tieu", "ghi_chu"}
-AMOUNT_FIELDS = {"tmdt", "tdt", "ke_hoach", "tong", *(str(y) for y in range(2010, 2021))}
+AMOUNT_COLUMNS = {"tmdt", "tdt", "ke_hoach", "tong"}  # besides a year's column ('2017')
+
+
+def is_amount_field(name: str) -> bool:
+    """'tmdt', 'ke_hoach' … or a year ('2017'): the fields that hold an amount."""
+    return name in AMOUNT_COLUMNS or (len(name) == 4 and name.isdigit())
 FIELD_NAMES = {"viet_tat": "tên viết tắt",
                "ten": "tên", "noi_dung": "nội dung", "nguon": "nguồn", "muc_tieu": "mục tiêu", "ghi_chu": "ghi chú",
                "chu_dau_tu": "chủ đầu tư", "tmdt": "TMĐT", "tdt": "TDT", "ke_hoach": "kế hoạch vốn", "tong": "tổng"}
@@ -60,7 +65,7 @@ def prepare_agency(kb: KnowledgeBase, agency_id: str, field: str, raw: str) -> A
 
 def field_list() -> str:
     return ", ".join(["ten", "noi_dung", "muc_tieu", "ghi_chu", "chu_dau_tu", "tmdt", "tdt", "ke_hoach", "tong",
-                      "2016…2020", "nguon"])
+                      "năm (vd 2017)", "nguon"])
 
 
 def prepare(kb: KnowledgeBase, record_id: str, field: str, raw: str) -> Edit:
@@ -72,7 +77,7 @@ def prepare(kb: KnowledgeBase, record_id: str, field: str, raw: str) -> Edit:
     text = clean(raw)
     if not text:
         raise EditError("Thiếu giá trị mới.")
-    if field in AMOUNT_FIELDS:
+    if is_amount_field(field):
         try:
             return Edit(field, parse_amount(text))
         except BadNumber as exc:

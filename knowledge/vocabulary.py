@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from knowledge.loader import DATA_DIR, WORD_FREQUENCY_FILE
-from knowledge.normalize import Lexicon, tokens
+from knowledge.normalize import Lexicon, fold, tokens
 from knowledge.records import KnowledgeBase
 
 MIN_LETTERS, MAX_LETTERS = 3, 7
@@ -24,6 +24,8 @@ CACHE_LIMIT = 50_000  # remembered look-ups
 # Syllables that join phrases (folded: và, của, cho, tại, trong, với, các, những, là, theo, về, ở): a run does
 # not start or end with one. Stop words are not used here: folded, 'có' is also 'cơ' of 'cơ quan'.
 CONNECTORS = frozenset({"va", "cua", "cho", "tai", "trong", "voi", "cac", "nhung", "la", "theo", "ve", "o"})
+# 'Phrase (Latin Name)': a name given in parentheses right after the phrase it names (at most 4 words)
+_DEFINED = re.compile(r"^(.{6,80}?)\s+\(([A-Za-z][A-Za-z ]{1,30}[A-Za-z])\)")
 _VOWEL = re.compile(r"[aeiouy]")
 _CLAUSE = re.compile(r"[,.;:()\[\]\n–—]|\s-\s")
 
@@ -89,6 +91,20 @@ class Acronyms:
         return ranked[0][0]
 
 
+def defined_names(kb: KnowledgeBase) -> dict[str, str]:
+    """Names the plan gives in parentheses after a title: 'Trung tâm hạ tầng thông tin (Data Center) của tỉnh'
+    -> {'data center': 'trung tâm hạ tầng thông tin'} (a foreign or short name in plain Latin letters)."""
+    out: dict[str, str] = {}
+    for r in kb.records.values():
+        m = _DEFINED.search(r.title)
+        if m:
+            out.setdefault(fold(m.group(2)), fold(m.group(1)))
+    return out
+
+
 def with_acronyms(lex: Lexicon, kb: KnowledgeBase) -> Lexicon:
-    """The lexicon plus the acronyms derived from the knowledge base (also typed with a hyphen: PT-TH)."""
-    return replace(lex, acronym=Acronyms([lex.key(text) for text in record_phrases(kb) if text], lex.abbreviations))
+    """The lexicon plus what the knowledge base teaches: acronyms (also typed with a hyphen: PT-TH) and the
+    names it defines in parentheses."""
+    defined = {name: full for name, full in defined_names(kb).items() if name not in lex.synonyms}
+    return replace(lex, acronym=Acronyms([lex.key(text) for text in record_phrases(kb) if text], lex.abbreviations),
+                   synonyms={**defined, **lex.synonyms})

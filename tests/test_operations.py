@@ -107,3 +107,11 @@ def test_two_places_in_one_question(engine_kb: Engine, kb: KnowledgeBase) -> Non
 def test_computed_figures_are_never_presented_as_stated(engine_kb: Engine) -> None:
     ans = engine_kb.answer("có bao nhiêu dự án trong nhóm xây dựng các ứng dụng, hệ thống thông tin chuyên ngành")
     assert ans.found and ": 5 dự án" in ans.text and "đếm theo danh mục" in ans.text
+
+
+@pytest.mark.parametrize("body", ["UBND huyện Tam Dương", "Sở Y tế", "huyen yen lac"])
+def test_a_body_without_its_own_duties_gets_the_shared_ones(engine_kb: Engine, kb: KnowledgeBase, body: str) -> None:
+    """Phần VII gives district bodies and most sở no duties of their own: the shared duties of Phần VII.8."""
+    shared = next(g for g in kb.of_kind("duty_group") if any(kb.agencies[a].type == "nhom" for a in g.agencies))
+    ans = engine_kb.answer(f"{body} có nhiệm vụ gì trong kế hoạch")
+    assert ans.found and ids(ans) == {shared.id} and "không giao nhiệm vụ riêng" in ans.text

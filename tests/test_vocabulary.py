@@ -47,6 +47,13 @@ def test_acronyms_are_derived_from_the_plans_own_text(engine_kb: Engine, acronym
     assert tokens(engine_kb.lex.key(acronym)) == tokens(fold(phrase))
 
 
+def test_names_the_plan_defines_in_parentheses_are_read_as_what_they_name(engine_kb: Engine) -> None:
+    """'Trung tâm hạ tầng thông tin (Data Center)': a question about the data center is about the Trung tâm."""
+    assert tokens(engine_kb.lex.key("data center")) == tokens(fold("trung tâm hạ tầng thông tin"))
+    ans = engine_kb.answer("data center cua tinh dat tieu chuan gi")
+    assert ans.found and "Tier 2" in ans.text
+
+
 def test_derived_acronyms_follow_the_data_not_a_list(kb: KnowledgeBase) -> None:
     """A plan that never writes 'quản lý nhà nước' gets no reading for QLNN."""
     from knowledge.records import KnowledgeBase as KB
