@@ -31,7 +31,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "roadmap": ("lo trinh", "lo trinh thuc hien", "phan ky"),
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",
-             "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao", "so may", "so bao nhieu"),
+             "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao", "ke hoach nay so", "ke hoach so may"),
     "legal": ("can cu", "can cu xay dung", "dua tren van ban", "co so phap ly"),
     "solution": ("giai phap", "giai phap thuc hien"),
     "viewpoint": ("quan diem",),
