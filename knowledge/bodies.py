@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 BODY_TYPES = {"so", "huyen", "ban", "nganh", "van_phong", "dang", "doan_the"}  # bodies that own their projects
 SHARED_AGENCY_TYPE = "nhom"  # "Các sở, ngành, địa phương": duties every agency shares
-NAMED_TITLE = 0.9  # share of a record's title words that makes a question name that record
+NAMED_TITLE = 0.75  # share of a record's title words that makes a question name that record
 NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "viewpoint", "shortcoming", "cause",
                     "task", "roadmap", "when"}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from knowledge import compose
 from knowledge.answer import Answer
-from knowledge.bodies import BodyRoutes
+from knowledge.bodies import NAMED_TITLE, BodyRoutes
 from knowledge.features import Candidate, Weights, load_weights
 from knowledge.index import Index
 from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
@@ -20,6 +20,7 @@ from knowledge.vocabulary import with_acronyms, word_frequency
 
 MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
+NAMED_GAP = 0.25  # a record whose title the question names this much less than the best's is not offered
 RERANK = 15  # best BM25 hits whose features are computed
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
 ORDINAL_COVER = 0.3  # "giai đoạn 1 … kết thúc năm nào": the other words must fit the n-th record this much
@@ -59,7 +60,7 @@ class Engine(BodyRoutes, SetOperations):
     def __init__(self, kb: KnowledgeBase, lex: Lexicon | None = None, weights: Weights | None = None) -> None:
         self.kb = kb
         self.lex = with_acronyms(lex or lexicon(), kb)
-        self.index = Index(kb, self.lex, word_frequency(), question_phrases())
+        self.index = Index(kb, self.lex, word_frequency(), [*question_phrases(), *self.lex.synonyms])
         self.weights = weights or load_weights()
         self.finder = AgencyFinder(list(kb.agencies.values()), self.lex)
         mentions: dict[str, list[Record]] = {}
@@ -416,9 +417,12 @@ class Engine(BodyRoutes, SetOperations):
                                         f"{len(twins) + 1} giai đoạn", [top.record, *twins], q.year, periods=True)
             return self._many("list", text, [top.record, *twins])
         close = [top.record]
+        named = top.values.get("title_cover", 0.0)  # how much of its title the question writes out
         for c in ranked[1:]:
             if c.score < top.score - t["offer_margin"] or len(close) >= MAX_CANDIDATES:
                 break
+            if named >= NAMED_TITLE and c.values.get("title_cover", 0.0) < named - NAMED_GAP:
+                continue  # the question names the best one; a record it does not name is no alternative
             if not self._clashes(c) and not any(self._same_fact(c.record, r) for r in close):
                 close.append(c.record)
         if len(close) > 1:

@@ -19,11 +19,11 @@ from knowledge.loader import ABBREVIATION_FILE, DATA_DIR
 from knowledge.normalize import fold, lexicon, tokens
 from knowledge.numbers import fmt_number
 from knowledge.records import KnowledgeBase, Record
-from knowledge.vocabulary import with_acronyms
+from knowledge.vocabulary import plan_acronyms
 
 # Words that head many titles and say little about which one ("dự án xây dựng …"): the short name drops them.
 GENERIC_HEADS = ("dự án", "đầu tư", "xây dựng", "triển khai", "bổ sung", "nâng cấp", "hoàn thiện", "mua sắm",
-                 "hệ thống", "tỉnh vĩnh phúc", "của tỉnh", "các", "cho", "tại", "và", "mới")
+                 "hệ thống", "của tỉnh", "các", "cho", "tại", "và")
 MONEY = ("{n} bao nhiêu tiền?", "kinh phí {n} là bao nhiêu", "{n} được bố trí bao nhiêu vốn",
          "vốn cho {n} bao nhiêu", "{n} tổng mức đầu tư bao nhiêu", "bao nhiêu tiền cho {n}")
 FORMS = ("_khong_dau", "_go_sai", "_viet_tat", "_chat", "_dao_tu")  # class suffix of each variant of a question
@@ -64,7 +64,9 @@ class Generator:
         self.shorten = sorted(((fold(full), fold(short)) for short, full in official.items()
                                if len(full.split()) >= 2 and fold(short).isalpha() and len(short) >= 3),
                               key=lambda fs: -len(fs[0]))
-        self.acronym = with_acronyms(lexicon(), kb).acronym
+        self.acronym = plan_acronyms(lexicon(), kb)  # abbreviated only to short forms the plan itself writes
+        place = kb.plan.get("dia_danh", "") if kb.plan else ""
+        self.heads = (*GENERIC_HEADS, *((f"tỉnh {place}",) if place else ()))
         titles = Counter(fold(r.title) for r in kb.records.values())
         self.unique = {r.id for r in kb.records.values() if titles[fold(r.title)] == 1}
         self.period = kb.plan.get("giai_doan", "") if kb.plan else ""
@@ -78,7 +80,7 @@ class Generator:
     # ---- forms of a name and of a question
     def short_name(self, title: str) -> str:
         text = fold(title)
-        for head in GENERIC_HEADS:
+        for head in self.heads:
             text = re.sub(rf"(?<![a-z]){re.escape(fold(head))}(?![a-z])", " ", text)
         words = " ".join(text.replace(",", " ").split())
         return words if len(words.split()) >= 3 else fold(title)
@@ -105,7 +107,7 @@ class Generator:
                 run = [w.rstrip(",.;:?") for w in words[i:i + n]]
                 if all(w.isalpha() and w.islower() for w in run):
                     initials = "".join(w[0] for w in run)
-                    if self.acronym(initials) == " ".join(run):
+                    if initials in self.acronym.written and self.acronym(initials) == " ".join(run):
                         tail = words[i + n - 1][len(run[-1]):]  # the punctuation after the run stays
                         words[i:i + n] = [initials.upper() + tail] + [""] * (n - 1)
         return " ".join(w for w in words if w)
@@ -141,9 +143,9 @@ class Generator:
             fig = main_amount(r)
             if not fig or r.id not in self.unique or len(tokens(fold(r.title))) < 3:
                 continue
-            for name in (r.title, self.short_name(r.title)):
-                q = self.rng.choice(MONEY).format(n=name)
-                for text, cat in self.forms(q, "so_tien"):
+            short = self.short_name(r.title)
+            for name, template in ((r.title, self.rng.choice(MONEY)), *((short, t) for t in self.rng.sample(MONEY, 2))):
+                for text, cat in self.forms(template.format(n=name), "so_tien"):
                     yield Case(text, cat, nums=(fig,), record=r.id)
             ask = self.rng.choice(("bao nhiêu tiền", "kinh phí bao nhiêu", "hết bao nhiêu", "mấy tỷ"))
             yield Case(f"{ask} {self.short_name(r.title)}", "so_tien_dao_tu", nums=(fig,), record=r.id)

@@ -31,7 +31,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "roadmap": ("lo trinh", "lo trinh thuc hien", "phan ky"),
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",
-             "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao", "ke hoach nay so", "ke hoach so may"),
+             "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao", "ke hoach nay so",
+             "ke hoach so may"),
     "legal": ("can cu", "can cu xay dung", "dua tren van ban", "co so phap ly"),
     "solution": ("giai phap", "giai phap thuc hien"),
     "viewpoint": ("quan diem",),
@@ -137,7 +138,11 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     key = lex.key(text)
     toks = tokens(key)
     if correct:
-        toks = correct(toks)
+        repaired = correct(toks)
+        if repaired != toks:  # a repaired word may be one the lexicon rewrites ('nhim vu' -> 'nhiem vu' -> …)
+            key = lex.expand(" ".join(repaired))
+            repaired = tokens(key)
+        toks = repaired
     spaced = " ".join(toks)
     mask = lex.content_mask(toks)
     q = Query(text=text, key=spaced, toks=toks, content=[t for t, k in zip(toks, mask) if k], mask=mask)

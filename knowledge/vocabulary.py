@@ -61,6 +61,7 @@ class Acronyms:
                 if len(toks) >= MIN_LETTERS:
                     self._clauses.append((toks, "".join(t[0] for t in toks)))
         self._known = {t for toks, _ in self._clauses for t in toks}
+        self.written = {t for t in self._known if not _VOWEL.search(t)}  # short forms the plan itself writes
         self._listed = set(listed)
         self._common = word_frequency()
         self._cache: dict[str, str | None] = {}
@@ -82,7 +83,7 @@ class Acronyms:
             at = initials.find(word)
             while at >= 0:
                 run = toks[at:at + len(word)]
-                if run[0] not in CONNECTORS and run[-1] not in CONNECTORS:
+                if run[0] not in CONNECTORS and run[-1] not in CONNECTORS and all(_VOWEL.search(t) for t in run):
                     found[" ".join(run)] += 1
                 at = initials.find(word, at + 1)
         ranked = found.most_common(2)
@@ -102,9 +103,12 @@ def defined_names(kb: KnowledgeBase) -> dict[str, str]:
     return out
 
 
+def plan_acronyms(lex: Lexicon, kb: KnowledgeBase) -> Acronyms:
+    return Acronyms([lex.key(text) for text in record_phrases(kb) if text], lex.abbreviations)
+
+
 def with_acronyms(lex: Lexicon, kb: KnowledgeBase) -> Lexicon:
     """The lexicon plus what the knowledge base teaches: acronyms (also typed with a hyphen: PT-TH) and the
     names it defines in parentheses."""
     defined = {name: full for name, full in defined_names(kb).items() if name not in lex.synonyms}
-    return replace(lex, acronym=Acronyms([lex.key(text) for text in record_phrases(kb) if text], lex.abbreviations),
-                   synonyms={**defined, **lex.synonyms})
+    return replace(lex, acronym=plan_acronyms(lex, kb), synonyms={**defined, **lex.synonyms})
