@@ -2,7 +2,7 @@
 
 A case is {"q", "found", "nums", "kw", "cat", "record"}; a reply passes when its `found` is right and, if found,
 every expected figure and one keyword of each group appear in its plain text within the length limit, and, for a
-generated lookup that names its record, the reply is first about that record. A failure
+generated lookup that names its record, the reply is about that record (or offers it among near equals). A failure
 whose reply says found is the harmful kind: a wrong answer given as found."""
 from __future__ import annotations
 
@@ -58,8 +58,10 @@ def problems(case: dict, answer: Answer) -> list[str]:
     if len(text) > case.get("max_chars", MAX_CHARS):
         out.append(f"reply has {len(text)} chars")
     wanted = case.get("record") or []  # a generated lookup knows the record it asks about (or its twins)
-    if wanted and (not answer.candidates or answer.candidates[0][0] not in wanted):
-        out.append(f"not first about {wanted[0]}")
+    offered = [c[0] for c in answer.candidates] if answer.kind == "candidates" else answer.candidates[:1] and [
+        answer.candidates[0][0]]
+    if wanted and not set(wanted) & set(offered):
+        out.append(f"not about {wanted[0]}")  # the answer, or one of the records offered to choose from
     return out
 
 
