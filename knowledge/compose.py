@@ -361,10 +361,14 @@ def kind_label(kind: str, plan: str = "") -> str:
     return f"Các {KIND_LABELS.get(kind, kind)} của Kế hoạch {plan}".strip()
 
 
-def compose_count(kb: KnowledgeBase, label: str, records: list[Record], year: int | None = None) -> str:
-    """'<label>: 5 dự án' and the list (a count the plan does not state is counted from its items)."""
+def compose_count(kb: KnowledgeBase, label: str, records: list[Record], year: int | None = None,
+                  container: Record | None = None) -> str:
+    """'<label>: 5 dự án' and the list (a count the plan does not state is counted from its items); the group's
+    own figure when it has one."""
     noun = KIND_LABELS.get(records[0].kind, "mục")
     lines = [f"<b>{label}: {len(records)} {noun}</b> (đếm theo danh mục trong Kế hoạch)"]
+    if container is not None and container.amounts:
+        lines.append(f"• {e(key_figure(kb, container, year))}")
     lines += [list_line(kb, r, year, limit=COMPACT_TITLE) for r in records[:COUNT_LIST_LIMIT]]
     if len(records) > COUNT_LIST_LIMIT:
         lines.append(f"… và {len(records) - COUNT_LIST_LIMIT} mục khác.")

@@ -6,7 +6,7 @@ route keeps the constraints the question states (year, period, agency, appendix,
 plainly that the plan has nothing that meets them."""
 from __future__ import annotations
 
-from knowledge import compose
+from knowledge import clauses, compose
 from knowledge.answer import Answer
 from knowledge.bodies import NAMED_TITLE, BodyRoutes
 from knowledge.features import Candidate, Weights, load_weights
@@ -93,6 +93,30 @@ class Engine(BodyRoutes, SetOperations):
         if len(text) > MAX_QUESTION_CHARS:
             return Answer(False, f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới "
                                  f"{MAX_QUESTION_CHARS} ký tự.\n" + compose.help_text(self.kb), "refused")
+        parts = clauses.split(text) if not scope else clauses.Clauses([], [])
+        asked = [c for c in parts.questions if self._has_subject(c)]
+        if len(asked) >= 2:  # several questions in one message: each answered, or the whole as one
+            each = [self._answer_one(c) for c in asked]
+            if all(a.found for a in each):
+                return self._joined(each)
+        whole = self._answer_one(text, scope)
+        if not whole.found and len(parts.questions) == 1 and parts.context:  # the question after a preamble
+            alone = self._answer_one(parts.questions[0])
+            if alone.found:
+                return alone
+        return whole
+
+    def _has_subject(self, clause: str) -> bool:
+        q = parse(clause, self.lex, self.finder, self.index.correct)
+        q.content = self._content_words(q)
+        return len(self._informative(q.content)) >= clauses.MIN_SUBJECT_WORDS
+
+    @staticmethod
+    def _joined(parts: list[Answer]) -> Answer:
+        return Answer(True, "\n\n".join(p.html for p in parts), "list", [c for p in parts for c in p.candidates],
+                      list(dict.fromkeys(s for p in parts for s in p.sources)))
+
+    def _answer_one(self, text: str, scope: frozenset[str] | None = None) -> Answer:
         q = parse(text, self.lex, self.finder, self.index.correct)
         if not q.toks:
             return Answer(False, compose.help_text(self.kb), "help")
@@ -205,7 +229,7 @@ class Engine(BodyRoutes, SetOperations):
         informative = self._informative(words)
         head = informative[0] if informative else None
         wanted = self._wanted_kinds(q)
-        named = list(q.agencies)
+        named = [] if "meta" in q.intents else list(q.agencies)  # a body named in a question about the plan
         novel = self.index.novel_pair_share(words, q.toks)
         out = []
         for h in hits:
@@ -387,9 +411,7 @@ class Engine(BodyRoutes, SetOperations):
             if not found or not found.found:
                 return None
             parts.append(found)
-        sources = list(dict.fromkeys(s for p in parts for s in p.sources))
-        return Answer(True, "\n\n".join(p.html for p in parts), "list", [c for p in parts for c in p.candidates],
-                      sources)
+        return self._joined(parts)
 
     def _search_route(self, q: Query, scope: frozenset[str] | None = None, cover: str = "min_word_cover"
                       ) -> Answer | None:
@@ -404,8 +426,14 @@ class Engine(BodyRoutes, SetOperations):
         if not passing:
             return None
         first = passing[0]
-        if first.values.get("money_miss"):  # its subject, but not an amount: another question's figures
-            return self._refuse(self._clash_text(q, first), [first.record])
+        if first.values.get("money_miss") or first.values.get("investor_miss"):
+            # the amount or investor asked: a record of the body named, or named by its title, that states it;
+            # else the plan does not state it (the best fit's figures answer another question)
+            stating = [c for c in passing if not (c.values.get("money_miss") or c.values.get("investor_miss"))
+                       and (c.values.get("agency_fit") or c.values.get("title_cover", 0.0) >= NAMED_TITLE)]
+            if not stating:
+                return self._refuse(self._clash_text(q, first), [first.record])
+            passing = stating
         holding = [c for c in passing if not self._clashes(c)]
         if not holding:  # what fits best breaks a year, period or body the question states
             return self._refuse(self._clash_text(q, first), [first.record])
@@ -447,6 +475,8 @@ class Engine(BodyRoutes, SetOperations):
     def _clash_text(self, q: Query, c: Candidate) -> str:
         if c.values.get("money_miss"):
             return "Kế hoạch không nêu số tiền cho nội dung này."
+        if c.values.get("investor_miss"):
+            return "Kế hoạch không nêu chủ đầu tư của nội dung này."
         if c.values.get("agency_clash"):
             names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
             return f"Kế hoạch không có mục này cho {names}."

@@ -39,7 +39,8 @@ class SetOperations:
             return self._one(container, q.year, q.content) if container else None
         label = compose.e(container.title if container else compose.kind_label(kinds[0], self._plan_name()))
         if q.operation == "count":
-            return self._many("list", compose.compose_count(self.kb, label, members, q.year), members)
+            text = compose.compose_count(self.kb, label, members, q.year, container)
+            return self._many("list", text, members)
         priced = [r for r in members if amount_column(r)]
         if not priced:
             return None

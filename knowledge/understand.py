@@ -63,8 +63,8 @@ KIND_NOUNS: dict[str, tuple[str, ...]] = {
     "nhiem vu": ("duty",), "quan diem": ("viewpoint",), "can cu": ("legal_basis",), "nguon": ("budget_line",),
 }
 # "nhiều tiền … nhất": the superlative split around its object, up to four words apart
-_SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to)\b(?: \w+){1,4} nhat\b"),
-                      "min": re.compile(r"\b(?:it|nho|thap|be)\b(?: \w+){1,4} nhat\b")}
+_SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to)\b(?: \w+){1,7} nhat\b"),
+                      "min": re.compile(r"\b(?:it|nho|thap|be)\b(?: \w+){1,7} nhat\b")}
 _APPENDIX = re.compile(r"\bphu luc (\d+)\b")
 _ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d)\b(?! ?\d)")
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
@@ -175,6 +175,10 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
         q.intents.add("money" if re.search(r"\b(dau tu|ton|chi|cap von)\b", spaced) else "how_much")
     if "meta" in q.intents:  # "kế hoạch số bao nhiêu" asks for a number, not an amount
         q.intents.discard("money")
+    if "who" in q.intents and "bao nhieu" not in padded:  # "ai bố trí kinh phí …" asks for a body
+        q.intents.discard("money")
+    if "project" in q.intents and re.search(r"\bmuc tieu (?:\w+ ){0,2}(?:du an|cong trinh)\b", spaced):
+        q.intents.discard("target")  # "mục tiêu của dự án X": an attribute of the project
     q.operation = _operation(q, padded)
     m = _APPENDIX.search(spaced)
     q.appendix = int(m.group(1)) if m else None

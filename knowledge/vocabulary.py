@@ -107,8 +107,21 @@ def plan_acronyms(lex: Lexicon, kb: KnowledgeBase) -> Acronyms:
     return Acronyms([lex.key(text) for text in record_phrases(kb) if text], lex.abbreviations)
 
 
+def relative_periods(kb: KnowledgeBase) -> dict[str, str]:
+    """'giai đoạn này' / 'giai đoạn mới' -> the plan's own period; 'giai đoạn trước' -> the one before it."""
+    own = kb.plan.get("giai_doan", "") if kb.plan else ""
+    earlier = sorted({r.get("giai_doan") for r in kb.records.values()
+                      if r.get("giai_doan") and own and r.get("giai_doan")[:4] < own[:4]})
+    out = {f"{word} {when}": f"giai doan {own}" for word in ("giai doan", "gd", "ky") for when in ("nay", "moi")
+           if own}
+    if earlier:
+        out.update({f"{word} truoc": f"giai doan {earlier[-1]}" for word in ("giai doan", "gd", "ky")})
+    return out
+
+
 def with_acronyms(lex: Lexicon, kb: KnowledgeBase) -> Lexicon:
-    """The lexicon plus what the knowledge base teaches: acronyms (also typed with a hyphen: PT-TH) and the
-    names it defines in parentheses."""
-    defined = {name: full for name, full in defined_names(kb).items() if name not in lex.synonyms}
-    return replace(lex, acronym=plan_acronyms(lex, kb), synonyms={**defined, **lex.synonyms})
+    """The lexicon plus what the knowledge base teaches: acronyms (also typed with a hyphen: PT-TH), the names
+    it defines in parentheses, and which periods 'giai đoạn này' and 'giai đoạn trước' are."""
+    taught = {**relative_periods(kb), **defined_names(kb)}
+    return replace(lex, acronym=plan_acronyms(lex, kb),
+                   synonyms={**{k: v for k, v in taught.items() if k not in lex.synonyms}, **lex.synonyms})

@@ -1,0 +1,40 @@
+"""Questions of several clauses: "năm 2011 bố trí bao nhiêu vốn, cho mấy dự án" asks two things;
+"tuần sau họp với STTTT, mình cần biết vốn ĐTPT 2011-2015 giải ngân bao nhiêu" asks one, after a preamble.
+
+A clause is a question when it holds a question word (bao nhiêu, mấy, gì, nào, ai …). Two or more question
+clauses are answered each (a clause without a time or a body takes the question's); when the whole question is
+not answered, its one question clause alone is tried, without the preamble."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.normalize import fold, tokens
+
+_SPLIT = re.compile(r"[,;?!\n]+|\s+(?:còn|con|thế còn|the con)\s+(?=\w)", re.IGNORECASE)
+QUESTION_WORDS = {"bn", "gi", "j", "nao", "ai", "sao"}  # folded; 'bao nhiêu' and 'mấy' are checked in context
+NOT_MAY = {"tinh", "chu", "phat", "in", "moc"}  # 'máy tính', 'máy chủ' … are machines, not 'mấy'
+
+
+def is_question(toks: list[str]) -> bool:
+    """Whether a clause asks something: a question word, 'bao nhiêu', or 'mấy' before a noun (not 'máy tính')."""
+    pairs = list(zip(toks, [*toks[1:], ""]))
+    return bool(QUESTION_WORDS & set(toks)) or ("bao", "nhieu") in pairs \
+        or any(a == "may" and b and b not in NOT_MAY for a, b in pairs)
+_TIME = re.compile(r"\b(?:năm|nam|giai đoạn|giai doan|gđ|gd)\s+\d{2,4}(?:\s*-\s*\d{2,4})?", re.IGNORECASE)
+MIN_CLAUSE_WORDS = 3
+MIN_SUBJECT_WORDS = 2  # a clause answered on its own names its subject ("mục tiêu đến 2020 thế nào" does not)
+
+
+@dataclass(frozen=True)
+class Clauses:
+    questions: list[str]  # the clauses that ask something, each with the question's time if it lacks one
+    context: list[str]  # the other clauses (a preamble, a greeting)
+
+
+def split(text: str) -> Clauses:
+    parts = [p.strip() for p in _SPLIT.split(text) if p and p.strip()]
+    asks = [p for p in parts if is_question(tokens(fold(p))) and len(tokens(fold(p))) >= MIN_CLAUSE_WORDS]
+    time = next((m.group(0) for p in parts for m in [_TIME.search(p)] if m), "")
+    questions = [p if not time or _TIME.search(p) else f"{p} {time}" for p in asks]
+    return Clauses(questions, [p for p in parts if p not in asks])
