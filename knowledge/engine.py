@@ -20,6 +20,7 @@ from knowledge.vocabulary import with_acronyms, word_frequency
 
 MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
+SUPERLATIVE_WORDS = {"nhat", "nhieu", "lon", "cao", "it", "nho", "thap"}
 NAMED_GAP = 0.25  # a record whose title the question names this much less than the best's is not offered
 RERANK = 15  # best BM25 hits whose features are computed
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
@@ -181,6 +182,8 @@ class Engine(BodyRoutes, SetOperations):
             for i in range(len(q.toks) - len(phrase) + 1):
                 if tuple(q.toks[i:i + len(phrase)]) == phrase:
                     keep[i:i + len(phrase)] = [False] * len(phrase)
+        if q.operation in ("max", "min"):  # "nhiều vốn … nhất": the words of the comparison
+            keep = [k and t not in SUPERLATIVE_WORDS for t, k in zip(q.toks, keep)]
         # a short form of a recognised agency ('Sở YT') is a slot; the records need not spell it
         short_forms = {t for aid in q.agencies for t in self._words_of_agency[aid] if t not in self.index.postings}
         return [t for t, k in zip(q.toks, keep) if k and t not in short_forms and t not in years]

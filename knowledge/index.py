@@ -149,7 +149,9 @@ class Index:
                 return tok
             for cand, _, _ in process.extract(tok, self.vocab, scorer=fuzz.ratio, limit=4,
                                               score_cutoff=TWIN_SIMILARITY):
-                if cand != tok and self._paired(before, cand, after):
+                # a twin must pair with every neighbour there is ('tổng bao nhiêu' is not 'thông báo')
+                if cand != tok and (not before or f"{before}_{cand}" in self.pairs) \
+                        and (not after or f"{cand}_{after}" in self.pairs):
                     return str(cand)
             return tok
         common = self.common.get(tok, 0.0) >= COMMON_ZIPF
@@ -171,6 +173,8 @@ class Index:
         word no one uses weighs fully)."""
         if term in self.idf:
             return self.idf[term]
+        if len(term) == 1 and term.isalpha():
+            return 0.0  # 'e', 'a', 'b' in chat are em, anh, bạn
         zipf = self.common.get(term, 0.0)
         return self.max_idf * min(1.0, max(0.0, (EVERYDAY_ZIPF - zipf) / (EVERYDAY_ZIPF - COMMON_ZIPF)))
 
