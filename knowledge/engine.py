@@ -101,8 +101,8 @@ class Engine(BodyRoutes, SetOperations):
             if all(a.found for a in each):
                 return self._joined(each)
         whole = self._answer_one(text, scope)
-        if not whole.found and len(parts.questions) == 1 and parts.context:  # the question after a preamble
-            alone = self._answer_one(parts.questions[0])
+        if not whole.found and len(asked) == 1 and parts.context:  # the question after a preamble
+            alone = self._answer_one(asked[0])
             if alone.found:
                 return alone
         return whole
@@ -264,7 +264,7 @@ class Engine(BodyRoutes, SetOperations):
             has_amount = r.kind in AMOUNT_KINDS and bool(r.amounts)
             if money or "how_much" in q.intents:
                 fits = has_amount or (not money and (bool(r.get("figures")) or r.kind == "indicator"))
-                v["money_fit"], v["money_miss"] = float(fits), float(money and not has_amount)
+                v["money_fit"], v["money_miss"] = float(fits), float(q.money_words and not has_amount)
             v.update(self._time_features(q, r))
             out.append(Candidate(r, v))
         # the foreign share is the costliest feature: computed for the best lexical candidates only

@@ -14,10 +14,12 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
               "bao nhieu trieu", "bao nhieu ty", "bao nhieu tien", "nhieu tien", "may tien", "so tien",
               "tien bao nhieu", "mat tien", "het tien", "may ty", "tong tien", "phu cap", "muc luong",
               "tien luong", "luong thang", "tien cong", "tien"),
-    "investor": ("chu dau tu", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien", "co quan nao thuc hien",
-                 "ai thuc hien", "ai trien khai", "don vi nao lam", "co quan nao lam"),
+    # 'chủ đầu tư' as the thing asked, not as a subject ('hướng dẫn chủ đầu tư …')
+    "investor": ("lam chu dau tu", "la chu dau tu", "chu dau tu la", "chu dau tu cua", "chu dau tu du an",
+                 "chu dau tu nhung", "chu dau tu nao", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien",
+                 "co quan nao thuc hien", "ai thuc hien", "ai trien khai", "don vi nao lam", "co quan nao lam"),
     "duty": ("to chuc thuc hien", "chiu trach nhiem", "co trach nhiem", "trach nhiem", "lam gi", "phai lam",
-             "duoc giao", "phan cong",
+             "duoc giao", "phan cong", "phu trach", "dam nhiem",
              "vai tro"),
     "who": ("ai", "co quan nao", "don vi nao", "so nao", "ben nao"),
     "target": ("muc tieu", "chi tieu", "phan dau", "muc tieu cu the"),
@@ -65,6 +67,7 @@ KIND_NOUNS: dict[str, tuple[str, ...]] = {
 # "nhiều tiền … nhất": the superlative split around its object, up to four words apart
 _SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to)\b(?: \w+){1,7} nhat\b"),
                       "min": re.compile(r"\b(?:it|nho|thap|be)\b(?: \w+){1,7} nhat\b")}
+_MONEY_WORDS = re.compile(r" (?:kinh phi|tien|ty dong|ty|trieu|trieu dong|ngan sach|chi phi) ")
 _APPENDIX = re.compile(r"\bphu luc (\d+)\b")
 _ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d)\b(?! ?\d)")
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
@@ -98,6 +101,8 @@ class Query:
     ordinal: tuple[str, int] | None = None  # ("giai doan", 1): the first phase
     doc_numbers: list[str] = field(default_factory=list)  # "41/2011", "33/ttr": numbers of documents named
     mask: list[bool] = field(default_factory=list)  # which of toks carry content (not stop words, fillers)
+    money_words: bool = False  # the amount is asked in so many words, not only by 'hết bao nhiêu'
+
 
     @property
     def year(self) -> int | None:
@@ -175,6 +180,8 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
         q.intents.add("money" if re.search(r"\b(dau tu|ton|chi|cap von)\b", spaced) else "how_much")
     if "meta" in q.intents:  # "kế hoạch số bao nhiêu" asks for a number, not an amount
         q.intents.discard("money")
+    # an amount in so many words (kinh phí, vốn, tiền, tỷ, triệu, ngân sách), not only 'hết bao nhiêu'
+    q.money_words = "money" in q.intents and bool(_MONEY_WORDS.search(padded))
     if "who" in q.intents and "bao nhieu" not in padded:  # "ai bố trí kinh phí …" asks for a body
         q.intents.discard("money")
     if "project" in q.intents and re.search(r"\bmuc tieu (?:\w+ ){0,2}(?:du an|cong trinh)\b", spaced):
