@@ -46,7 +46,8 @@ class BodyRoutes:
         if len(kept) == 1:
             return self._one(kept[0], q.year, q.content)
         title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({len(kept)})"
-        return self._many("list", compose.compose_list(self.kb, title, kept, q.year, compact=True), kept)
+        text = compose.compose_list(self.kb, title, kept, q.year, compact=True, total="tong" in q.toks)
+        return self._many("list", text, kept)
 
     def _names_a_record(self: Engine, q: Query) -> bool:
         """Whether the question writes out the whole title of a project or group (at least NAMED_TITLE of it)."""
@@ -101,7 +102,8 @@ class BodyRoutes:
         if len(kept) == 1:
             return self._one(kept[0], q.year, q.content)
         title = f"Dự án do {name} làm chủ đầu tư{self._time_phrase(q)} ({len(kept)})"
-        return self._many("list", compose.compose_list(self.kb, title, kept, q.year, compact=True), kept)
+        text = compose.compose_list(self.kb, title, kept, q.year, compact=True, total="tong" in q.toks)
+        return self._many("list", text, kept)
 
     def _peer_parent(self: Engine, aid: str) -> Record | None:
         """The group holding the projects of bodies of the same type (the districts' common item)."""

@@ -332,7 +332,7 @@ _BODY = {
 
 
 def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: int | None = None,
-                 compact: bool = False, investor: bool = False, periods: bool = False) -> str:
+                 compact: bool = False, investor: bool = False, periods: bool = False, total: bool = False) -> str:
     """A heading and a line per record; `compact` lines (shorter titles) keep long lists readable."""
     limit = COMPACT_TITLE if compact or len(records) > 8 else LINE_TITLE
     shown = records[:LIST_LIMIT]
@@ -345,7 +345,21 @@ def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: i
               + (f" — giai đoạn {e(r.get('giai_doan'))}" if periods and r.get("giai_doan") else "") for r in shown]
     if len(records) > LIST_LIMIT:
         lines.append(f"… và {len(records) - LIST_LIMIT} mục khác.")
+    if total:
+        lines += computed_total(records)
     return "\n".join(lines + [source_line(kb, *records[:LIST_LIMIT])])
+
+
+def computed_total(records: list[Record]) -> list[str]:
+    """'Cộng …: X triệu đồng (tự tính, Kế hoạch không ghi)' over the column every record has, if any."""
+    col = next((c for c in ("ke_hoach", "tmdt", "tong") if all(c in r.amounts for r in records)), None)
+    units = {r.unit for r in records}
+    if not col or len(records) < 2 or len(units) != 1:
+        return []
+    label = COLUMN_LABELS.get(col, col).lower() if col != "tmdt" else "TMĐT"
+    value = sum((r.amounts[col] for r in records), Decimal(0))
+    return [f"<b>Cộng {label} của {len(records)} mục trên: {e(fmt_amount(value, units.pop()))}</b> "
+            "(tự cộng từ các mục, Kế hoạch không ghi con số này)"]
 
 
 def compose_candidates(kb: KnowledgeBase, records: list[Record], year: int | None = None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from knowledge import clauses, compose
 from knowledge.answer import Answer
-from knowledge.bodies import NAMED_TITLE, BodyRoutes
+from knowledge.bodies import BODY_TYPES, NAMED_TITLE, BodyRoutes
 from knowledge.features import Candidate, Weights, load_weights
 from knowledge.index import Index
 from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
@@ -429,6 +429,15 @@ class Engine(BodyRoutes, SetOperations):
         if not passing:
             return None
         first = passing[0]
+        bodies = [a for a in q.agencies if self.kb.agencies[a].type in BODY_TYPES]
+        if bodies and "money" in q.intents and not first.values.get("agency_fit"):
+            # an amount for a body named (a district, a sở): its own record, or the plan has none for it
+            own = [c for c in passing if c.values.get("agency_fit")]
+            if not own:
+                names = " và ".join(self.kb.agencies[a].name for a in bodies)
+                return self._refuse(f"Kế hoạch không có mục riêng cho {names}.", [first.record])
+            passing = own
+            first = passing[0]
         if first.values.get("money_miss") or first.values.get("investor_miss"):
             # the amount or investor asked: a record of the body named, or named by its title, that states it;
             # else the plan does not state it (the best fit's figures answer another question)

@@ -67,7 +67,8 @@ KIND_NOUNS: dict[str, tuple[str, ...]] = {
 # "nhiều tiền … nhất": the superlative split around its object, up to four words apart
 _SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to)\b(?: \w+){1,7} nhat\b"),
                       "min": re.compile(r"\b(?:it|nho|thap|be)\b(?: \w+){1,7} nhat\b")}
-_MONEY_WORDS = re.compile(r" (?:kinh phi|tien|ty dong|ty|trieu|trieu dong|ngan sach|chi phi) ")
+_MONEY_WORDS = re.compile(r" (?:kinh phi|tien|ty dong|ty|trieu|trieu dong|ngan sach|chi phi|phu cap|muc luong|"
+                          r"tien luong|luong thang|don gia) ")
 _APPENDIX = re.compile(r"\bphu luc (\d+)\b")
 _ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d)\b(?! ?\d)")
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")

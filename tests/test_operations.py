@@ -115,3 +115,15 @@ def test_a_body_without_its_own_duties_gets_the_shared_ones(engine_kb: Engine, k
     shared = next(g for g in kb.of_kind("duty_group") if any(kb.agencies[a].type == "nhom" for a in g.agencies))
     ans = engine_kb.answer(f"{body} có nhiệm vụ gì trong kế hoạch")
     assert ans.found and ids(ans) == {shared.id} and "không giao nhiệm vụ riêng" in ans.text
+
+
+def test_a_sum_the_plan_does_not_state_is_computed_and_says_so(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    invested = [r for r in kb.records.values() if r.get("cdt") and "SO-YT" in r.agencies]
+    ans = engine_kb.answer("sở y tế làm chủ đầu tư những dự án nào, tổng cộng bao nhiêu tiền")
+    total = sum(r.amounts["ke_hoach"] for r in invested)
+    assert ans.found and fmt_number(total) in ans.text and "Kế hoạch không ghi con số này" in ans.text
+
+
+def test_an_amount_for_a_district_without_its_own_project_is_refused(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("huyện Sông Lô được bao nhiêu tiền nâng cấp mạng LAN")
+    assert not ans.found and "Sông Lô" in ans.reason and ans.nearest
