@@ -101,16 +101,24 @@ class Engine(BodyRoutes, SetOperations):
             if all(a.found for a in each):
                 return self._joined(each)
         whole = self._answer_one(text, scope)
-        if not whole.found and len(asked) == 1 and parts.context:  # the question after a preamble
-            alone = self._answer_one(asked[0])
+        if not whole.found and len(parts.questions) == 1 and parts.context \
+                and self._has_subject(parts.questions[0], part_of_plan=True):  # the question after a preamble
+            alone = self._answer_one(f"{parts.questions[0]} {self._bodies_named(parts.context)}".strip())
             if alone.found:
                 return alone
         return whole
 
-    def _has_subject(self, clause: str) -> bool:
+    def _has_subject(self, clause: str, part_of_plan: bool = False) -> bool:
+        """Whether a clause names what it asks about (or, with `part_of_plan`, a part of the plan: 'tên đầy đủ')."""
         q = parse(clause, self.lex, self.finder, self.index.correct)
         q.content = self._content_words(q)
-        return len(self._informative(q.content)) >= clauses.MIN_SUBJECT_WORDS
+        named_part = part_of_plan and bool(q.intents & (set(CATEGORY_KINDS) - {"money", "duty"}))
+        return named_part or len(self._informative(q.content)) >= clauses.MIN_SUBJECT_WORDS
+
+    def _bodies_named(self, context: list[str]) -> str:
+        """The bodies a preamble names ('tôi ở Sở Tư pháp, …'), for the question that follows it."""
+        found = self.finder.find(" ".join(tokens(self.lex.key(" ".join(context)))))
+        return " ".join(self.kb.agencies[a].name for a in found)
 
     @staticmethod
     def _joined(parts: list[Answer]) -> Answer:
