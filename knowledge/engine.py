@@ -6,6 +6,8 @@ route keeps the constraints the question states (year, period, agency, appendix,
 plainly that the plan has nothing that meets them."""
 from __future__ import annotations
 
+import re
+
 from knowledge import clauses, compose
 from knowledge.answer import Answer
 from knowledge.bodies import BODY_TYPES, NAMED_TITLE, BodyRoutes
@@ -20,6 +22,7 @@ from knowledge.vocabulary import with_acronyms, word_frequency
 
 MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
+_ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 SUPERLATIVE_WORDS = {"nhat", "nhieu", "lon", "cao", "it", "nho", "thap"}
 NAMED_GAP = 0.25  # a record whose title the question names this much less than the best's is not offered
 RERANK = 15  # best BM25 hits whose features are computed
@@ -211,6 +214,10 @@ class Engine(BodyRoutes, SetOperations):
                 span = f"{q.period[0]}-{q.period[1]}" if q.period and q.period[1] in outside else str(outside[0])
                 return self._refuse(f"Kế hoạch không có số liệu cho {span}: Kế hoạch {self._plan_name()} "
                                     f"nói về các năm {lo}-{hi}.")
+        padded = f" {' '.join(tokens(fold(q.text)))} "
+        unstated = next((what for words, what in self.lex.unstated if f" {words} " in padded), None)
+        if unstated:  # a contractor, a unit price, a salary: the plan has no field that says it
+            return self._refuse(f"Kế hoạch không nêu {unstated}.")
         missing = [d for d in q.doc_numbers if d.split("-")[0].split("/")[0] + "/" not in self._corpus
                    or d.split("-")[0] not in self._corpus.replace(" ", "")]
         if missing:
@@ -253,8 +260,8 @@ class Engine(BodyRoutes, SetOperations):
                 "word_cover": word_cover,
                 "rest_cover": self.index.coverage(r, rest, q.toks)[0] if rest else word_cover,
                 "novel_pairs": novel,
-                "when_fit": float("when" in q.intents and bool(r.get("nam") or r.get("start")
-                                                                or r.get("ngay_ban_hanh") or record_years(r))),
+                "when_fit": float("when" in q.intents and self._dated(r)),
+                "when_miss": float("when" in q.intents and not self._dated(r)),
                 "pair_cover": pair_cover,
                 "title_cover": self.index.title_cover(r, words),
                 "head_cover": float(head is not None and self.index.has(r, head)),
@@ -290,6 +297,11 @@ class Engine(BodyRoutes, SetOperations):
         generic 'who' or 'which project'."""
         specific = [i for i in q.intents if i in KIND_PREFERENCE and i not in GENERIC_INTENTS]
         return set().union(*(KIND_PREFERENCE[i] for i in (specific or [i for i in q.intents if i in KIND_PREFERENCE])))
+
+    def _dated(self, r: Record) -> bool:
+        """Whether the record says when: a year, a date, a start or end, a figure by year."""
+        return bool(r.get("nam") or r.get("start") or r.get("ngay_ban_hanh") or record_years(r)
+                    or _ANY_YEAR.search(f"{r.title} {r.text}"))
 
     def _time_features(self, q: Query, r: Record) -> dict[str, float]:
         period, years = record_period(r), record_years(r)
@@ -446,6 +458,8 @@ class Engine(BodyRoutes, SetOperations):
                 return self._refuse(f"Kế hoạch không có mục riêng cho {names}.", [first.record])
             passing = own
             first = passing[0]
+        if first.values.get("when_miss"):  # "dự kiến hoàn thành năm nào": the plan gives no date for it
+            return self._refuse("Kế hoạch không nêu thời điểm cho nội dung này.", [first.record])
         if first.values.get("money_miss") or first.values.get("investor_miss"):
             # the amount or investor asked: a record of the body named, or named by its title, that states it;
             # else the plan does not state it (the best fit's figures answer another question)

@@ -33,6 +33,7 @@ FEATURES = (
     "agency_fit",     # an agency is named and the record is about it
     "agency_clash",   # an agency is named and the record is about another body of the same type
     "when_fit",       # "năm nào", "khi nào": the record carries a year or dates
+    "when_miss",      # "năm nào", "khi nào": the record says no year or date
     "investor_fit",   # the investor is asked and the record names one
     "investor_miss",  # the investor is asked and the record names none
     "container_fit",  # a total is asked and the record is a stated total of several items

@@ -107,6 +107,7 @@ class Lexicon:
     stopwords: frozenset[str]
     stop_phrases: frozenset[tuple[str, ...]]
     particles: frozenset[tuple[str, ...]] = frozenset()  # sentence-final particles (ạ, nhỉ, nha …)
+    unstated: tuple[tuple[str, str], ...] = ()  # (folded words, what is asked): things no field of the plan holds
     # the phrase a typed acronym stands for, derived from the plan (knowledge.vocabulary); None: not one
     acronym: Callable[[str], str | None] = field(default=lambda word: None)
 
@@ -199,4 +200,5 @@ def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_D
         else:
             single.update(parts)
     particles = frozenset(tuple(tokens(fold(p))) for p in chat["particles"])
-    return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles)
+    unstated = tuple((" ".join(tokens(fold(k))), v) for k, v in chat.get("not_in_plan", {}).items())
+    return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated)

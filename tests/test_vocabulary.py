@@ -95,3 +95,20 @@ def test_typos_are_repaired_in_context_but_everyday_words_are_not_corrected(engi
 def test_polite_and_chatty_words_do_not_turn_a_question_away(engine_kb: Engine, question: str) -> None:
     ans = engine_kb.answer(question)
     assert ans.found and "20.000" in ans.text
+
+
+UNSTATED = json.loads((DATA_DIR / VOCABULARY_FILE).read_text(encoding="utf-8"))["not_in_plan"]
+
+
+@pytest.mark.parametrize(("words", "what"), list(UNSTATED.items()))
+def test_what_no_field_of_the_plan_holds_is_refused_not_guessed(engine_kb: Engine, words: str, what: str) -> None:
+    """A contractor, a unit price, a salary …: the plan has the project but not that; the reply says so."""
+    for typed in (f"{words} của dự án trung tâm hạ tầng thông tin là bao nhiêu", fold(f"cho hỏi {words} ở sở y tế")):
+        ans = engine_kb.answer(typed)
+        assert not ans.found and what in ans.reason
+
+
+def test_when_the_plan_gives_no_date_the_reply_says_so(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("phần mềm khung chính quyền điện tử dự kiến hoàn thành vào năm nào")
+    assert not ans.found and "thời điểm" in ans.reason and ans.nearest == ["PL4-13"]
+    assert engine_kb.answer("luật an toàn thông tin mạng ban hành năm nào").found
