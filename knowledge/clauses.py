@@ -32,6 +32,14 @@ class Clauses:
     context: list[str]  # the other clauses (a preamble, a greeting)
 
 
+SELF = {"toi", "minh", "em", "e", "chung"}  # 'sở tôi', 'đơn vị mình', 'bên em'
+
+
+def refers_to_self(clause: str) -> bool:
+    """Whether the clause speaks of the asker's own body ('sở tôi được bố trí dự án gì')."""
+    return bool(SELF & set(tokens(fold(clause))))
+
+
 def split(text: str) -> Clauses:
     parts = [p.strip() for p in _SPLIT.split(text) if p and p.strip()]
     asks = [p for p in parts if is_question(tokens(fold(p))) and len(tokens(fold(p))) >= MIN_CLAUSE_WORDS]

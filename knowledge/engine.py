@@ -106,7 +106,10 @@ class Engine(BodyRoutes, SetOperations):
         whole = self._answer_one(text, scope)
         if not whole.found and len(parts.questions) == 1 and parts.context \
                 and self._has_subject(parts.questions[0], part_of_plan=True):  # the question after a preamble
-            alone = self._answer_one(f"{parts.questions[0]} {self._bodies_named(parts.context)}".strip())
+            question = parts.questions[0]
+            if clauses.refers_to_self(question):  # 'tôi ở Sở Tư pháp, sở tôi được …': the body of the preamble
+                question = f"{question} {self._bodies_named(parts.context)}"
+            alone = self._answer_one(question.strip())
             if alone.found:
                 return alone
         return whole
@@ -116,7 +119,8 @@ class Engine(BodyRoutes, SetOperations):
         q = parse(clause, self.lex, self.finder, self.index.correct)
         q.content = self._content_words(q)
         named_part = part_of_plan and bool(q.intents & (set(CATEGORY_KINDS) - {"money", "duty"}))
-        return named_part or len(self._informative(q.content)) >= clauses.MIN_SUBJECT_WORDS
+        year_money = bool(q.years) and "money" in q.intents  # 'năm 2011 bố trí bn vốn'
+        return named_part or year_money or len(self._informative(q.content)) >= clauses.MIN_SUBJECT_WORDS
 
     def _bodies_named(self, context: list[str]) -> str:
         """The bodies a preamble names ('tôi ở Sở Tư pháp, …'), for the question that follows it."""
