@@ -24,6 +24,14 @@ WRONG_PENALTY = 3.0  # a wrong answer given as found costs as much as three refu
 STEPS = (-0.4, -0.15, 0.15, 0.4)
 
 
+SCORE_THRESHOLDS = {"answer_min", "confident_min", "offer_margin"}  # on the scale of the score, not a share
+
+
+def scale(table: str, name: str) -> float:
+    """Step size of one parameter: weights and score thresholds move by whole steps, shares by quarter steps."""
+    return 1.0 if table == "weights" or name in SCORE_THRESHOLDS else 0.25
+
+
 def objective(engine: Engine, sets: list[list[dict]]) -> tuple[float, list[float]]:
     accs, wrong, total = [], 0, 0
     for cases in sets:
@@ -44,7 +52,7 @@ def fit(engine: Engine, sets: list[list[dict]], rounds: int) -> Weights:
             for name in names:
                 for step in STEPS:
                     values = dict(getattr(best, table))
-                    values[name] = round(values[name] + step * (1.0 if table == "weights" else 0.25), 4)
+                    values[name] = round(values[name] + step * scale(table, name), 4)
                     trial = replace(best, **{table: values})
                     engine.weights = trial
                     s, a = objective(engine, sets)
