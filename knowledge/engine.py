@@ -84,6 +84,7 @@ class Engine(BodyRoutes, SetOperations):
         self._words_of_agency = {a.id: set(tokens(self.lex.key(" ".join((a.name, *a.aliases)))))
                                  for a in kb.agencies.values()}
         self.plan_period = record_period(kb.plan) if kb.plan else None
+        self._when = {r.id: (record_period(r), record_years(r)) for r in kb.records.values()}  # read once
         years = {y for r in kb.records.values() for y in record_years(r)}
         years |= {y for r in kb.records.values() for y in (record_period(r) or ())}
         self.years = (min(years), max(years)) if years else None
@@ -98,7 +99,7 @@ class Engine(BodyRoutes, SetOperations):
             return Answer(False, f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới "
                                  f"{MAX_QUESTION_CHARS} ký tự.\n" + compose.help_text(self.kb), "refused")
         parts = clauses.split(text) if not scope else clauses.Clauses([], [])
-        asked = [c for c in parts.questions if self._has_subject(c)]
+        asked = [c for c in parts.questions if self._has_subject(c)] if len(parts.questions) >= 2 else []
         if len(asked) >= 2:  # several questions in one message: each answered, or the whole as one
             each = [self._answer_one(c) for c in asked]
             if all(a.found for a in each):
@@ -262,7 +263,7 @@ class Engine(BodyRoutes, SetOperations):
             v = {
                 "lexical": h.score / best,
                 "word_cover": word_cover,
-                "rest_cover": self.index.coverage(r, rest, q.toks)[0] if rest else word_cover,
+                "rest_cover": self.index.coverage(r, rest, q.toks)[0] if rest and about else word_cover,
                 "novel_pairs": novel,
                 "when_fit": float("when" in q.intents and self._dated(r)),
                 "when_miss": float("when" in q.intents and not self._dated(r)),
@@ -308,7 +309,7 @@ class Engine(BodyRoutes, SetOperations):
                     or _ANY_YEAR.search(f"{r.title} {r.text}"))
 
     def _time_features(self, q: Query, r: Record) -> dict[str, float]:
-        period, years = record_period(r), record_years(r)
+        period, years = self._when[r.id]
         v: dict[str, float] = {}
         if q.year:
             spans = period is not None and period[0] <= q.year <= period[1]
