@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 BODY_TYPES = {"so", "huyen", "ban", "nganh", "van_phong", "dang", "doan_the"}  # bodies that own their projects
 SHARED_AGENCY_TYPE = "nhom"  # "Các sở, ngành, địa phương": duties every agency shares
+REST_NAMES = 0.5  # a body's projects narrowed to those holding this share of the question's other words
 NAMED_TITLE = 0.75  # share of a record's title words that makes a question name that record
 NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "viewpoint", "shortcoming", "cause",
                     "task", "roadmap", "when"}
@@ -29,8 +30,8 @@ class BodyRoutes:
         rest = self._informative([t for t in q.content if t not in named])
         if "duty" in q.intents and "investor" not in q.intents and "list" not in q.intents:
             return self._duties(aid) if not rest or "money" not in q.intents else None
-        if "investor" in q.intents and not rest:
-            return self._invested_by(q, aid)
+        if "investor" in q.intents and (not rest or "who" not in q.intents):  # what it invests in, by the rest
+            return self._invested_by(q, aid, rest)
         if self._names_a_record(q):
             return None  # 'Dự án … tại các cơ quan Đảng': a record named by its title, not the body's list
         if len(q.agencies) > 1 and rest:
@@ -84,11 +85,14 @@ class BodyRoutes:
                 "nhiệm vụ chung của các sở, ngành, địa phương:\n")
         return Answer(True, note + one.html, "record", one.candidates, one.sources)
 
-    def _invested_by(self: Engine, q: Query, aid: str) -> Answer:
-        """Projects whose investor (chủ đầu tư) is the agency or one of its units, within the time asked."""
+    def _invested_by(self: Engine, q: Query, aid: str, rest: list[str] | None = None) -> Answer:
+        """Projects whose investor (chủ đầu tư) is the agency or one of its units, within the time asked, and
+        those of them the question's other words name, if they name some."""
         units = {aid} | {a.id for a in self.kb.agencies.values() if a.parent == aid}
         invested = [r for r in self.kb.records.values() if r.get("cdt") and units & set(r.agencies)]
         kept = sorted((r for r in invested if self._meets_time(q, r)), key=lambda r: r.seq)
+        named = [r for r in kept if rest and self.index.coverage(r, rest, q.toks)[0] >= REST_NAMES]
+        kept = named or kept
         name = self.kb.agencies[aid].name
         if not kept:  # 'cơ quan Đảng … ai làm CĐT': its projects, each with the investor the plan names
             about = [r for r in self._about[aid] if r.get("cdt") and self._meets_time(q, r)]

@@ -22,7 +22,8 @@ PLAN_FIELDS = (("so_hieu", "Số hiệu"), ("ngay_ban_hanh", "Ngày ban hành"),
                ("van_ban_tham_dinh", "Ý kiến thẩm định"), ("giai_doan", "Giai đoạn"))
 LIST_LIMIT = 30
 REPLY_BUDGET = 1200  # characters of body a reply about one record aims at (replies stay under 1.500)
-COUNT_LIST_LIMIT = 15
+COUNT_LIST_LIMIT = 10
+SHORT_LIST = 5  # a list this short keeps its titles long enough to tell them apart
 LINE_TITLE = 90
 COMPACT_TITLE = 60
 KIND_LABELS = {"project": "dự án", "component": "hạng mục", "indicator": "chỉ tiêu", "target": "mục tiêu",
@@ -334,7 +335,7 @@ _BODY = {
 def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: int | None = None,
                  compact: bool = False, investor: bool = False, periods: bool = False, total: bool = False) -> str:
     """A heading and a line per record; `compact` lines (shorter titles) keep long lists readable."""
-    limit = COMPACT_TITLE if compact or len(records) > 8 else LINE_TITLE
+    limit = LINE_TITLE if len(records) <= SHORT_LIST else COMPACT_TITLE if compact or len(records) > 8 else LINE_TITLE
     shown = records[:LIST_LIMIT]
     drop = shared_opening([display_title(kb, r) for r in shown])
     lines = [f"<b>{e(heading)}</b>"]

@@ -23,6 +23,7 @@ from knowledge.vocabulary import with_acronyms, word_frequency
 MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+YEAR_MONEY_COVER = 0.5  # "năm 2014 bố trí bao nhiêu tỷ nguồn CNTT": the record must hold that much of the rest
 SUPERLATIVE_WORDS = {"nhat", "nhieu", "lon", "cao", "it", "nho", "thap"}
 NAMED_GAP = 0.25  # a record whose title the question names this much less than the best's is not offered
 RERANK = 15  # best BM25 hits whose features are computed
@@ -356,11 +357,14 @@ class Engine(BodyRoutes, SetOperations):
         return self._one(records[n - 1], None, q.content)
 
     def _year_money_route(self, q: Query) -> Answer | None:
-        """"Vốn năm 2017", "năm 2012 bố trí bao nhiêu": the budget line or funding record of that year."""
-        if "money" not in q.intents or not q.year or self._informative(q.content) \
-                or self.index.novel_pair_share(q.content, q.toks):
+        """"Vốn năm 2017", "năm 2016 và 2017 lần lượt bao nhiêu": the budget line or funding record with a figure
+        for each year asked; the question's other words, if any, must be its words."""
+        if "money" not in q.intents or not q.years or self.index.novel_pair_share(q.content, q.toks):
             return None
-        dated = [r for r in self.kb.of_kind(*YEAR_MONEY_KINDS) if q.year in record_years(r)]
+        words = self._informative(q.content)
+        dated = [r for r in self.kb.of_kind(*YEAR_MONEY_KINDS) if set(q.years) <= record_years(r)]
+        if words:
+            dated = [r for r in dated if self.index.coverage(r, words, q.toks)[0] >= YEAR_MONEY_COVER]
         ids = {r.id for r in dated}
         roots = [r for r in dated if r.parent not in ids]
         for kind in YEAR_MONEY_KINDS:

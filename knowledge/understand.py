@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from knowledge.normalize import Lexicon, tokens
+from knowledge.normalize import Lexicon, fold, tokens
 from knowledge.records import Agency
 
 # Cue phrases on the folded, expanded text ("kinh phi" already stands for vốn, tiền, TMĐT …).
@@ -54,7 +54,7 @@ _ORGANISATION = re.compile(r"(?<!\w)(?:(?:Bộ|[Ss]ở|Cục|Chi cục|Tổng c�
 _COUNT = re.compile(r"\b(?:bao nhieu|may|so luong)\s+([a-z]+(?: [a-z]+)?)")  # on tokens, clauses kept apart
 # Operations on a set of records, by their cue phrases (folded, expanded text).
 OPERATION_CUES: dict[str, tuple[str, ...]] = {
-    "max": ("lon nhat", "nhieu nhat", "cao nhat", "to nhat", "nhieu kinh phi nhat", "kinh phi nhat"),
+    "max": ("lon nhat", "nhieu nhat", "cao nhat", "to nhat", "nhieu kinh phi nhat"),
     "min": ("nho nhat", "it nhat", "thap nhat", "be nhat", "it kinh phi nhat"),
     "total": ("tong cong", "tong so", "tong kinh phi", "tong cac", "cong lai", "tong tat ca", "tong"),
 }
@@ -192,12 +192,14 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     q.appendix = int(m.group(1)) if m else None
     m = _ORDINAL.search(spaced)
     q.ordinal = (m.group(1), int(m.group(2))) if m else None
-    q.doc_numbers = [f"{a or c}/{b or d}" for a, b, c, d in _DOC_NUMBER.findall(key)]
+    # numbers of documents, read before abbreviations are written out ('3854/KH-UBND' stays itself)
+    q.doc_numbers = [f"{a or c}/{b or d}" for a, b, c, d in _DOC_NUMBER.findall(fold(text))]
     return q
 
 
 def _operation(q: Query, padded: str) -> str:
-    for op in ("max", "min"):
+    for op in ("min", "max"):  # 'ít vốn nhất' before 'vốn … nhất'
+
         if any(f" {c} " in padded for c in OPERATION_CUES[op]) or _SPLIT_SUPERLATIVE[op].search(padded):
             return op
     if q.counted:
