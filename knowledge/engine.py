@@ -22,6 +22,7 @@ from knowledge.vocabulary import with_acronyms, word_frequency
 
 MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
+_DIGIT = re.compile(r"\d")
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 YEAR_MONEY_COVER = 0.5  # "năm 2014 bố trí bao nhiêu tỷ nguồn CNTT": the record must hold that much of the rest
 SUPERLATIVE_WORDS = {"nhat", "nhieu", "lon", "cao", "it", "nho", "thap"}
@@ -86,6 +87,8 @@ class Engine(BodyRoutes, SetOperations):
                                  for a in kb.agencies.values()}
         self.plan_period = record_period(kb.plan) if kb.plan else None
         self._when = {r.id: (record_period(r), record_years(r)) for r in kb.records.values()}  # read once
+        self._numbered = {r.id: bool(r.amounts or r.get("figures") or r.kind == "indicator"  # states a figure
+                                     or _DIGIT.search(r.title + r.text)) for r in kb.records.values()}
         years = {y for r in kb.records.values() for y in record_years(r)}
         years |= {y for r in kb.records.values() for y in (record_period(r) or ())}
         self.years = (min(years), max(years)) if years else None
@@ -286,6 +289,7 @@ class Engine(BodyRoutes, SetOperations):
             if money or "how_much" in q.intents:
                 fits = has_amount or (not money and (bool(r.get("figures")) or r.kind == "indicator"))
                 v["money_fit"], v["money_miss"] = float(fits), float(q.money_words and not has_amount)
+            v["figure_miss"] = float(not money and " bao nhieu " in f" {q.key} " and not self._numbered[r.id])
             v.update(self._time_features(q, r))
             out.append(Candidate(r, v))
         # the foreign share is the costliest feature: computed for the best lexical candidates only
@@ -459,9 +463,11 @@ class Engine(BodyRoutes, SetOperations):
             return None
         first = passing[0]
         bodies = [a for a in q.agencies if self.kb.agencies[a].type in BODY_TYPES]
-        if bodies and "money" in q.intents and not first.values.get("agency_fit"):
+        if bodies and q.intents & {"money", "project", "list"} and not first.values.get("agency_fit"):
             # an amount for a body named (a district, a sở): its own record, or the plan has none for it
-            own = [c for c in passing if c.values.get("agency_fit")]
+            t = self.weights.thresholds  # the body's own record, even worded apart from the question
+            own = [c for c in ranked if c.values.get("agency_fit") and c.score >= t["answer_min"]
+                   and c.values["word_cover"] >= t["min_word_cover"]]
             if not own:
                 names = " và ".join(self.kb.agencies[a].name for a in bodies)
                 return self._refuse(f"Kế hoạch không có mục riêng cho {names}.", [first.record])
@@ -469,10 +475,11 @@ class Engine(BodyRoutes, SetOperations):
             first = passing[0]
         if first.values.get("when_miss"):  # "dự kiến hoàn thành năm nào": the plan gives no date for it
             return self._refuse("Kế hoạch không nêu thời điểm cho nội dung này.", [first.record])
-        if first.values.get("money_miss") or first.values.get("investor_miss"):
+        if first.values.get("money_miss") or first.values.get("investor_miss") or first.values.get("figure_miss"):
             # the amount or investor asked: a record of the body named, or named by its title, that states it;
             # else the plan does not state it (the best fit's figures answer another question)
-            stating = [c for c in passing if not (c.values.get("money_miss") or c.values.get("investor_miss"))
+            stating = [c for c in passing if not (c.values.get("money_miss") or c.values.get("investor_miss")
+                                                  or c.values.get("figure_miss"))
                        and (c.values.get("agency_fit") or c.values.get("title_cover", 0.0) >= NAMED_TITLE)]
             if not stating:
                 return self._refuse(self._clash_text(q, first), [first.record])
@@ -521,6 +528,8 @@ class Engine(BodyRoutes, SetOperations):
     def _clash_text(self, q: Query, c: Candidate) -> str:
         if c.values.get("money_miss"):
             return "Kế hoạch không nêu số tiền cho nội dung này."
+        if c.values.get("figure_miss"):
+            return "Kế hoạch không nêu con số cho nội dung này."
         if c.values.get("investor_miss"):
             return "Kế hoạch không nêu chủ đầu tư của nội dung này."
         if c.values.get("agency_clash"):

@@ -24,6 +24,7 @@ FEATURES = (
     "kind_other",     # the question asks for some kinds and the record is of none of them
     "money_fit",      # money is asked and the record states an amount
     "money_miss",     # money is asked and the record states none
+    "figure_miss",    # a number is asked ('bao nhiêu') and the record states no figure at all
     "year_figure",    # a year is asked and the record has a figure of that year
     "year_fit",       # a year is asked and the record spans it
     "year_clash",     # a year is asked and the record belongs to another period
