@@ -124,7 +124,7 @@ class Engine(BodyRoutes, SetOperations):
         q = parse(clause, self.lex, self.finder, self.index.correct)
         q.content = self._content_words(q)
         named_part = part_of_plan and bool(q.intents & (set(CATEGORY_KINDS) - {"money", "duty"}))
-        year_money = bool(q.years) and "money" in q.intents  # 'năm 2011 bố trí bn vốn'
+        year_money = bool(q.years) and bool(q.intents & {"money", "count"})  # "năm 2011 bố trí bn vốn, mấy dự án"
         return named_part or year_money or len(self._informative(q.content)) >= clauses.MIN_SUBJECT_WORDS
 
     def _bodies_named(self, context: list[str]) -> str:
