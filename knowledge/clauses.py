@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from knowledge.normalize import fold, tokens
 
 _SPLIT = re.compile(r"[,;?!\n]+|\.(?=\s)|\s+(?:còn|con|thế còn|the con)\s+(?=\w)", re.IGNORECASE)
-QUESTION_WORDS = {"bn", "gi", "j", "nao", "ai", "sao"}  # folded; 'bao nhiêu' and 'mấy' are checked in context
+# folded question words ('cho em xin con số …' asks too); 'bao nhiêu' and 'mấy' are checked in context
+QUESTION_WORDS = {"bn", "gi", "j", "nao", "ai", "sao", "xin"}  # folded; 'bao nhiêu' and 'mấy' are checked in context
 NOT_MAY = {"tinh", "chu", "phat", "in", "moc"}  # 'máy tính', 'máy chủ' … are machines, not 'mấy'
 
 

@@ -343,7 +343,7 @@ class Engine(BodyRoutes, SetOperations):
     # ---- routes
     def _help_route(self, q: Query) -> Answer | None:
         """Greetings, thanks and "what can you do": the help text (the plan itself is not asked)."""
-        if "help" in q.intents and not q.agencies and not self._informative(q.content):
+        if "help" in q.intents and not q.agencies and not self._informative(q.content) and not (q.years or q.period):
             return Answer(False, compose.help_text(self.kb), "help")
         return None
 

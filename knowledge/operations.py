@@ -33,6 +33,8 @@ class SetOperations:
             return self._stated_total(q)
         if q.operation not in ("count", "max", "min"):
             return None
+        if q.operation != "count" and not (q.intents & {"money", "project"} or q.counted):
+            return None  # 'sở nào có nhiều cán bộ nhất': not a comparison of the plan's amounts
         kinds = q.counted or ("project",)
         container, members = self._members(q, kinds)
         if not members:

@@ -13,7 +13,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "money": ("kinh phi", "het bao nhieu", "ton bao nhieu", "phan bo", "bo tri", "dau tu bao nhieu", "gia tri",
               "bao nhieu trieu", "bao nhieu ty", "bao nhieu tien", "nhieu tien", "may tien", "so tien",
               "tien bao nhieu", "mat tien", "het tien", "may ty", "tong tien", "phu cap", "muc luong",
-              "tien luong", "luong thang", "tien cong", "tien", "ty dong", "trieu dong"),
+              "tien luong", "luong thang", "tien cong", "tien", "ty dong", "trieu dong", "duoc bao nhieu",
+              "dc bao nhieu"),
     # 'chủ đầu tư' as the thing asked, not as a subject ('hướng dẫn chủ đầu tư …')
     "investor": ("lam chu dau tu", "la chu dau tu", "chu dau tu la", "chu dau tu cua", "chu dau tu du an",
                  "chu dau tu nhung", "chu dau tu nao", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien",
@@ -54,7 +55,7 @@ _ORGANISATION = re.compile(r"(?<!\w)(?:(?:Bộ|[Ss]ở|Cục|Chi cục|Tổng c�
 _COUNT = re.compile(r"\b(?:bao nhieu|may|so luong)\s+([a-z]+(?: [a-z]+)?)")  # on tokens, clauses kept apart
 # Operations on a set of records, by their cue phrases (folded, expanded text).
 OPERATION_CUES: dict[str, tuple[str, ...]] = {
-    "max": ("lon nhat", "nhieu nhat", "cao nhat", "to nhat", "nhieu kinh phi nhat"),
+    "max": ("lon nhat", "nhieu nhat", "cao nhat", "to nhat", "nhieu kinh phi nhat", "ton kinh phi nhat", "ton nhat"),
     "min": ("nho nhat", "it nhat", "thap nhat", "be nhat", "it kinh phi nhat"),
     "total": ("tong cong", "tong so", "tong kinh phi", "tong cac", "cong lai", "tong tat ca", "tong"),
 }
@@ -65,7 +66,7 @@ KIND_NOUNS: dict[str, tuple[str, ...]] = {
     "nhiem vu": ("duty",), "quan diem": ("viewpoint",), "can cu": ("legal_basis",), "nguon": ("budget_line",),
 }
 # "nhiều tiền … nhất": the superlative split around its object, up to four words apart
-_SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to)\b(?: \w+){1,7} nhat\b"),
+_SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to|ton)\b(?: \w+){1,7} nhat\b"),
                       "min": re.compile(r"\b(?:it|nho|thap|be)\b(?: \w+){1,7} nhat\b")}
 _MONEY_WORDS = re.compile(r" (?:kinh phi|tien|ty dong|ty|trieu|trieu dong|ngan sach|chi phi|phu cap|muc luong|"
                           r"tien luong|luong thang|don gia) ")
