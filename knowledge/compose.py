@@ -24,6 +24,7 @@ LIST_LIMIT = 30
 REPLY_BUDGET = 1200  # characters of body a reply about one record aims at (replies stay under 1.500)
 COUNT_LIST_LIMIT = 10
 SHORT_LIST = 5  # a list this short keeps its titles long enough to tell them apart
+LONG_LINE = 240  # a statement in a list (a cause, a solution) may take this many characters
 LINE_TITLE = 90
 COMPACT_TITLE = 60
 KIND_LABELS = {"project": "dự án", "component": "hạng mục", "indicator": "chỉ tiêu", "target": "mục tiêu",
@@ -335,8 +336,10 @@ _BODY = {
 def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: int | None = None,
                  compact: bool = False, investor: bool = False, periods: bool = False, total: bool = False) -> str:
     """A heading and a line per record; `compact` lines (shorter titles) keep long lists readable."""
-    limit = LINE_TITLE if len(records) <= SHORT_LIST else COMPACT_TITLE if compact or len(records) > 8 else LINE_TITLE
+    limit = LINE_TITLE if len(records) <= SHORT_LIST or not (compact or len(records) > 8) else COMPACT_TITLE
     shown = records[:LIST_LIMIT]
+    if all(r.text and r.kind not in ("project", "group", "component") for r in shown):  # statements, not titles
+        limit = max(limit, min(LONG_LINE, REPLY_BUDGET // max(len(shown), 1)))
     drop = shared_opening([display_title(kb, r) for r in shown])
     lines = [f"<b>{e(heading)}</b>"]
     if drop:
