@@ -22,6 +22,7 @@ class Answer:
     sources: list[str] = field(default_factory=list)
     reason: str = ""  # why the plan does not answer (found is false)
     nearest: list[str] = field(default_factory=list)  # ids of the records offered instead of an answer
+    figures: list[str] = field(default_factory=list)  # the figure each record answered states, as shown
 
     @cached_property
     def text(self) -> str:
@@ -30,4 +31,4 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         return {"found": self.found, "kind": self.kind, "text": self.text, "html": self.html,
                 "candidates": [{"id": i, "label": lbl} for i, lbl in self.candidates], "sources": self.sources,
-                "reason": self.reason, "nearest": self.nearest}
+                "figures": self.figures, "reason": self.reason, "nearest": self.nearest}

@@ -135,7 +135,8 @@ class Engine(BodyRoutes, SetOperations):
     @staticmethod
     def _joined(parts: list[Answer]) -> Answer:
         return Answer(True, "\n\n".join(p.html for p in parts), "list", [c for p in parts for c in p.candidates],
-                      list(dict.fromkeys(s for p in parts for s in p.sources)))
+                      list(dict.fromkeys(s for p in parts for s in p.sources)),
+                      figures=[f for p in parts for f in p.figures])
 
     def _answer_one(self, text: str, scope: frozenset[str] | None = None) -> Answer:
         q = parse(text, self.lex, self.finder, self.index.correct)
@@ -543,15 +544,20 @@ class Engine(BodyRoutes, SetOperations):
         refs = {x.split(":")[0] for x in (*a.get("doi_chieu", []), *b.get("doi_chieu", []))}
         return a.id in refs or b.id in refs or a.parent == b.id or b.parent == a.id
 
-    @staticmethod
-    def _many(kind: str, text: str, records: list[Record]) -> Answer:
-        """A reply about several records: their ids (buttons) and sources go along."""
-        return Answer(True, text, kind, [(r.id, compose.short(r.title, 60)) for r in records[:compose.LIST_LIMIT]],
-                      list(dict.fromkeys(r.source for r in records)))
+    def _many(self, kind: str, text: str, records: list[Record]) -> Answer:
+        """A reply about several records: their ids (buttons), key figures and sources go along."""
+        shown = records[:compose.LIST_LIMIT]
+        return Answer(True, text, kind, [(r.id, compose.short(r.title, 60)) for r in shown],
+                      list(dict.fromkeys(r.source for r in records)), figures=self._figures(shown))
 
     def _one(self, r: Record, year: int | None, words: list[str]) -> Answer:
         text = compose.compose_record(self.kb, r, year, words)
-        return Answer(True, text, "record", [(r.id, compose.short(r.title, 60))], [r.source])
+        return Answer(True, text, "record", [(r.id, compose.short(r.title, 60))], [r.source],
+                      figures=self._figures([r], year))
+
+    def _figures(self, records: list[Record], year: int | None = None) -> list[str]:
+        """'PL4-3: kế hoạch vốn 2.000 triệu đồng' for each record that states a figure."""
+        return [f"{r.id}: {fig}" for r in records if (fig := compose.key_figure(self.kb, r, year))]
 
     def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = ()) -> Answer:
         """Not in the plan: the reason, and the nearest records the plan does have (found stays false)."""
