@@ -127,3 +127,16 @@ def test_a_sum_the_plan_does_not_state_is_computed_and_says_so(engine_kb: Engine
 def test_an_amount_for_a_district_without_its_own_project_is_refused(engine_kb: Engine) -> None:
     ans = engine_kb.answer("huyện Sông Lô được bao nhiêu tiền nâng cấp mạng LAN")
     assert not ans.found and "Sông Lô" in ans.reason and ans.nearest
+
+
+def test_two_questions_in_one_message_are_both_answered(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    ans = engine_kb.answer("năm 2013 bố trí bao nhiêu vốn CNTT, khởi công mới mấy dự án")
+    funding = next(r for r in kb.of_kind("funding") if r.get("nam") == 2013 and r.parent)
+    started = [r for r in kb.of_kind("project") if r.get("nam") == 2013]
+    assert ans.found and fmt_number(funding.amounts["tong"]) in ans.text and f": {len(started)} dự án" in ans.text
+
+
+def test_a_question_after_a_greeting_and_a_preamble_is_answered(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("chào bạn, em mới về phòng kế hoạch tài chính, cho em hỏi vốn đầu tư phát triển năm 2018 "
+                           "là bao nhiêu ạ")
+    assert ans.found and "60.000" in ans.text
