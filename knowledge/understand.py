@@ -184,11 +184,13 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
         q.intents.discard("money")
     # an amount in so many words (kinh phí, vốn, tiền, tỷ, triệu, ngân sách), not only 'hết bao nhiêu'
     q.money_words = "money" in q.intents and bool(_MONEY_WORDS.search(padded))
-    if "who" in q.intents and "bao nhieu" not in padded:  # "ai bố trí kinh phí …" asks for a body
-        q.intents.discard("money")
+    q.operation = _operation(q, padded)
+    if "who" in q.intents and "bao nhieu" not in padded and q.operation not in ("max", "min"):
+        q.intents.discard("money")  # "ai bố trí kinh phí …" asks for a body ('đơn vị nào ít tiền nhất' compares)
+    if ("ty le" in padded or "phan tram" in padded or "%" in text) and not _MONEY_WORDS.search(padded):
+        q.intents.discard("money")  # "đạt bao nhiêu %": a rate, not an amount
     if "project" in q.intents and re.search(r"\bmuc tieu (?:\w+ ){0,2}(?:du an|cong trinh)\b", spaced):
         q.intents.discard("target")  # "mục tiêu của dự án X": an attribute of the project
-    q.operation = _operation(q, padded)
     m = _APPENDIX.search(spaced)
     q.appendix = int(m.group(1)) if m else None
     m = _ORDINAL.search(spaced)
