@@ -31,6 +31,7 @@ MIN_SUBJECT_WORDS = 2  # a clause answered on its own names its subject ("mục 
 class Clauses:
     questions: list[str]  # the clauses that ask something, each with the question's time if it lacks one
     context: list[str]  # the other clauses (a preamble, a greeting)
+    before: str = ""  # the clause right before the one question ('… có dự án X, vốn bn vậy')
 
 
 SELF = {"toi", "minh", "em", "e", "chung"}  # 'sở tôi', 'đơn vị mình', 'bên em'
@@ -46,4 +47,5 @@ def split(text: str) -> Clauses:
     asks = [p for p in parts if is_question(tokens(fold(p))) and len(tokens(fold(p))) >= MIN_CLAUSE_WORDS]
     time = next((m.group(0) for p in parts for m in [_TIME.search(p)] if m), "")
     questions = [p if not time or _TIME.search(p) else f"{p} {time}" for p in asks]
-    return Clauses(questions, [p for p in parts if p not in asks])
+    at = parts.index(asks[0]) if len(asks) == 1 else 0
+    return Clauses(questions, [p for p in parts if p not in asks], parts[at - 1] if at else "")

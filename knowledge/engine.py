@@ -109,12 +109,13 @@ class Engine(BodyRoutes, SetOperations):
             if all(a.found for a in each):
                 return self._joined(each)
         whole = self._answer_one(text, scope)
-        if not whole.found and len(parts.questions) == 1 and parts.context \
-                and self._has_subject(parts.questions[0], part_of_plan=True):  # the question after a preamble
+        if not whole.found and len(parts.questions) == 1 and parts.context:  # the question after a preamble
             question = parts.questions[0]
-            if clauses.refers_to_self(question):  # 'tôi ở Sở Tư pháp, sở tôi được …': the body of the preamble
+            if not self._has_subject(question, part_of_plan=True):  # '…, có dự án X, vốn bn vậy': X is the subject
+                question = f"{parts.before} {question}" if parts.before else ""
+            elif clauses.refers_to_self(question):  # 'tôi ở Sở Tư pháp, sở tôi được …': the body of the preamble
                 question = f"{question} {self._bodies_named(parts.context)}"
-            alone = self._answer_one(question.strip())
+            alone = self._answer_one(question.strip()) if question else whole
             if alone.found:
                 return alone
         return whole
