@@ -7,6 +7,7 @@ plainly that the plan has nothing that meets them."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from knowledge import clauses, compose
 from knowledge.answer import Answer
@@ -24,6 +25,7 @@ MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
 _DIGIT = re.compile(r"\d")
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+BUDGET_WORD_TITLES = 4  # a word in this many budget titles ('nguồn', 'kinh phí') names no line in particular
 YEAR_MONEY_COVER = 0.5  # "năm 2014 bố trí bao nhiêu tỷ nguồn CNTT": the record must hold that much of the rest
 SUPERLATIVE_WORDS = {"nhat", "nhieu", "lon", "cao", "it", "nho", "thap"}
 NAMED_GAP = 0.25  # a record whose title the question names this much less than the best's is not offered
@@ -87,6 +89,9 @@ class Engine(BodyRoutes, SetOperations):
                                  for a in kb.agencies.values()}
         self.plan_period = record_period(kb.plan) if kb.plan else None
         self._when = {r.id: (record_period(r), record_years(r)) for r in kb.records.values()}  # read once
+        # words several budget records' titles share ('nguồn', 'vốn'): they name the budget, not one line of it
+        titles = Counter(t for r in kb.of_kind(*YEAR_MONEY_KINDS) for t in set(tokens(self.lex.key(r.title))))
+        self._budget_words = {t for t, n in titles.items() if n >= BUDGET_WORD_TITLES}
         self._numbered = {r.id: bool(r.amounts or r.get("figures") or r.kind == "indicator"  # states a figure
                                      or _DIGIT.search(r.title + r.text)) for r in kb.records.values()}
         years = {y for r in kb.records.values() for y in record_years(r)}
@@ -367,7 +372,7 @@ class Engine(BodyRoutes, SetOperations):
         for each year asked; the question's other words, if any, must be its words."""
         if "money" not in q.intents or not q.years or self.index.novel_pair_share(q.content, q.toks):
             return None
-        words = self._informative(q.content)
+        words = [w for w in self._informative(q.content) if w not in self._budget_words]
         dated = [r for r in self.kb.of_kind(*YEAR_MONEY_KINDS) if set(q.years) <= record_years(r)]
         if words:
             dated = [r for r in dated if self.index.coverage(r, words, q.toks)[0] >= YEAR_MONEY_COVER]
