@@ -528,9 +528,9 @@ class Engine(BodyRoutes, SetOperations):
     def _passes(self, c: Candidate, cover: str = "min_word_cover") -> bool:
         """The answer / refuse thresholds: score, share of the question explained, unexplained rare words."""
         t, v = self.weights.thresholds, c.values
-        return (c.score >= t["answer_min"] and v["word_cover"] >= t[cover]
-                and v["pair_cover"] >= t["min_pair_cover"] and v["foreign"] < t["max_foreign"]
-                and v["rest_cover"] >= t["min_rest_cover"])
+        pairs = t["min_pair_cover"] if cover == "min_word_cover" else 0.0  # the other period's wording differs
+        return (c.score >= t["answer_min"] and v["word_cover"] >= t[cover] and v["pair_cover"] >= pairs
+                and v["foreign"] < t["max_foreign"] and v["rest_cover"] >= t["min_rest_cover"])
 
     def _clash_text(self, q: Query, c: Candidate) -> str:
         if c.values.get("money_miss"):
