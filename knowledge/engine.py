@@ -62,6 +62,8 @@ CATEGORY_HEADINGS = {"legal_basis": "Căn cứ xây dựng Kế hoạch", "solut
                      "cause": "Nguyên nhân", "task_group": "Nhiệm vụ trọng tâm", "phase": "Lộ trình thực hiện",
                      "general_goal": "Mục tiêu tổng quát", "target_group": "Mục tiêu cụ thể",
                      "duty_group": "Tổ chức thực hiện: nhiệm vụ các cơ quan", "budget": "Khái toán kinh phí"}
+
+
 class Engine(BodyRoutes, SetOperations):
     """Holds the index of one knowledge base; `answer` is pure and fast (no I/O)."""
 
