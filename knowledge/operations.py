@@ -20,6 +20,7 @@ CONTAINER_COVER = 0.6  # share of the question's words a group's title must hold
 CONTAINER_NAMED = 0.75  # … or share of the group's title words the question holds
 CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this share of the question's words
 MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
+AMOUNT_GROUP_KINDS = {"group", "project", "budget", "budget_line", "funding"}  # they state counts or yearly figures
 CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indicator_group", "indicator", "phase",
                    "target_group", "duty_group"}
 
@@ -69,11 +70,12 @@ class SetOperations:
         """(the container named, if any; the records of `kinds` the question delimits)."""
         words = [w for w in q.content if self.index.weight(w) > 0]
         container = self._container(q, words, kinds)
-        if container:
-            pool = self._descendants(container.id, kinds)
-            if not pool:
+        pool = self._descendants(container.id, kinds) if container else []
+        if container and not pool:
+            if container.kind in AMOUNT_GROUP_KINDS:  # 'quá hạn đầu tư: 04 dự án', a source's years: it states it
                 return container, []
-        else:
+            container = None  # not a set of the kinds asked ('Sở Kế hoạch và Đầu tư' has duties, no projects)
+        if not container:
             pool = [r for r in self.kb.of_kind(*kinds)]
             if q.appendix:
                 pool = [r for r in pool if appendix_of(r) == q.appendix]
