@@ -32,19 +32,19 @@ def scale(table: str, name: str) -> float:
     return 1.0 if table == "weights" or name in SCORE_THRESHOLDS else 0.25
 
 
-def objective(engine: Engine, sets: list[list[dict]]) -> tuple[float, list[float]]:
+def objective(engine: Engine, sets: list[list[dict]], penalty: float = WRONG_PENALTY) -> tuple[float, list[float]]:
     accs, wrong, total = [], 0, 0
     for cases in sets:
         report = evaluate.run(cases, engine.answer)
         accs.append(report.accuracy)
         wrong += report.wrong_found
         total += report.total
-    return sum(accs) / len(accs) - WRONG_PENALTY * wrong / max(total, 1), accs
+    return sum(accs) / len(accs) - penalty * wrong / max(total, 1), accs
 
 
-def fit(engine: Engine, sets: list[list[dict]], rounds: int) -> Weights:
+def fit(engine: Engine, sets: list[list[dict]], rounds: int, penalty: float = WRONG_PENALTY) -> Weights:
     best = engine.weights
-    score, accs = objective(engine, sets)
+    score, accs = objective(engine, sets, penalty)
     print(f"start {score:.4f} {[round(a, 3) for a in accs]}", flush=True)
     for n in range(rounds):
         improved = False
@@ -55,7 +55,7 @@ def fit(engine: Engine, sets: list[list[dict]], rounds: int) -> Weights:
                     values[name] = round(values[name] + step * scale(table, name), 4)
                     trial = replace(best, **{table: values})
                     engine.weights = trial
-                    s, a = objective(engine, sets)
+                    s, a = objective(engine, sets, penalty)
                     if s > score + 1e-6:
                         best, score, accs, improved = trial, s, a, True
                         print(f"round {n + 1} {table}.{name} -> {values[name]}: {score:.4f} "
@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--sample", type=int, default=2, help="use every n-th generated question")
     ap.add_argument("--out", type=Path, default=DATA_DIR / WEIGHTS_FILE)
+    ap.add_argument("--wrong-penalty", type=float, default=WRONG_PENALTY,
+                    help="how many refusals one wrong answer given as found costs")
     args = ap.parse_args(argv)
     kb = load_files()
     engine = Engine(kb, weights=load_weights())
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.sets:
         cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         sets.append(evaluate.with_folded_variants(cases))
-    best = fit(engine, sets, args.rounds)
+    best = fit(engine, sets, args.rounds, args.wrong_penalty)
     args.out.write_text(json.dumps(best.to_data(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
