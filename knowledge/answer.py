@@ -17,7 +17,7 @@ from knowledge.render import plain_text
 class Answer:
     found: bool
     html: str
-    kind: str  # "record", "list", "candidates", "not_found", "help", "refused"
+    kind: str  # "record", "list", "candidates", "not_found", "unstated", "help", "refused"
     candidates: list[tuple[str, str]] = field(default_factory=list)  # (record id, short label)
     sources: list[str] = field(default_factory=list)
     reason: str = ""  # why the plan does not answer (found is false)

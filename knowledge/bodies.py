@@ -28,7 +28,8 @@ class BodyRoutes:
         aid = q.agencies[0]
         named = set().union(*(self._words_of_agency[a] for a in q.agencies))
         rest = self._informative([t for t in q.content if t not in named])
-        if "duty" in q.intents and "investor" not in q.intents and "list" not in q.intents:
+        # "phải làm những gì" lists duties; "có những dự án nào" lists projects
+        if "duty" in q.intents and "investor" not in q.intents and not {"list", "project"} <= q.intents:
             return self._duties(aid) if not rest or "money" not in q.intents else None
         if "investor" in q.intents and (not rest or "who" not in q.intents):  # what it invests in, by the rest
             return self._invested_by(q, aid, rest)

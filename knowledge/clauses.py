@@ -46,6 +46,7 @@ def split(text: str) -> Clauses:
     parts = [p.strip() for p in _SPLIT.split(text) if p and p.strip()]
     asks = [p for p in parts if is_question(tokens(fold(p))) and len(tokens(fold(p))) >= MIN_CLAUSE_WORDS]
     time = next((m.group(0) for p in parts for m in [_TIME.search(p)] if m), "")
-    questions = [p if not time or _TIME.search(p) else f"{p} {time}" for p in asks]
+    # the time joins as its own clause: "TMĐT bao nhiêu" + "giai đoạn …" must not read "bao nhiêu giai đoạn"
+    questions = [p if not time or _TIME.search(p) else f"{p}, {time}" for p in asks]
     at = parts.index(asks[0]) if len(asks) == 1 else 0
     return Clauses(questions, [p for p in parts if p not in asks], parts[at - 1] if at else "")

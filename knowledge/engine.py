@@ -16,7 +16,7 @@ from knowledge.features import Candidate, Weights, load_weights
 from knowledge.index import Index
 from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
 from knowledge.operations import SetOperations
-from knowledge.periods import appendix_of, record_period, record_years
+from knowledge.periods import appendix_of, blank_year, record_period, record_years
 from knowledge.records import KnowledgeBase, Record
 from knowledge.understand import INTENT_CUES, KIND_NOUNS, OPERATION_CUES, AgencyFinder, Query, parse, question_phrases
 from knowledge.vocabulary import with_acronyms, word_frequency
@@ -116,7 +116,8 @@ class Engine(BodyRoutes, SetOperations):
             if all(a.found for a in each):
                 return self._joined(each)
         whole = self._answer_one(text, scope)
-        if not whole.found and len(parts.questions) == 1 and parts.context:  # the question after a preamble
+        # the question after a preamble, unless the plan was found to leave the asked figure blank
+        if not whole.found and whole.kind != "unstated" and len(parts.questions) == 1 and parts.context:
             question = parts.questions[0]
             if not self._has_subject(question, part_of_plan=True):  # '…, có dự án X, vốn bn vậy': X is the subject
                 question = f"{parts.before} {question}" if parts.before else ""
@@ -286,6 +287,7 @@ class Engine(BodyRoutes, SetOperations):
                 "kind_fit": float(r.kind in wanted),
                 "kind_other": float(bool(wanted) and r.kind not in wanted),
                 "component": float(r.kind == "component"),
+                "sibling_other": float(self.index.sibling_named(r, words, q.toks) is False),
                 "container_fit": float(q.operation == "total" and bool(r.amounts)
                                        and (bool(self.kb.children(r.id)) or r.title.lower().startswith("tổng"))),
                 "agency_fit": float(about),
@@ -347,7 +349,8 @@ class Engine(BodyRoutes, SetOperations):
     def _clashes(self, c: Candidate) -> list[str]:
         """Constraints the question states that the record breaks: a year, period or body other than the one
         asked, or an amount asked of a record that states none (its figures answer another question)."""
-        return [f for f in ("year_clash", "period_clash", "agency_clash", "money_miss") if c.values.get(f)]
+        return [f for f in ("year_clash", "period_clash", "agency_clash", "money_miss", "sibling_other")
+                if c.values.get(f)]
 
     # ---- routes
     def _help_route(self, q: Query) -> Answer | None:
@@ -482,6 +485,9 @@ class Engine(BodyRoutes, SetOperations):
                 return self._refuse(f"Kế hoạch không có mục riêng cho {names}.", [first.record])
             passing = own
             first = passing[0]
+        if blank_year(first.record, q.year):  # "năm 2015 đạt bao nhiêu" where the plan's cell is '-'
+            return self._refuse(f"Kế hoạch không nêu số liệu năm {q.year} cho chỉ tiêu này.", [first.record],
+                                "unstated")
         if first.values.get("when_miss"):  # "dự kiến hoàn thành năm nào": the plan gives no date for it
             return self._refuse("Kế hoạch không nêu thời điểm cho nội dung này.", [first.record])
         if first.values.get("money_miss") or first.values.get("investor_miss") or first.values.get("figure_miss"):
@@ -567,10 +573,12 @@ class Engine(BodyRoutes, SetOperations):
         """'PL4-3: kế hoạch vốn 2.000 triệu đồng' for each record that states a figure."""
         return [f"{r.id}: {fig}" for r in records if (fig := compose.key_figure(self.kb, r, year))]
 
-    def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = ()) -> Answer:
-        """Not in the plan: the reason, and the nearest records the plan does have (found stays false)."""
+    def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = (), kind: str = "not_found"
+                ) -> Answer:
+        """Not in the plan: the reason, and the nearest records the plan does have (found stays false); kind
+        "unstated": the plan has the item asked but leaves the figure blank."""
         text = compose.refusal_text(self.kb, reason, list(nearest))
-        return Answer(False, text, "not_found", [(r.id, compose.short(r.title, 60)) for r in nearest[:MAX_CANDIDATES]],
+        return Answer(False, text, kind, [(r.id, compose.short(r.title, 60)) for r in nearest[:MAX_CANDIDATES]],
                       list(dict.fromkeys(r.source for r in nearest)), reason=reason,
                       nearest=[r.id for r in nearest[:MAX_CANDIDATES]])
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.normalize import Lexicon, tokens
+from knowledge.normalize import Lexicon, fold, tokens
 from knowledge.records import KnowledgeBase, Record
 
 # Words that say what kind of fact a record is, so "mục tiêu …" or "nhiệm vụ …" find the right kind.
@@ -68,6 +68,24 @@ def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
     return primary, " ".join(x for x in extra if x)
 
 
+def _distinct_pairs(docs: list[Record], title_pairs: dict[str, set[str]]
+                   ) -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+    """For each row of a set of variants (siblings whose titles share a phrase: 'Trong các cơ quan cấp tỉnh /
+    huyện / xã'): the title word pairs no sibling shares, and the siblings' ids (itself too)."""
+    groups: dict[str, list[str]] = {}
+    for r in docs:
+        if r.parent is not None:
+            groups.setdefault(r.parent, []).append(r.id)
+    out: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+    for ids in groups.values():
+        if len(ids) < 2 or not set.intersection(*(title_pairs[i] for i in ids)):
+            continue
+        for rid in ids:
+            others = set().union(*(title_pairs[o] for o in ids if o != rid))
+            out[rid] = (frozenset(title_pairs[rid] - others), tuple(ids))
+    return out
+
+
 def bigrams(toks: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(toks, toks[1:])]
 
@@ -94,20 +112,25 @@ class Index:
         self.length: list[float] = []
         self.position: dict[str, int] = {}
         self.title_words: list[set[str]] = []
+        title_pairs: dict[str, set[str]] = {}
         postings: dict[str, list[int]] = {}
         for r in sorted(kb.records.values(), key=lambda r: r.seq):
             if r.kind in NOT_INDEXED:
                 continue
             primary, secondary = record_text(kb, r)
             p, s = tokens(lex.key(primary)), tokens(lex.key(secondary))
+            written = set(p)  # the title's own syllables stay findable where the lexicon rewrote them ('LAN')
+            s += [t for t in tokens(fold(primary)) if t not in written]
             tf: Counter[str] = Counter()
             for t in p + bigrams(p):
                 tf[t] += 2
             for t in s + bigrams(s):
                 tf[t] += 1
             i = len(self.docs)
-            mask = lex.content_mask(tokens(lex.key(r.title)))
-            self.title_words.append({t for t, keep in zip(tokens(lex.key(r.title)), mask) if keep})
+            title = tokens(lex.key(r.title))
+            mask = lex.content_mask(title)
+            self.title_words.append({t for t, keep in zip(title, mask) if keep})
+            title_pairs[r.id] = set(content_pairs([t for t, keep in zip(title, mask) if keep], title))
             self.docs.append(r)
             self.position[r.id] = i
             self.tf.append(tf)
@@ -133,6 +156,16 @@ class Index:
         self.pairs = {t for t in postings if "_" in t} | {p for toks in asked for p in bigrams(toks)}
         self.vocab = sorted(t for t in self.known if not t.isdigit() and len(t) >= 3)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
+        self.distinct_pairs = _distinct_pairs(self.docs, title_pairs)
+
+    def sibling_named(self, r: Record, content: list[str], full: list[str]) -> bool | None:
+        """Whether the question names this row among its siblings ('cấp xã' of the rows 'cấp tỉnh / huyện / xã'):
+        True or False when it names one of them by the word pair that sets it apart, None when it names none."""
+        if r.parent is None or r.id not in self.distinct_pairs:
+            return None
+        asked = set(content_pairs(content, full))
+        named = [sid for sid in self.distinct_pairs[r.id][1] if self.distinct_pairs[sid][0] & asked]
+        return (r.id in named) if named else None
 
     def _correct_uncached(self, tok: str, before: str, after: str) -> str:
         """A syllable the plan does not use -> the closest one it does, in context, else itself.

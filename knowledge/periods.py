@@ -12,12 +12,22 @@ _YEAR_IN_TEXT = re.compile(r"\bnăm ((?:19|20)\d\d)\b", re.IGNORECASE)  # "… n
 def record_years(r: Record) -> set[int]:
     """Years the record has a figure for: amount columns, nam_YYYY fields, its year, a year in a group's title."""
     years = {int(c) for c in r.amounts if c.isdigit()}
-    years |= {int(k[4:]) for k in r.fields if k.startswith("nam_") and k[4:].isdigit()}
+    years |= {int(k[4:]) for k, v in r.fields.items() if k.startswith("nam_") and k[4:].isdigit() and not blank(v)}
     if isinstance(r.get("nam"), int):
         years.add(r.get("nam"))
     if r.kind in ("group", "funding"):
         years |= {int(y) for y in _YEAR_IN_TEXT.findall(r.title)}
     return years
+
+
+def blank(value: object) -> bool:
+    """A cell the plan leaves empty ('-'): the plan states no figure there."""
+    return str(value).strip() in ("", "-", "–")
+
+
+def blank_year(r: Record, year: int | None) -> bool:
+    """The record has a column for the year asked and the plan left it empty."""
+    return year is not None and blank(r.fields.get(f"nam_{year}", "x"))
 
 
 def record_period(r: Record) -> tuple[int, int] | None:

@@ -75,6 +75,7 @@ _ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d)\b(?! ?\d)")
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
 _PERIOD = re.compile(r"\b(20[0-2]\d)\s*(?:-|–|den|toi)?\s*(20[0-2]\d)\b")
 _YEAR = re.compile(r"\b(20[0-2]\d)\b")
+_CLAUSE_END = re.compile(r"[,;:?!\n]+|\.(?=\s)")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d+[a-z]?/(?:19|20)\d\d\b")
 
 
@@ -144,6 +145,7 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     """The frame of a question; `correct` repairs typos of the tokens first (in context)."""
     key = lex.key(text)
     toks = tokens(key)
+    clause_sizes = [len(tokens(c)) for c in _CLAUSE_END.split(key)]
     if correct:
         repaired = correct(toks)
         if repaired != toks:  # a repaired word may be one the lexicon rewrites ('nhim vu' -> 'nhiem vu' -> …)
@@ -151,7 +153,7 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
             repaired = tokens(key)
         toks = repaired
     spaced = " ".join(toks)
-    mask = lex.content_mask(toks)
+    mask = _clause_mask(toks, clause_sizes, lex)
     q = Query(text=text, key=spaced, toks=toks, content=[t for t, k in zip(toks, mask) if k], mask=mask)
     # '26/10/2015' or '1819/2015' dates a document the question names; it does not ask about 2015
     undated = " ".join(tokens(_DATE.sub(" ", key)))
@@ -198,6 +200,17 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     # numbers of documents, read before abbreviations are written out ('3854/KH-UBND' stays itself)
     q.doc_numbers = [f"{a or c}/{b or d}" for a, b, c, d in _DOC_NUMBER.findall(fold(text))]
     return q
+
+
+def _clause_mask(toks: list[str], sizes: list[int], lex: Lexicon) -> list[bool]:
+    """Content words clause by clause, so the particle that ends each clause ('… bao nhiêu ạ? Em cảm ơn ạ')
+    is dropped, not only the last one (typo repair keeps the clauses' lengths unless it rewrote a phrase)."""
+    if sum(sizes) != len(toks):
+        return lex.content_mask(toks)
+    mask: list[bool] = []
+    for n in sizes:
+        mask += lex.content_mask(toks[len(mask):len(mask) + n])
+    return mask
 
 
 def _operation(q: Query, padded: str) -> str:

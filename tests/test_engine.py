@@ -147,3 +147,27 @@ def test_a_body_the_plan_does_not_name_is_refused_but_a_cut_short_name_is_not(en
 def test_how_much_may_be_a_count(engine_kb: Engine) -> None:
     ans = engine_kb.answer("chứng thư số cơ quan là bao nhiêu")
     assert ans.found and "41 chứng thư số cơ quan" in ans.text
+
+
+def test_a_year_the_plan_left_blank_is_said_to_be_unstated(engine_kb: Engine) -> None:
+    """Phụ lục 2 writes '-' for some 2015 results: the reply says the plan gives no figure, not another row's."""
+    ans = engine_kb.answer("tỷ lệ máy tính/CBCC trong các cơ quan cấp xã, phường năm 2015 đạt bao nhiêu")
+    assert not ans.found and "không nêu số liệu năm 2015" in ans.reason and ans.nearest == ["PL2-I.5.3"]
+    assert "95%" in engine_kb.answer("tỷ lệ máy tính/CBCC trong các cơ quan cấp tỉnh năm 2015 đạt bao nhiêu").text
+
+
+def test_polite_words_around_each_clause_are_not_the_subject(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("Em xin hỏi anh chị ạ, dự án nâng cấp mạng LAN ở UBND huyện Vĩnh Tường tổng mức đầu tư "
+                           "là bao nhiêu ạ? Em cảm ơn nhiều ạ")
+    assert ans.found and "1.442" in ans.text
+
+
+def test_what_a_district_must_do_is_its_duties_not_another_bodys(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("UBND huyện bọn em phải làm những gì để thực hiện kế hoạch này")
+    assert ans.found and "UBND các huyện, thành phố, thị xã" in ans.text and "Sở Thông tin" not in ans.text
+
+
+def test_a_time_shared_by_two_clauses_does_not_become_a_count(engine_kb: Engine) -> None:
+    """'… giai đoạn 2016-2020 không, TMĐT bao nhiêu': the period is not 'bao nhiêu giai đoạn'."""
+    ans = engine_kb.answer("Sở KH&ĐT có dự án nâng cấp mạng LAN trong giai đoạn 2016-2020 không, TMĐT bao nhiêu?")
+    assert not ans.found and "giai đoạn" not in ans.text.split("\n")[0].lower().replace("2016-2020", "")
