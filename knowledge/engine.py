@@ -34,6 +34,8 @@ MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X là
 ORDINAL_COVER = 0.3  # "giai đoạn 1 … kết thúc năm nào": the other words must fit the n-th record this much
 YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # in order of preference for a year alone
 AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
+# what the question asks the record to state: a record that lacks it answers another question
+STATES_ASKED = ("money_miss", "investor_miss", "figure_miss")
 
 # Intent -> the kinds of record that answer it.
 KIND_PREFERENCE: dict[str, set[str]] = {
@@ -287,6 +289,7 @@ class Engine(BodyRoutes, SetOperations):
                 "kind_fit": float(r.kind in wanted),
                 "kind_other": float(bool(wanted) and r.kind not in wanted),
                 "component": float(r.kind == "component"),
+                "names_miss": float(q.asks_names and r.kind == "indicator"),
                 "sibling_other": float(self.index.sibling_named(r, words, q.toks) is False),
                 "container_fit": float(q.operation == "total" and bool(r.amounts)
                                        and (bool(self.kb.children(r.id)) or r.title.lower().startswith("tổng"))),
@@ -490,11 +493,10 @@ class Engine(BodyRoutes, SetOperations):
                                 "unstated")
         if first.values.get("when_miss"):  # "dự kiến hoàn thành năm nào": the plan gives no date for it
             return self._refuse("Kế hoạch không nêu thời điểm cho nội dung này.", [first.record])
-        if first.values.get("money_miss") or first.values.get("investor_miss") or first.values.get("figure_miss"):
+        if any(first.values.get(f) for f in STATES_ASKED):
             # the amount or investor asked: a record of the body named, or named by its title, that states it;
             # else the plan does not state it (the best fit's figures answer another question)
-            stating = [c for c in passing if not (c.values.get("money_miss") or c.values.get("investor_miss")
-                                                  or c.values.get("figure_miss"))
+            stating = [c for c in passing if not any(c.values.get(f) for f in STATES_ASKED)
                        and (c.values.get("agency_fit") or c.values.get("title_cover", 0.0) >= NAMED_TITLE)]
             if not stating:
                 return self._refuse(self._clash_text(q, first), [first.record])

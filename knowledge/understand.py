@@ -70,6 +70,8 @@ _SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to|ton)\b(?: \w+){1
                       "min": re.compile(r"\b(?:it|nho|thap|be)\b(?: \w+){1,7} nhat\b")}
 _MONEY_WORDS = re.compile(r" (?:kinh phi|tien|ty dong|ty|trieu|trieu dong|ngan sach|chi phi|phu cap|muc luong|"
                           r"tien luong|luong thang|don gia) ")
+# "những dịch vụ nào", "là những gì", "kể tên": what is asked is names ('những chỉ tiêu nào' asks for rows)
+_ASKS_NAMES = re.compile(r" nhung (\w+(?: \w+)?) nao | la nhung gi | ke ten ")
 _APPENDIX = re.compile(r"\bphu luc (\d+)\b")
 _ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d)\b(?! ?\d)")
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
@@ -105,6 +107,7 @@ class Query:
     doc_numbers: list[str] = field(default_factory=list)  # "41/2011", "33/ttr": numbers of documents named
     mask: list[bool] = field(default_factory=list)  # which of toks carry content (not stop words, fillers)
     money_words: bool = False  # the amount is asked in so many words, not only by 'hết bao nhiêu'
+    asks_names: bool = False  # "là những dịch vụ nào", "kể tên": the names are asked, not only how many
 
 
     @property
@@ -193,6 +196,8 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
         q.intents.discard("money")  # "đạt bao nhiêu %": a rate, not an amount
     if "project" in q.intents and re.search(r"\bmuc tieu (?:\w+ ){0,2}(?:du an|cong trinh)\b", spaced):
         q.intents.discard("target")  # "mục tiêu của dự án X": an attribute of the project
+    named = _ASKS_NAMES.search(padded)
+    q.asks_names = bool(named) and not KIND_NOUNS.get(named.group(1) or "") == ("indicator",)
     m = _APPENDIX.search(spaced)
     q.appendix = int(m.group(1)) if m else None
     m = _ORDINAL.search(spaced)

@@ -171,3 +171,9 @@ def test_a_time_shared_by_two_clauses_does_not_become_a_count(engine_kb: Engine)
     """'… giai đoạn 2016-2020 không, TMĐT bao nhiêu': the period is not 'bao nhiêu giai đoạn'."""
     ans = engine_kb.answer("Sở KH&ĐT có dự án nâng cấp mạng LAN trong giai đoạn 2016-2020 không, TMĐT bao nhiêu?")
     assert not ans.found and "giai đoạn" not in ans.text.split("\n")[0].lower().replace("2016-2020", "")
+
+
+def test_which_ones_is_answered_with_names_not_a_row_of_figures(engine_kb: Engine) -> None:
+    """'… mức 3 là những dịch vụ nào': Phụ lục 2 counts them (2); Phần I names them."""
+    ans = engine_kb.answer("năm 2015 tỉnh có mấy dịch vụ công trực tuyến mức 3, là những dịch vụ nào")
+    assert ans.found and "bản tin" in ans.text and "ngành in" in ans.text
