@@ -27,6 +27,19 @@ MIN_CLAUSE_WORDS = 3
 MIN_SUBJECT_WORDS = 2  # a clause answered on its own names its subject ("mục tiêu đến 2020 thế nào" does not)
 
 
+_AND = re.compile(r"\s+(?:và|va)\s+", re.IGNORECASE)
+
+
+def _halves(part: str) -> list[str]:
+    """'… là bao nhiêu và đã giải ngân được bao nhiêu': two questions joined by 'và' (not 'Thông tin và Truyền
+    thông', which asks nothing on each side)."""
+    pieces = _AND.split(part)
+    asks = [[t for t in tokens(fold(p)) if t != "xin"] for p in pieces]  # 'xin hỏi X và Y …' is one question
+    if len(pieces) == 2 and all(is_question(toks) and len(toks) >= MIN_CLAUSE_WORDS for toks in asks):
+        return pieces
+    return [part]
+
+
 @dataclass(frozen=True)
 class Clauses:
     questions: list[str]  # the clauses that ask something, each with the question's time if it lacks one
@@ -43,7 +56,7 @@ def refers_to_self(clause: str) -> bool:
 
 
 def split(text: str) -> Clauses:
-    parts = [p.strip() for p in _SPLIT.split(text) if p and p.strip()]
+    parts = [piece for p in _SPLIT.split(text) if p and p.strip() for piece in _halves(p.strip())]
     asks = [p for p in parts if is_question(tokens(fold(p))) and len(tokens(fold(p))) >= MIN_CLAUSE_WORDS]
     time = next((m.group(0) for p in parts for m in [_TIME.search(p)] if m), "")
     # the time joins as its own clause: "TMĐT bao nhiêu" + "giai đoạn …" must not read "bao nhiêu giai đoạn"

@@ -4,6 +4,7 @@ The set is the group the question names by its title (or the table of the append
 of the kind counted that the question's words, time and body delimit."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from knowledge import compose
@@ -11,7 +12,7 @@ from knowledge.answer import Answer
 from knowledge.normalize import tokens
 from knowledge.periods import AMOUNT_COLUMNS, amount_column, appendix_of, record_period, record_years
 from knowledge.records import Record
-from knowledge.understand import Query
+from knowledge.understand import KIND_NOUNS, Query
 
 if TYPE_CHECKING:
     from knowledge.engine import Engine
@@ -21,6 +22,8 @@ CONTAINER_NAMED = 0.75  # … or share of the group's title words the question h
 CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this share of the question's words
 MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
 AMOUNT_GROUP_KINDS = {"group", "project", "budget", "budget_line", "funding"}  # they state counts or yearly figures
+STATED_COUNT_COVER = 0.5  # share of the question's other words a year's funding must hold to be the count asked
+YEAR_FIGURE_KINDS = ("funding", "budget_line", "budget")  # records of one year's money, which may say what it paid for
 CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indicator_group", "indicator", "phase",
                    "target_group", "duty_group"}
 
@@ -37,6 +40,9 @@ class SetOperations:
         if q.operation != "count" and not (q.intents & {"money", "project"} or q.counted):
             return None  # 'sở nào có nhiều cán bộ nhất': not a comparison of the plan's amounts
         kinds = q.counted or ("project",)
+        stated = self._stated_count(q, kinds) if q.operation == "count" else None
+        if stated:
+            return self._one(stated, q.year, q.content)
         container, members = self._members(q, kinds)
         if not members:
             return self._one(container, q.year, q.content) if container else None
@@ -53,6 +59,18 @@ class SetOperations:
         best = [r for r in priced if r.amounts[col] == pick]
         text = compose.compose_extreme(self.kb, label, len(members), best, col, q.operation == "max")
         return self._many("list" if len(best) > 1 else "record", text, best)
+
+    def _stated_count(self: Engine, q: Query, kinds: tuple[str, ...]) -> Record | None:
+        """A year's funding that states how many it paid for ('năm 2011 … phân bổ cho 16 dự án'): the plan's own
+        figure, which its lists need not match."""
+        if not q.year:
+            return None
+        nouns = "|".join(n for n, ks in KIND_NOUNS.items() if set(ks) & set(kinds))
+        counts = re.compile(rf"\b\d+ (?:\w+ )?(?:{nouns})\b") if nouns else None
+        words = self._informative(q.content)  # 'khởi công mới mấy dự án': what it paid for must be those
+        return next((r for r in self.kb.of_kind(*YEAR_FIGURE_KINDS) if r.get("nam") == q.year and counts
+                     and counts.search(" ".join(tokens(self.lex.key(r.text))))
+                     and (not words or self.index.coverage(r, words, q.toks)[0] >= STATED_COUNT_COVER)), None)
 
     def _stated_total(self: Engine, q: Query) -> Answer | None:
         """"Tổng … phụ lục 1" (the appendix's own total), "tổng đầu tư phát triển và chi thường xuyên" (the

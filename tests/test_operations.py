@@ -140,3 +140,17 @@ def test_a_question_after_a_greeting_and_a_preamble_is_answered(engine_kb: Engin
     ans = engine_kb.answer("chào bạn, em mới về phòng kế hoạch tài chính, cho em hỏi vốn đầu tư phát triển năm 2018 "
                            "là bao nhiêu ạ")
     assert ans.found and "60.000" in ans.text
+
+
+def test_a_count_the_plan_states_is_shown_as_stated(engine_kb: Engine) -> None:
+    """Phần I says 2011's funds went to 16 projects; the plan's lists hold fewer of that year: its own figure."""
+    ans = engine_kb.answer("Năm 2011 vốn CNTT được phân bổ cho bao nhiêu dự án?")
+    assert ans.found and "16 dự án" in ans.text and "11,5" in ans.text
+
+
+def test_two_questions_joined_by_va_are_both_answered(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("Có bao nhiêu công trình quyết toán và bao nhiêu công trình hoàn thành nhưng chưa "
+                           "quyết toán?")
+    assert ans.found and "13 dự án" in ans.text and "09 dự án" in ans.text
+    one = engine_kb.answer("Sở Thông tin và Truyền thông có nhiệm vụ gì")
+    assert one.found and one.text.startswith("Nhiệm vụ của Sở Thông tin và Truyền thông")
