@@ -32,6 +32,7 @@ FOREIGN_IDF = 3.0  # only rare words (in under ~5 % of records) can make a quest
 MIN_TITLE_WORDS = 3  # shorter titles ('Dự phòng 10%') say too little to count as named
 COMMON_ZIPF = 3.0  # a syllable this common in general Vietnamese is a word, typed on purpose
 FILLER_ZIPF = 5.0  # an everyday word this common, absent from the plan, says nothing about the subject
+ALONE_EVERYDAY = 0.25  # the weight left to an everyday word of the plan that the question uses alone
 EVERYDAY_ZIPF = 6.0  # a word outside the plan this common weighs nothing; from COMMON_ZIPF down, fully
 IN_CONTEXT_SIMILARITY = 60  # rapidfuzz ratio for a repair the neighbouring word confirms
 COMMON_WORD_SIMILARITY = 85  # … when the typed syllable is itself an everyday word (one letter off)
@@ -211,6 +212,20 @@ class Index:
         zipf = self.common.get(term, 0.0)
         return self.max_idf * min(1.0, max(0.0, (EVERYDAY_ZIPF - zipf) / (EVERYDAY_ZIPF - COMMON_ZIPF)))
 
+    def _alone(self, content: tuple[str, ...], full: tuple[str, ...]) -> set[str]:
+        """Everyday words of the question with no meaningful word beside them ('dạ, cho em hỏi', 'nếu có thì
+        hết'): chat, not the subject ('trả nợ', 'lương cán bộ', 'dự án mới' are phrases and keep their weight)."""
+        words, phrased, seen = set(content), set(), set()
+        for i, w in enumerate(full):
+            if w not in words:
+                continue
+            seen.add(w)
+            before, after = full[i - 1] if i else "", full[i + 1] if i + 1 < len(full) else ""
+            if before in words or after in words or f"{before}_{w}" in self.postings \
+                    or f"{w}_{after}" in self.postings:  # 'dự án mới' is a phrase of the plan
+                phrased.add(w)
+        return {w for w in seen - phrased if self.everyday(w)}
+
     def everyday(self, term: str) -> bool:
         return self.common.get(term, 0.0) >= EVERYDAY_ZIPF
 
@@ -291,6 +306,10 @@ class Index:
     @lru_cache(maxsize=256)  # noqa: B019 - one index per engine; the cache holds the questions being ranked
     def _terms(self, content: tuple[str, ...], full: tuple[str, ...]) -> tuple[tuple[tuple[str, float], ...],
                                                                                float, tuple[str, ...]]:
-        """(each word with its weight, their sum, the content pairs) of one question, computed once."""
-        weights = tuple((t, self.weight(t)) for t in content)
+        """(each word with its weight, their sum, the content pairs) of one question, computed once.
+
+        An everyday word standing alone weighs little even where the plan uses it ('dạ', 'thì' fold to
+        syllables of the plan's words)."""
+        alone = self._alone(content, full)
+        weights = tuple((t, self.weight(t) * (ALONE_EVERYDAY if t in alone else 1.0)) for t in content)
         return weights, sum(w for _, w in weights), tuple(content_pairs(list(content), list(full)))

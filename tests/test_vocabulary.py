@@ -112,3 +112,13 @@ def test_when_the_plan_gives_no_date_the_reply_says_so(engine_kb: Engine) -> Non
     ans = engine_kb.answer("phần mềm khung chính quyền điện tử dự kiến hoàn thành vào năm nào")
     assert not ans.found and "thời điểm" in ans.reason and ans.nearest == ["PL4-13"]
     assert engine_kb.answer("luật an toàn thông tin mạng ban hành năm nào").found
+
+
+@pytest.mark.parametrize("question", [
+    "dạ em hỏi kế hoạch có dự án nào về ký số không ạ, nếu có thì hết bao nhiêu tiền, ai làm chủ đầu tư ạ",
+    "da em hoi ke hoach co du an nao ve ky so khong a, neu co thi het bao nhieu tien, ai lam chu dau tu a",
+])
+def test_everyday_words_standing_alone_do_not_dilute_the_subject(engine_kb: Engine, question: str) -> None:
+    """'dạ', 'thì' fold to syllables the plan uses; alone, between chat words, they are not the subject."""
+    ans = engine_kb.answer(question)
+    assert ans.found and "2.000" in ans.text and "Sở Thông tin và Truyền thông" in ans.text
