@@ -26,7 +26,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "target": ("muc tieu", "chi tieu", "phan dau", "muc tieu cu the"),
     "general_goal": ("muc tieu tong quat", "muc tieu chung"),
     "when": ("nam nao", "khi nao", "bao gio", "thoi gian nao", "luc nao", "ket thuc", "bat dau", "thoi han",
-             "den khi nao", "vao nam"),
+             "den khi nao", "vao nam", "keo dai", "tu nam nao", "tu khi nao", "tu bao gio"),
     "list": ("cac du an", "nhung du an", "danh sach", "liet ke", "gom nhung", "co nhung", "nhung gi", "gom gi",
              "nhung cong trinh", "cac cong trinh", "bao nhieu du an", "may du an", "du an nao", "du an gi",
              "cong trinh nao", "cong trinh gi"),
@@ -68,8 +68,8 @@ KIND_NOUNS: dict[str, tuple[str, ...]] = {
 # "nhiều tiền … nhất": the superlative split around its object, up to four words apart
 _SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to|ton)\b(?: \w+){1,7} nhat\b"),
                       "min": re.compile(r"\b(?:it|nho|thap|be)\b(?: \w+){1,7} nhat\b")}
-_MONEY_WORDS = re.compile(r" (?:kinh phi|tien|ty dong|ty|trieu|trieu dong|ngan sach|chi phi|phu cap|muc luong|"
-                          r"tien luong|luong thang|don gia) ")
+_MONEY_WORDS = re.compile(r" (?:kinh phi|bo tri|phan bo|tien|ty dong|ty|trieu|trieu dong|ngan sach|chi phi|"
+                          r"phu cap|muc luong|tien luong|luong thang|don gia) ")
 # "những dịch vụ nào", "là những gì", "kể tên": what is asked is names ('những chỉ tiêu nào' asks for rows)
 _ASKS_NAMES = re.compile(r" nhung (\w+(?: \w+)?) nao | la nhung gi | ke ten ")
 _APPENDIX = re.compile(r"\bphu luc (\d+)\b")
@@ -115,6 +115,15 @@ class Query:
         return self.years[0] if len(self.years) == 1 else None
 
 
+def initials(name: str) -> list[str]:
+    """'Sở Tư pháp' -> ['Sở TP', 'STP']: the short forms officials type for a department's name."""
+    head, _, rest = name.partition(" ")
+    letters = "".join(w[0] for w in re.findall(r"\w+", fold(rest)) if w != "va")
+    if fold(head) != "so" or len(letters) < 2:
+        return []
+    return [f"Sở {letters.upper()}", f"S{letters.upper()}"]
+
+
 class AgencyFinder:
     """Spots agencies by every name and alias (folded, abbreviations written out)."""
 
@@ -125,6 +134,13 @@ class AgencyFinder:
                 k = " ".join(tokens(lex.key(n)))
                 if len(k) >= 4:
                     names.setdefault(k, a.id)
+        short: dict[str, set[str]] = {}
+        for a in agencies:
+            for n in initials(a.name):
+                short.setdefault(" ".join(tokens(lex.key(n))), set()).add(a.id)
+        for k, ids in short.items():  # a short form two bodies share names neither
+            if len(ids) == 1 and k not in names:
+                names[k] = ids.pop()
         self._names = names
         self._re = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
                               + r")\b") if names else None

@@ -9,6 +9,7 @@ from knowledge.engine import Engine
 from knowledge.loader import DATA_DIR, VOCABULARY_FILE
 from knowledge.normalize import fold, lexicon, tokens
 from knowledge.records import KnowledgeBase
+from knowledge.understand import initials
 
 THESAURUS = json.loads((DATA_DIR / VOCABULARY_FILE).read_text(encoding="utf-8"))["thesaurus"]
 
@@ -122,3 +123,17 @@ def test_everyday_words_standing_alone_do_not_dilute_the_subject(engine_kb: Engi
     """'dạ', 'thì' fold to syllables the plan uses; alone, between chat words, they are not the subject."""
     ans = engine_kb.answer(question)
     assert ans.found and "2.000" in ans.text and "Sở Thông tin và Truyền thông" in ans.text
+
+
+def test_a_departments_initials_name_it_unless_two_share_them(engine_kb: Engine) -> None:
+    """'Sở TP' is Sở Tư pháp, derived from its name; 'Sở NV' could be Nội vụ or Ngoại vụ and names neither."""
+    assert initials("Sở Tư pháp") == ["Sở TP", "STP"] and initials("UBND huyện Tam Đảo") == []
+    ans = engine_kb.answer("Sở TP nâng cấp mạng LAN, TMĐT dự kiến bao nhiêu")
+    assert ans.found and "Sở Tư pháp" in ans.text
+    assert engine_kb.finder.find("so nv") == []
+
+
+def test_an_amount_the_plan_does_not_allocate_is_refused(engine_kb: Engine) -> None:
+    """ODA is named among the sources to mobilise, with no amount: 'bố trí bao nhiêu' is not answered by it."""
+    ans = engine_kb.answer("kế hoạch bố trí bao nhiêu vốn ODA")
+    assert not ans.found and "số tiền" in ans.reason
