@@ -366,6 +366,18 @@ def computed_total(records: list[Record]) -> list[str]:
             "(tự cộng từ các mục, Kế hoạch không ghi con số này)"]
 
 
+def years_total(r: Record, years: list[int]) -> list[str]:
+    """'Cộng 2016-2018: X triệu đồng (tự cộng …)' from a record's amounts by year, when it has every year asked."""
+    if len(years) < 2 or not all(str(y) in r.amounts for y in years):
+        return []
+    value = sum((r.amounts[str(y)] for y in years), Decimal(0))
+    span = f"{years[0]}-{years[-1]}" if years == list(range(years[0], years[-1] + 1)) else \
+        " và ".join(map(str, years))
+    parts = "; ".join(f"{y}: {fmt_number(r.amounts[str(y)])}" for y in years)
+    return [f"<b>Cộng {span}: {e(fmt_amount(value, r.unit))}</b> ({e(parts)}; tự cộng từ số liệu theo năm, "
+            "Kế hoạch không ghi con số này)"]
+
+
 def compose_candidates(kb: KnowledgeBase, records: list[Record], year: int | None = None,
                        focus: list[str] | None = None) -> str:
     lines = [f"Có {len(records)} mục trong Kế hoạch gần với câu hỏi của bạn:"]

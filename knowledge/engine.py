@@ -164,8 +164,9 @@ class Engine(BodyRoutes, SetOperations):
         if scope:
             agency = self._agency_route(q) if "project" in scope else None
             return agency or self._search_route(q, scope) or self._not_found()
-        return (self._help_route(q) or self._ordinal_route(q) or self._agency_route(q) or self._operation_route(q)
-                or self._category_route(q) or self._year_money_route(q) or self._split_route(q)
+        return (self._help_route(q) or self._ordinal_route(q) or self._agency_route(q) or self._years_total_route(q)
+                or self._operation_route(q) or self._category_route(q) or self._year_money_route(q)
+                or self._split_route(q)
                 or self._search_route(q) or self._not_found())
 
     def section(self, intent: str) -> Answer:
@@ -391,6 +392,28 @@ class Engine(BodyRoutes, SetOperations):
             if picked:
                 return self._one(picked[0], q.year, [])
         return None
+
+    def _years_total_route(self, q: Query) -> Answer | None:
+        """"Vốn ĐTPT 2016-2018 cộng lại", "cộng vốn năm 2016 và 2017": the sum of a budget line's yearly figures,
+        computed and said to be (the plan states each year and the whole period only)."""
+        if "money" not in q.intents:
+            return None
+        if q.period and q.period != self.plan_period:
+            years = list(range(q.period[0], q.period[1] + 1))
+        elif len(q.years) >= 2 and q.operation == "total":
+            years = sorted(set(q.years))
+        else:
+            return None
+        words = [w for w in self._informative(q.content) if w not in self._budget_words]
+        lines = [r for r in self.kb.of_kind(*YEAR_MONEY_KINDS) if set(years) <= record_years(r)
+                 and (not words or self.index.coverage(r, words, q.toks)[0] >= YEAR_MONEY_COVER)]
+        if not lines:
+            return None
+        best = max(lines, key=lambda r: (self.index.coverage(r, q.content, q.toks)[0], -r.seq))
+        text = compose.compose_record(self.kb, best, None, [])
+        head, _, rest = text.partition("\n")
+        return Answer(True, "\n".join([head, *compose.years_total(best, years), rest]), "record",
+                      [(best.id, compose.short(best.title, 60))], [best.source], figures=self._figures([best]))
 
 
 

@@ -154,3 +154,11 @@ def test_two_questions_joined_by_va_are_both_answered(engine_kb: Engine) -> None
     assert ans.found and "13 dự án" in ans.text and "09 dự án" in ans.text
     one = engine_kb.answer("Sở Thông tin và Truyền thông có nhiệm vụ gì")
     assert one.found and one.text.startswith("Nhiệm vụ của Sở Thông tin và Truyền thông")
+
+
+def test_a_span_of_years_is_summed_and_said_to_be_computed(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    line = next(r for r in kb.of_kind("budget_line", "budget") if {"2016", "2017", "2018"} <= set(r.amounts)
+                and "đầu tư phát triển" in r.title.lower())
+    expected = sum(line.amounts[y] for y in ("2016", "2017", "2018"))
+    ans = engine_kb.answer("vốn đầu tư phát triển 2016-2018 cộng lại là bao nhiêu")
+    assert ans.found and f"Cộng 2016-2018: {fmt_number(expected)}" in ans.text and "tự cộng" in ans.text
