@@ -35,7 +35,20 @@ ORDINAL_COVER = 0.3  # "giai đoạn 1 … kết thúc năm nào": the other wor
 YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # in order of preference for a year alone
 AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
 # what the question asks the record to state: a record that lacks it answers another question
-STATES_ASKED = ("money_miss", "investor_miss", "figure_miss")
+STATES_ASKED = ("money_miss", "investor_miss", "figure_miss", "measure_miss")
+PROJECT_KINDS = {"project", "component", "group"}  # records of fixed fields: a count they do not write, they lack
+_NUMBER_UNIT = re.compile(r"\d+([a-z]+)")
+
+
+def counted_words(toks: list[str]) -> set[str]:
+    """Words a text counts: the two after each number ('25 đơn vị') and units written onto one ('27TB')."""
+    out: set[str] = set()
+    for i, t in enumerate(toks):
+        if t.isdigit():
+            out.update(toks[i + 1:i + 3])
+        elif m := _NUMBER_UNIT.fullmatch(t):
+            out.add(m.group(1))
+    return out
 
 # Intent -> the kinds of record that answer it.
 KIND_PREFERENCE: dict[str, set[str]] = {
@@ -98,6 +111,9 @@ class Engine(BodyRoutes, SetOperations):
         self._budget_words = {t for t, n in titles.items() if n >= BUDGET_WORD_TITLES}
         self._numbered = {r.id: bool(r.amounts or r.get("figures") or r.kind == "indicator"  # states a figure
                                      or _DIGIT.search(r.title + r.text)) for r in kb.records.values()}
+        self._counted = {r.id: counted_words(tokens(self.lex.key(" ".join(map(str, (r.title, r.text,
+                                                                             *r.fields.values()))))))
+                         for r in kb.records.values() if r.kind in PROJECT_KINDS}
         years = {y for r in kb.records.values() for y in record_years(r)}
         years |= {y for r in kb.records.values() for y in (record_period(r) or ())}
         self.years = (min(years), max(years)) if years else None
@@ -304,6 +320,8 @@ class Engine(BodyRoutes, SetOperations):
             if money or "how_much" in q.intents:
                 fits = has_amount or (not money and (bool(r.get("figures")) or r.kind == "indicator"))
                 v["money_fit"], v["money_miss"] = float(fits), float(q.money_words and not has_amount)
+            # 'dự án LAN xã sẽ làm ở bao nhiêu xã': a project's record counts no communes
+            v["measure_miss"] = float(bool(q.measure) and q.measure not in self._counted.get(r.id, {q.measure}))
             v["figure_miss"] = float(not money and " bao nhieu " in f" {q.key} " and not self._numbered[r.id])
             v.update(self._time_features(q, r))
             out.append(Candidate(r, v))
@@ -568,7 +586,7 @@ class Engine(BodyRoutes, SetOperations):
     def _clash_text(self, q: Query, c: Candidate) -> str:
         if c.values.get("money_miss"):
             return "Kế hoạch không nêu số tiền cho nội dung này."
-        if c.values.get("figure_miss"):
+        if c.values.get("figure_miss") or c.values.get("measure_miss"):
             return "Kế hoạch không nêu con số cho nội dung này."
         if c.values.get("investor_miss"):
             return "Kế hoạch không nêu chủ đầu tư của nội dung này."

@@ -59,6 +59,7 @@ OPERATION_CUES: dict[str, tuple[str, ...]] = {
     "min": ("nho nhat", "it nhat", "thap nhat", "be nhat", "it kinh phi nhat"),
     "total": ("tong cong", "tong so", "tong kinh phi", "tong cac", "cong lai", "tong tat ca", "tong"),
 }
+NOT_COUNTED = {"phan", "nam", "lan", "thang", "ngay"}  # 'bao nhiêu phần trăm', 'mấy năm', 'mấy lần': not things
 # Nouns that name a kind of record: "bao nhiêu dự án", "mấy giai đoạn" count records of these kinds.
 KIND_NOUNS: dict[str, tuple[str, ...]] = {
     "du an": ("project",), "cong trinh": ("project",), "hang muc": ("component",),
@@ -107,6 +108,7 @@ class Query:
     doc_numbers: list[str] = field(default_factory=list)  # "41/2011", "33/ttr": numbers of documents named
     mask: list[bool] = field(default_factory=list)  # which of toks carry content (not stop words, fillers)
     money_words: bool = False  # the amount is asked in so many words, not only by 'hết bao nhiêu'
+    measure: str = ""  # the noun a count question counts ('ở bao nhiêu xã' -> 'xa')
     asks_names: bool = False  # "là những dịch vụ nào", "kể tên": the names are asked, not only how many
 
 
@@ -198,6 +200,10 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
         kinds = KIND_NOUNS.get(noun) or KIND_NOUNS.get(noun.split()[0], ())
         if kinds and not q.counted:
             q.counted = kinds
+        unit = noun.split()[0]
+        if not kinds and "money" not in q.intents and unit not in NOT_COUNTED and lex.content_mask([unit])[0] \
+                and not m.group(0).startswith("may"):  # without diacritics 'mấy' is also 'máy' (phòng máy tính)
+            q.measure = unit  # "ở bao nhiêu xã", "bao nhiêu TB": what is counted
     if re.search(r"\bbao nhieu\s*$", spaced) and not q.intents & {"count", "money"}:
         # "… được đầu tư … bao nhiêu" asks for money; "… là bao nhiêu" may be an amount or a count
         q.intents.add("money" if re.search(r"\b(dau tu|ton|chi|cap von)\b", spaced) else "how_much")

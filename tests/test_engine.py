@@ -177,3 +177,11 @@ def test_which_ones_is_answered_with_names_not_a_row_of_figures(engine_kb: Engin
     """'… mức 3 là những dịch vụ nào': Phụ lục 2 counts them (2); Phần I names them."""
     ans = engine_kb.answer("năm 2015 tỉnh có mấy dịch vụ công trực tuyến mức 3, là những dịch vụ nào")
     assert ans.found and "bản tin" in ans.text and "ngành in" in ans.text
+
+
+def test_a_count_a_projects_record_does_not_write_is_refused(engine_kb: Engine) -> None:
+    """The LAN pilot for communes names no number of communes: the reply says so rather than show its budget."""
+    ans = engine_kb.answer("xây dựng điểm một số mạng LAN xã phường triển khai ở bao nhiêu xã")
+    assert not ans.found and "không nêu con số" in ans.reason
+    stated = engine_kb.answer("cổng TTĐT thành phần cho bao nhiêu đơn vị, địa phương")
+    assert stated.found and "25 đơn vị" in stated.text
