@@ -251,6 +251,8 @@ def _best_sentences(text: str, focus: list[str], budget: int = 900) -> str:
     if len(text) <= budget or not focus:
         return text
     parts = [p for p in re.split(r"(?<=[.;])\s+", text) if p]
+    # a sentence longer than the budget is cut at its commas (a list of facts written as one sentence)
+    parts = [c for p in parts for c in (re.split(r"(?<=,)\s+", p) if len(p) > budget else [p])]
     scored = sorted(range(len(parts)), key=lambda i: -len(set(tokens(fold(parts[i]))) & set(focus)))
     keep, used = set(), 0
     for i in scored:

@@ -131,7 +131,8 @@ class Engine(BodyRoutes, SetOperations):
         asked = [c for c in parts.questions if self._has_subject(c)] if len(parts.questions) >= 2 else []
         if len(asked) >= 2:  # several questions in one message: each answered, or the whole as one
             each = [self._answer_one(c) for c in asked]
-            if all(a.found for a in each):
+            # both answered by one record: it is answered once, for the whole question, below
+            if all(a.found for a in each) and len({tuple(a.candidates) for a in each}) > 1:
                 return self._joined(each)
         whole = self._answer_one(text, scope)
         # the question after a preamble, unless the plan was found to leave the asked figure blank

@@ -162,3 +162,10 @@ def test_a_span_of_years_is_summed_and_said_to_be_computed(engine_kb: Engine, kb
     expected = sum(line.amounts[y] for y in ("2016", "2017", "2018"))
     ans = engine_kb.answer("vốn đầu tư phát triển 2016-2018 cộng lại là bao nhiêu")
     assert ans.found and f"Cộng 2016-2018: {fmt_number(expected)}" in ans.text and "tự cộng" in ans.text
+
+
+def test_two_questions_about_one_record_get_it_once(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("Trung tâm Hạ tầng thông tin tỉnh xây theo tiêu chuẩn gì, dung lượng lưu trữ khả dụng bao "
+                           "nhiêu")
+    assert ans.found and "Tier 2" in ans.text and "27TB" in ans.text and ans.text.count("Nguồn:") == 1
+    assert len(ans.text) <= 1500
