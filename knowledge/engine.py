@@ -66,6 +66,8 @@ KIND_PREFERENCE: dict[str, set[str]] = {
     "project": {"project", "group", "component"},
     "status": {"status", "indicator", "funding"},
 }
+PART_COVER = 0.75  # share of the question's words a part of the plan must hold to answer it as a whole
+PART_INTENTS = {"cause", "shortcoming", "solution", "viewpoint", "legal"}  # each names one part of the plan
 GENERIC_INTENTS = {"who", "project", "duty"}  # asked of many parts of the plan; a named part goes first
 # Intent with no other words -> the records that answer it as a whole.
 CATEGORY_KINDS = {"meta": ("plan",), "legal": ("legal_basis",), "solution": ("solution",),
@@ -182,9 +184,28 @@ class Engine(BodyRoutes, SetOperations):
             agency = self._agency_route(q) if "project" in scope else None
             return agency or self._search_route(q, scope) or self._not_found()
         return (self._help_route(q) or self._ordinal_route(q) or self._agency_route(q) or self._years_total_route(q)
-                or self._operation_route(q) or self._category_route(q) or self._year_money_route(q)
-                or self._split_route(q)
-                or self._search_route(q) or self._not_found())
+                or self._operation_route(q) or self._category_route(q) or self._part_route(q)
+                or self._year_money_route(q) or self._split_route(q) or self._search_route(q) or self._not_found())
+
+    def _part_route(self, q: Query) -> Answer | None:
+        """"Vì sao … còn hạn chế", "giải pháp về chọn tư vấn": a part of the plan named by its own word
+        (nguyên nhân, tồn tại, giải pháp, quan điểm …) is searched within that part first."""
+        named = [i for i in q.intents if i in PART_INTENTS]
+        if len(named) != 1:
+            return None
+        kinds = KIND_PREFERENCE[named[0]]
+        found = self._search_route(q, frozenset(kinds))
+        if found and found.found:
+            return found
+        # no one record fits, but the part as a whole holds the question's words: the part is the answer
+        records = self.kb.of_kind(*kinds)
+        words = self._informative(q.content)
+        held = sum(self.index.weight(w) for w in words if any(self.index.has(r, w) for r in records))
+        total = sum(self.index.weight(w) for w in words)
+        if records and total and held / total >= PART_COVER:
+            heading = CATEGORY_HEADINGS.get(records[0].kind, records[0].kind)
+            return self._many("list", compose.compose_list(self.kb, heading, records), records)
+        return None
 
     def section(self, intent: str) -> Answer:
         """A whole part of the plan by intent name: "roadmap", "target", "duty", "legal", "solution" …"""

@@ -185,3 +185,13 @@ def test_a_count_a_projects_record_does_not_write_is_refused(engine_kb: Engine) 
     assert not ans.found and "không nêu con số" in ans.reason
     stated = engine_kb.answer("cổng TTĐT thành phần cho bao nhiêu đơn vị, địa phương")
     assert stated.found and "25 đơn vị" in stated.text
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("giai phap ve chon don vi tu van lap du an the nao", "kinh nghiệm"),
+    ("nguyên nhân của hạn chế về nhân lực là gì", "Nhân lực chuyên trách"),
+])
+def test_a_part_of_the_plan_named_is_searched_first(engine_kb: Engine, question: str, expected: str) -> None:
+    """'giải pháp …', 'nguyên nhân …': the answer comes from that part of the plan, not a project with like words."""
+    ans = engine_kb.answer(question)
+    assert ans.found and expected in ans.text
