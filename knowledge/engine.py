@@ -564,6 +564,9 @@ class Engine(BodyRoutes, SetOperations):
             if not stating:
                 return self._refuse(self._clash_text(q, first), [first.record])
             passing = stating
+        if q.operation in ("max", "min") and not any(self._compares(c.record) for c in passing[:MAX_CANDIDATES]):
+            # 'sở nào có nhiều cán bộ CNTT nhất': no figures to compare, and no record says which is most
+            return self._refuse("Kế hoạch không nêu số liệu để so sánh điều này.", [first.record])
         holding = [c for c in passing if not self._clashes(c)]
         if not holding:  # what fits best breaks a year, period or body the question states
             return self._refuse(self._clash_text(q, first), [first.record])
@@ -589,6 +592,10 @@ class Engine(BodyRoutes, SetOperations):
         if len(close) > 1:
             return self._many("candidates", compose.compose_candidates(self.kb, close, q.year, words), close)
         return self._one(top.record, q.year, words)
+
+    def _compares(self, r: Record) -> bool:
+        """Whether a record's own words rank something ('lớn nhất', 'cao nhất', 'nhiều nhất')."""
+        return " nhat " in f" {' '.join(tokens(fold(f'{r.title} {r.text}')))} "
 
     def _twins(self, q: Query, top: Candidate, passing: list[Candidate]) -> list[Record]:
         """Records of another period with the same name as the answer, when the question names no time."""

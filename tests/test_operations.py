@@ -169,3 +169,9 @@ def test_two_questions_about_one_record_get_it_once(engine_kb: Engine) -> None:
                            "nhiêu")
     assert ans.found and "Tier 2" in ans.text and "27TB" in ans.text and ans.text.count("Nguồn:") == 1
     assert len(ans.text) <= 1500
+
+
+def test_a_comparison_the_plan_has_no_figures_for_is_refused(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("sở nào có nhiều cán bộ CNTT nhất")
+    assert not ans.found and "so sánh" in ans.reason
+    assert engine_kb.answer("dự án nào có TMĐT lớn nhất giai đoạn 2011-2015").found
