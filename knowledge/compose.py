@@ -100,7 +100,7 @@ def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None, focus: lis
     if r.get("figures"):  # each with its label, the one nearest the question first
         words = set(focus or ())
         figs = sorted(r.get("figures"), key=lambda f: -len(words & set(tokens(fold(f.get("label", ""))))))
-        return "; ".join(f"{figure_text(f)} ({short(f.get('label', ''), 40)})" for f in figs[:3])
+        return "; ".join(figure_text(f) + (f" ({short(f['label'], 40)})" if f.get("label") else "") for f in figs[:3])
     if r.get("start") and r.get("end"):
         parts = "; ".join(c.title for c in kb.children(r.id)) or r.text
         return f"{vn_date(r.get('start'))} – {vn_date(r.get('end'))}: {short(parts, 160)}"

@@ -36,7 +36,7 @@ YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # in order of preferenc
 AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
 # what the question asks the record to state: a record that lacks it answers another question
 STATES_ASKED = ("money_miss", "investor_miss", "figure_miss", "measure_miss")
-PROJECT_KINDS = {"project", "component", "group"}  # records of fixed fields: a count they do not write, they lack
+TABLE_ROWS = {"indicator", "indicator_group"}  # their unit is in the row's title, not after each figure
 _NUMBER_UNIT = re.compile(r"\d+([a-z]+)")
 
 
@@ -115,7 +115,7 @@ class Engine(BodyRoutes, SetOperations):
                                      or _DIGIT.search(r.title + r.text)) for r in kb.records.values()}
         self._counted = {r.id: counted_words(tokens(self.lex.key(" ".join(map(str, (r.title, r.text,
                                                                              *r.fields.values()))))))
-                         for r in kb.records.values() if r.kind in PROJECT_KINDS}
+                         for r in kb.records.values()}
         years = {y for r in kb.records.values() for y in record_years(r)}
         years |= {y for r in kb.records.values() for y in (record_period(r) or ())}
         self.years = (min(years), max(years)) if years else None
@@ -149,9 +149,12 @@ class Engine(BodyRoutes, SetOperations):
                 return alone
         return whole
 
+    def _parse(self, text: str) -> Query:
+        return parse(text, self.lex, self.finder, self.index.correct, self.index.compounds)
+
     def _has_subject(self, clause: str, part_of_plan: bool = False) -> bool:
         """Whether a clause names what it asks about (or, with `part_of_plan`, a part of the plan: 'tên đầy đủ')."""
-        q = parse(clause, self.lex, self.finder, self.index.correct)
+        q = self._parse(clause)
         q.content = self._content_words(q)
         named_part = part_of_plan and bool(q.intents & (set(CATEGORY_KINDS) - {"money", "duty"}))
         year_money = bool(q.years) and bool(q.intents & {"money", "count"})  # "năm 2011 bố trí bn vốn, mấy dự án"
@@ -169,7 +172,7 @@ class Engine(BodyRoutes, SetOperations):
                       figures=[f for p in parts for f in p.figures])
 
     def _answer_one(self, text: str, scope: frozenset[str] | None = None) -> Answer:
-        q = parse(text, self.lex, self.finder, self.index.correct)
+        q = self._parse(text)
         if not q.toks:
             return Answer(False, compose.help_text(self.kb), "help")
         q.content = self._content_words(q)
@@ -219,7 +222,7 @@ class Engine(BodyRoutes, SetOperations):
 
     def duties_of(self, text: str) -> Answer:
         """/nhiemvu <cơ quan>: the duties Phần VII gives that agency."""
-        q = parse(clean(text), self.lex, self.finder, self.index.correct)
+        q = self._parse(clean(text))
         q.intents.add("duty")
         q.content = []
         found = self._agency_route(q) if q.agencies else None
@@ -309,6 +312,7 @@ class Engine(BodyRoutes, SetOperations):
         wanted = self._wanted_kinds(q)
         named = [] if "meta" in q.intents else list(q.agencies)  # a body named in a question about the plan
         novel = self.index.novel_pair_share(words, q.toks)
+        measure = "" if self.index.everyday(q.measure) else q.measure  # 'top bao nhiêu cả nước' counts nothing
         out = []
         for h in hits:
             r = h.record
@@ -342,8 +346,8 @@ class Engine(BodyRoutes, SetOperations):
             if money or "how_much" in q.intents:
                 fits = has_amount or (not money and (bool(r.get("figures")) or r.kind == "indicator"))
                 v["money_fit"], v["money_miss"] = float(fits), float(q.money_words and not has_amount)
-            # 'dự án LAN xã sẽ làm ở bao nhiêu xã': a project's record counts no communes
-            v["measure_miss"] = float(bool(q.measure) and q.measure not in self._counted.get(r.id, {q.measure}))
+            # 'dự án LAN xã sẽ làm ở bao nhiêu xã': a record that counts no communes does not say
+            v["measure_miss"] = float(bool(measure) and r.kind not in TABLE_ROWS and measure not in self._counted[r.id])
             v["figure_miss"] = float(not money and " bao nhieu " in f" {q.key} " and not self._numbered[r.id])
             v.update(self._time_features(q, r))
             out.append(Candidate(r, v))
@@ -560,7 +564,8 @@ class Engine(BodyRoutes, SetOperations):
             # the amount or investor asked: a record of the body named, or named by its title, that states it;
             # else the plan does not state it (the best fit's figures answer another question)
             stating = [c for c in passing if not any(c.values.get(f) for f in STATES_ASKED)
-                       and (c.values.get("agency_fit") or c.values.get("title_cover", 0.0) >= NAMED_TITLE)]
+                       and (c.values.get("agency_fit") or c.values.get("title_cover", 0.0) >= NAMED_TITLE)
+                       and (not first.values.get("measure_miss") or q.measure in self._counted[c.record.id])]
             if not stating:
                 return self._refuse(self._clash_text(q, first), [first.record])
             passing = stating
@@ -587,7 +592,8 @@ class Engine(BodyRoutes, SetOperations):
                 break
             if named >= NAMED_TITLE and c.values.get("title_cover", 0.0) < named - NAMED_GAP:
                 continue  # the question names the best one; a record it does not name is no alternative
-            if not self._clashes(c) and not any(self._same_fact(c.record, r) for r in close):
+            misses = any(c.values.get(f) and not top.values.get(f) for f in STATES_ASKED)  # lacks what top states
+            if not self._clashes(c) and not misses and not any(self._same_fact(c.record, r) for r in close):
                 close.append(c.record)
         if len(close) > 1:
             return self._many("candidates", compose.compose_candidates(self.kb, close, q.year, words), close)

@@ -39,7 +39,7 @@ FEATURES = (
     "investor_miss",  # the investor is asked and the record names none
     "container_fit",  # a total is asked and the record is a stated total of several items
     "component",      # the record is a sub-item (hạng mục) of a project
-    "measure_miss",   # a count is asked ('ở bao nhiêu xã') of a project whose record counts no such thing
+    "measure_miss",   # a count is asked ('ở bao nhiêu xã') and the record's text counts no such thing
     "names_miss",     # names are asked ('là những dịch vụ nào') and the record is a row of figures
     "sibling_other",  # the question names a sibling row by the words that set it apart ('cấp xã'), not this one
     "foreign",        # share of the question in rare words that neither the record nor the plan explain

@@ -154,7 +154,8 @@ class Index:
         # what typo repair may turn a word into: the plan's syllables and those of the question phrases
         asked = [tokens(lex.key(p)) for p in phrases]
         self.known = {t for t in postings if "_" not in t} | {t for toks in asked for t in toks}
-        self.pairs = {t for t in postings if "_" in t} | {p for toks in asked for p in bigrams(toks)}
+        self.compounds = frozenset(t for t in postings if "_" in t)  # the word pairs the plan writes
+        self.pairs = self.compounds | {p for toks in asked for p in bigrams(toks)}
         self.vocab = sorted(t for t in self.known if not t.isdigit() and len(t) >= 3)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
         self.distinct_pairs = _distinct_pairs(self.docs, title_pairs)

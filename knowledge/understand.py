@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
 from knowledge.normalize import Lexicon, fold, tokens
@@ -162,8 +162,9 @@ class AgencyFinder:
 
 
 def parse(text: str, lex: Lexicon, finder: AgencyFinder,
-          correct: Callable[[list[str]], list[str]] | None = None) -> Query:
-    """The frame of a question; `correct` repairs typos of the tokens first (in context)."""
+          correct: Callable[[list[str]], list[str]] | None = None, compounds: Container[str] = ()) -> Query:
+    """The frame of a question; `correct` repairs typos of the tokens first (in context); `compounds` are the
+    word pairs the plan writes (without diacritics 'mấy xã' is a count, 'máy tính' a machine)."""
     key = lex.key(text)
     toks = tokens(key)
     clause_sizes = [len(tokens(c)) for c in _CLAUSE_END.split(key)]
@@ -201,9 +202,10 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
         if kinds and not q.counted:
             q.counted = kinds
         unit = noun.split()[0]
+        machine = m.group(0).startswith("may") and (not compounds or f"may_{unit}" in compounds)
         if not kinds and "money" not in q.intents and unit not in NOT_COUNTED and lex.content_mask([unit])[0] \
-                and not m.group(0).startswith("may"):  # without diacritics 'mấy' is also 'máy' (phòng máy tính)
-            q.measure = unit  # "ở bao nhiêu xã", "bao nhiêu TB": what is counted
+                and not machine:
+            q.measure = unit  # "ở bao nhiêu xã", "mấy xã", "bao nhiêu TB": what is counted
     if re.search(r"\bbao nhieu\s*$", spaced) and not q.intents & {"count", "money"}:
         # "… được đầu tư … bao nhiêu" asks for money; "… là bao nhiêu" may be an amount or a count
         q.intents.add("money" if re.search(r"\b(dau tu|ton|chi|cap von)\b", spaced) else "how_much")
