@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from knowledge.normalize import fold, tokens
 
-_SPLIT = re.compile(r"[,;?!\n]+|\.(?=\s)|\s+(?:còn|con|thế còn|the con)\s+(?=\w)", re.IGNORECASE)
+# 'còn' turns to another question; typed without diacritics it is 'con', as in 'con số' (a figure)
+_SPLIT = re.compile(r"[,;?!\n]+|\.(?=\s)|\s+(?:còn|thế còn)\s+(?=\w)", re.IGNORECASE)
+_SPLIT_PLAIN = re.compile(r"[,;?!\n]+|\.(?=\s)|\s+(?:con|the con)\s+(?!so\b)(?=\w)", re.IGNORECASE)
 # folded question words ('cho em xin con số …' asks too); 'bao nhiêu' and 'mấy' are checked in context
 QUESTION_WORDS = {"bn", "gi", "j", "nao", "ai", "sao", "xin"}  # folded; 'bao nhiêu' and 'mấy' are checked in context
 NOT_MAY = {"tinh", "chu", "phat", "in", "moc"}  # 'máy tính', 'máy chủ' … are machines, not 'mấy'
@@ -56,7 +58,8 @@ def refers_to_self(clause: str) -> bool:
 
 
 def split(text: str) -> Clauses:
-    parts = [piece for p in _SPLIT.split(text) if p and p.strip() for piece in _halves(p.strip())]
+    splitter = _SPLIT if fold(text) != text.lower() else _SPLIT_PLAIN
+    parts = [piece for p in splitter.split(text) if p and p.strip() for piece in _halves(p.strip())]
     asks = [p for p in parts if is_question(tokens(fold(p))) and len(tokens(fold(p))) >= MIN_CLAUSE_WORDS]
     time = next((m.group(0) for p in parts for m in [_TIME.search(p)] if m), "")
     # the time joins as its own clause: "TMĐT bao nhiêu" + "giai đoạn …" must not read "bao nhiêu giai đoạn"

@@ -136,6 +136,12 @@ class Engine(BodyRoutes, SetOperations):
             # both answered by one record: it is answered once, for the whole question, below
             if all(a.found for a in each) and len({tuple(a.candidates) for a in each}) > 1:
                 return self._joined(each)
+        if len(parts.questions) == 1 and parts.context and not scope and self._about_asker(parts.context):
+            question = parts.questions[0]  # 'em đang làm báo cáo, cho em xin tổng kinh phí …': the asker's errand
+            if self._has_subject(question, part_of_plan=True):  # is not the subject
+                alone = self._answer_one(question)
+                if alone.found:
+                    return alone
         whole = self._answer_one(text, scope)
         # the question after a preamble, unless the plan was found to leave the asked figure blank
         if not whole.found and whole.kind != "unstated" and len(parts.questions) == 1 and parts.context:
@@ -159,6 +165,12 @@ class Engine(BodyRoutes, SetOperations):
         named_part = part_of_plan and bool(q.intents & (set(CATEGORY_KINDS) - {"money", "duty"}))
         year_money = bool(q.years) and bool(q.intents & {"money", "count"})  # "năm 2011 bố trí bn vốn, mấy dự án"
         return named_part or year_money or len(self._informative(q.content)) >= clauses.MIN_SUBJECT_WORDS
+
+    def _about_asker(self, context: list[str]) -> bool:
+        """Whether every clause around the question speaks of the asker and names no body ('em mới về phòng',
+        'mình đang viết báo cáo'), not of the plan."""
+        return all(clauses.refers_to_self(c) and not self.finder.find(" ".join(tokens(self.lex.key(c))))
+                   for c in context)
 
     def _bodies_named(self, context: list[str]) -> str:
         """The bodies a preamble names ('tôi ở Sở Tư pháp, …'), for the question that follows it."""
