@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge import clauses
 from knowledge.engine import Engine
 from knowledge.numbers import fmt_number
 from knowledge.records import KnowledgeBase
@@ -175,3 +176,11 @@ def test_a_comparison_the_plan_has_no_figures_for_is_refused(engine_kb: Engine) 
     ans = engine_kb.answer("sở nào có nhiều cán bộ CNTT nhất")
     assert not ans.found and "so sánh" in ans.reason
     assert engine_kb.answer("dự án nào có TMĐT lớn nhất giai đoạn 2011-2015").found
+
+
+def test_con_so_is_a_figure_not_a_turn_to_another_question() -> None:
+    """'còn' (and, typed without diacritics, 'con') turns to a second question; 'con số' asks for a figure."""
+    assert clauses.split("cho em xin con số tổng kinh phí giai đoạn 2011-2015").questions == [
+        "cho em xin con số tổng kinh phí giai đoạn 2011-2015"]
+    assert len(clauses.split("von nam 2016 bn con nam 2017 bn").questions) == 2
+    assert len(clauses.split("vốn năm 2016 bao nhiêu còn năm 2017 bao nhiêu").questions) == 2
