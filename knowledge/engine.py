@@ -113,9 +113,7 @@ class Engine(BodyRoutes, SetOperations):
         self._budget_words = {t for t, n in titles.items() if n >= BUDGET_WORD_TITLES}
         self._numbered = {r.id: bool(r.amounts or r.get("figures") or r.kind == "indicator"  # states a figure
                                      or _DIGIT.search(r.title + r.text)) for r in kb.records.values()}
-        self._counted = {r.id: counted_words(tokens(self.lex.key(" ".join(map(str, (r.title, r.text,
-                                                                             *r.fields.values()))))))
-                         for r in kb.records.values()}
+        self._counted: dict[str, set[str]] = {}  # the words each record counts, read when a count is asked
         years = {y for r in kb.records.values() for y in record_years(r)}
         years |= {y for r in kb.records.values() for y in (record_period(r) or ())}
         self.years = (min(years), max(years)) if years else None
@@ -359,7 +357,7 @@ class Engine(BodyRoutes, SetOperations):
                 fits = has_amount or (not money and (bool(r.get("figures")) or r.kind == "indicator"))
                 v["money_fit"], v["money_miss"] = float(fits), float(q.money_words and not has_amount)
             # 'dự án LAN xã sẽ làm ở bao nhiêu xã': a record that counts no communes does not say
-            v["measure_miss"] = float(bool(measure) and r.kind not in TABLE_ROWS and measure not in self._counted[r.id])
+            v["measure_miss"] = float(bool(measure) and r.kind not in TABLE_ROWS and measure not in self._counts(r))
             v["figure_miss"] = float(not money and " bao nhieu " in f" {q.key} " and not self._numbered[r.id])
             v.update(self._time_features(q, r))
             out.append(Candidate(r, v))
@@ -577,7 +575,7 @@ class Engine(BodyRoutes, SetOperations):
             # else the plan does not state it (the best fit's figures answer another question)
             stating = [c for c in passing if not any(c.values.get(f) for f in STATES_ASKED)
                        and (c.values.get("agency_fit") or c.values.get("title_cover", 0.0) >= NAMED_TITLE)
-                       and (not first.values.get("measure_miss") or q.measure in self._counted[c.record.id])]
+                       and (not first.values.get("measure_miss") or q.measure in self._counts(c.record))]
             if not stating:
                 return self._refuse(self._clash_text(q, first), [first.record])
             passing = stating
@@ -610,6 +608,12 @@ class Engine(BodyRoutes, SetOperations):
         if len(close) > 1:
             return self._many("candidates", compose.compose_candidates(self.kb, close, q.year, words), close)
         return self._one(top.record, q.year, words)
+
+    def _counts(self, r: Record) -> set[str]:
+        if r.id not in self._counted:
+            text = " ".join(map(str, (r.title, r.text, *r.fields.values())))
+            self._counted[r.id] = counted_words(tokens(self.lex.key(text)))
+        return self._counted[r.id]
 
     def _compares(self, r: Record) -> bool:
         """Whether a record's own words rank something ('lớn nhất', 'cao nhất', 'nhiều nhất')."""
