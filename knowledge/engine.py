@@ -165,10 +165,10 @@ class Engine(BodyRoutes, SetOperations):
         return named_part or year_money or len(self._informative(q.content)) >= clauses.MIN_SUBJECT_WORDS
 
     def _about_asker(self, context: list[str]) -> bool:
-        """Whether every clause around the question speaks of the asker and names no body ('em mới về phòng',
-        'mình đang viết báo cáo'), not of the plan."""
-        return all(clauses.refers_to_self(c) and not self.finder.find(" ".join(tokens(self.lex.key(c))))
-                   for c in context)
+        """Whether every clause around the question is a greeting or speaks of the asker and names no body
+        ('chào anh chị, em mới về phòng', 'mình đang viết báo cáo'), not of the plan."""
+        return all(not self._parse(c).content if not clauses.refers_to_self(c)  # 'chào anh chị': all chat
+                   else not self.finder.find(" ".join(tokens(self.lex.key(c)))) for c in context)
 
     def _bodies_named(self, context: list[str]) -> str:
         """The bodies a preamble names ('tôi ở Sở Tư pháp, …'), for the question that follows it."""

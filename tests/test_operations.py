@@ -184,3 +184,9 @@ def test_con_so_is_a_figure_not_a_turn_to_another_question() -> None:
         "cho em xin con số tổng kinh phí giai đoạn 2011-2015"]
     assert len(clauses.split("von nam 2016 bn con nam 2017 bn").questions) == 2
     assert len(clauses.split("vốn năm 2016 bao nhiêu còn năm 2017 bao nhiêu").questions) == 2
+
+
+def test_a_greeting_and_the_askers_errand_are_set_aside(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("Chào bạn, mình mới chuyển về văn phòng, cho mình hỏi toàn tỉnh đã cấp bao nhiêu hộp thư "
+                           "điện tử công vụ")
+    assert ans.found and "8.150" in ans.text
