@@ -402,8 +402,6 @@ class Engine(BodyRoutes, SetOperations):
             v["plan_period"] = float(in_plan != ("status" in q.intents))
         return v
 
-
-
     def _clashes(self, c: Candidate) -> list[str]:
         """Constraints the question states that the record breaks: a year, period or body other than the one
         asked, or an amount asked of a record that states none (its figures answer another question)."""
@@ -469,11 +467,6 @@ class Engine(BodyRoutes, SetOperations):
         return Answer(True, "\n".join([head, *compose.years_total(best, years), rest]), "record",
                       [(best.id, compose.short(best.title, 60))], [best.source], figures=self._figures([best]))
 
-
-
-
-
-
     def _meets_time(self, q: Query, r: Record) -> bool:
         period = record_period(r)
         if q.period and period and not (period[0] <= q.period[1] and q.period[0] <= period[1]):
@@ -487,12 +480,6 @@ class Engine(BodyRoutes, SetOperations):
         if q.period:
             return f" trong giai đoạn {q.period[0]}-{q.period[1]}"
         return f" trong năm {q.year}" if q.year else ""
-
-
-
-
-
-
 
     def _category_route(self, q: Query) -> Answer | None:
         """A question that names only a part of the plan ("các giải pháp", "lộ trình 2016-2018")."""
