@@ -152,7 +152,8 @@ class Index:
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self._weight = lru_cache(maxsize=16384)(self._weight_uncached)
         # what typo repair may turn a word into: the plan's syllables and those of the question phrases
-        asked = [tokens(lex.key(p)) for p in phrases]
+        # … as written and as the lexicon rewrites them ('nhiệm vụ' is keyed 'trách nhiệm'; 'nhim vu' is its typo)
+        asked = [toks for p in phrases for toks in (tokens(lex.key(p)), tokens(fold(p)))]
         self.known = {t for t in postings if "_" not in t} | {t for toks in asked for t in toks}
         self.compounds = frozenset(t for t in postings if "_" in t)  # the word pairs the plan writes
         self.pairs = self.compounds | {p for toks in asked for p in bigrams(toks)}

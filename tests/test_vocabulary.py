@@ -137,3 +137,10 @@ def test_an_amount_the_plan_does_not_allocate_is_refused(engine_kb: Engine) -> N
     """ODA is named among the sources to mobilise, with no amount: 'bố trí bao nhiêu' is not answered by it."""
     ans = engine_kb.answer("kế hoạch bố trí bao nhiêu vốn ODA")
     assert not ans.found and "số tiền" in ans.reason
+
+
+@pytest.mark.parametrize("question", ["stc co nhim vu gi", "kho bac co nhem vu gi"])
+def test_a_typo_of_a_word_the_lexicon_rewrites_is_repaired(engine_kb: Engine, question: str) -> None:
+    """'nhiệm vụ' is keyed as 'trách nhiệm'; its typo 'nhim vu' is still known by the pair as typed."""
+    ans = engine_kb.answer(question)
+    assert ans.found and ans.text.startswith("Nhiệm vụ của") and "trong tổ chức thực hiện" in ans.text
