@@ -18,7 +18,16 @@ from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
 from knowledge.operations import SetOperations
 from knowledge.periods import appendix_of, blank_year, record_period, record_years
 from knowledge.records import KnowledgeBase, Record
-from knowledge.understand import INTENT_CUES, KIND_NOUNS, OPERATION_CUES, AgencyFinder, Query, parse, question_phrases
+from knowledge.understand import (
+    INTENT_CUES,
+    KIND_NOUNS,
+    OPERATION_CUES,
+    AgencyFinder,
+    Query,
+    document_numbers,
+    parse,
+    question_phrases,
+)
 from knowledge.vocabulary import with_acronyms, word_frequency
 
 MAX_QUESTION_CHARS = 1000
@@ -117,8 +126,8 @@ class Engine(BodyRoutes, SetOperations):
         years = {y for r in kb.records.values() for y in record_years(r)}
         years |= {y for r in kb.records.values() for y in (record_period(r) or ())}
         self.years = (min(years), max(years)) if years else None
-        self._corpus = fold(" ".join(" ".join(map(str, (r.title, r.text, *r.fields.values())))
-                                     for r in kb.records.values()))  # where document numbers are looked up
+        corpus = fold(" ".join(" ".join(map(str, (r.title, r.text, *r.fields.values()))) for r in kb.records.values()))
+        self._document_numbers = {n.split("/")[0] for n in document_numbers(corpus)}  # '41' of 41/2011/NQ-HĐND
 
     # ---- public
     def answer(self, text: str, scope: frozenset[str] | None = None) -> Answer:
@@ -253,6 +262,7 @@ class Engine(BodyRoutes, SetOperations):
     def _content_words(self, q: Query) -> list[str]:
         """Words that name the subject: not stop words, not intent cues, not years (those are slots)."""
         years = {str(y) for y in q.years} | ({str(q.period[0]), str(q.period[1])} if q.period else set())
+        years |= {d.split("/")[1] for d in q.doc_numbers}  # '3854/2016': the year dates the document
         cues = [c for intent in q.intents for c in INTENT_CUES.get(intent, ())]
         cues += [c for op, cs in OPERATION_CUES.items() if op == q.operation for c in cs]
         if q.counted or q.appendix:
@@ -291,8 +301,7 @@ class Engine(BodyRoutes, SetOperations):
         unstated = next((what for words, what in self.lex.unstated if f" {words} " in padded), None)
         if unstated:  # a contractor, a unit price, a salary: the plan has no field that says it
             return self._refuse(f"Kế hoạch không nêu {unstated}.")
-        missing = [d for d in q.doc_numbers if d.split("-")[0].split("/")[0] + "/" not in self._corpus
-                   or d.split("-")[0] not in self._corpus.replace(" ", "")]
+        missing = [d for d in q.doc_numbers if d.split("/")[0] not in self._document_numbers]
         if missing:
             return self._refuse(f"Kế hoạch không nhắc tới văn bản số {missing[0].upper()}.")
         return None
@@ -489,9 +498,9 @@ class Engine(BodyRoutes, SetOperations):
             if intent not in q.intents:
                 continue
             records = self.kb.of_kind(*kinds)
-            if q.period or q.year:
+            if q.period or q.years:
                 if intent == "money" and q.period != self.plan_period:
-                    return None
+                    return None  # a year's or another period's money: the budget routes
                 within = [r for r in records if record_period(r) and self._period_fits(r, q)]
                 records = within or records
             if len(records) == 1 or (intent == "money" and records):

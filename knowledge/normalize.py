@@ -36,9 +36,15 @@ def _one_tone_placement(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFC", "".join(b + m for b, m in units))
 
 
+# digits of other scripts and forms ('²⁰¹⁷', full-width '２０１７', Arabic-Indic) read as the ASCII digit they are
+_DIGITS = {c: str(unicodedata.digit(chr(c))) for c in [*range(0x80, 0x3000), *range(0xFF10, 0xFF1A)]
+           if unicodedata.digit(chr(c), None) is not None}
+
+
 def _plain(text: str) -> str:
-    """NFC, ð→đ, control and zero-width characters dropped."""
-    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text).replace("ð", "đ").replace("Ð", "Đ"))
+    """NFC, ð→đ, other digits as ASCII, control and zero-width characters dropped."""
+    text = unicodedata.normalize("NFC", text).replace("ð", "đ").replace("Ð", "Đ").translate(_DIGITS)
+    return _CONTROL.sub(" ", text)
 
 
 def clean(text: str) -> str:

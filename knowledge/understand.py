@@ -76,9 +76,10 @@ _ASKS_NAMES = re.compile(r" nhung (\w+(?: \w+)?) nao | la nhung gi | ke ten ")
 _APPENDIX = re.compile(r"\bphu luc (\d+)\b")
 _ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d)\b(?! ?\d)")
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
-_PERIOD = re.compile(r"\b(20[0-2]\d)\s*(?:-|–|den|toi)?\s*(20[0-2]\d)\b")
-_YEAR = re.compile(r"\b(20[0-2]\d)\b")
+_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|den|toi)?\s*((?:19|20)\d\d)\b")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _CLAUSE_END = re.compile(r"[,;:?!\n]+|\.(?=\s)")
+_DAY_MONTH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")  # '13/6/2016' dates something; it numbers no document
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d+[a-z]?/(?:19|20)\d\d\b")
 
 
@@ -227,8 +228,13 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     m = _ORDINAL.search(spaced)
     q.ordinal = (m.group(1), int(m.group(2))) if m else None
     # numbers of documents, read before abbreviations are written out ('3854/KH-UBND' stays itself)
-    q.doc_numbers = [f"{a or c}/{b or d}" for a, b, c, d in _DOC_NUMBER.findall(fold(text))]
+    q.doc_numbers = document_numbers(fold(text))
     return q
+
+
+def document_numbers(folded: str) -> list[str]:
+    """'41/2011', '3854/kh-ubnd': numbers of documents in a folded text (a date such as 13/6/2016 is none)."""
+    return [f"{a or c}/{b or d}" for a, b, c, d in _DOC_NUMBER.findall(_DAY_MONTH.sub(" ", folded))]
 
 
 def _clause_mask(toks: list[str], sizes: list[int], lex: Lexicon) -> list[bool]:

@@ -195,3 +195,16 @@ def test_a_part_of_the_plan_named_is_searched_first(engine_kb: Engine, question:
     """'giải pháp …', 'nguyên nhân …': the answer comes from that part of the plan, not a project with like words."""
     ans = engine_kb.answer(question)
     assert ans.found and expected in ans.text
+
+
+@pytest.mark.parametrize(("question", "found", "expected"), [
+    ("KH 3854/KH-UBND ngày 13/6/2016 do ai ký", True, "13/6/2016"),  # a date is not a document number
+    ("kế hoạch 3854/2016 ký ngày nào", True, "13/6/2016"),
+    ("văn bản số 7/2015 quy định gì", False, "7/2015"),  # not found inside 77/2015 or 1178/2015
+    ("vốn năm 1999 bao nhiêu", False, "1999"),
+    ("năm ²⁰¹⁷ vốn đầu tư phát triển bao nhiêu", True, "70.000"),  # superscript digits read as digits
+])
+def test_documents_dates_and_years_are_read_as_written(engine_kb: Engine, question: str, found: bool,
+                                                        expected: str) -> None:
+    ans = engine_kb.answer(question)
+    assert ans.found == found and expected in ans.text
