@@ -583,9 +583,6 @@ class Engine(BodyRoutes, SetOperations):
             return self._refuse(self._clash_text(q, first), [first.record])
         top, t = holding[0], self.weights.thresholds
         ranked = holding
-        if top.score < t["confident_min"]:  # it fits, but not well enough to be stated as the answer
-            return self._refuse("Kế hoạch không có mục khớp hẳn với câu hỏi này.",
-                                [c.record for c in ranked[:MAX_CANDIDATES] if c.score >= top.score - t["offer_margin"]])
         twins = self._twins(q, top, passing)
         if twins:  # one name in both periods, none asked: both, each with its period
             text = compose.compose_list(self.kb, f"«{compose.short(top.record.title, 80)}» có ở "

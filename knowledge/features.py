@@ -52,7 +52,6 @@ THRESHOLDS = (
     "split_word_cover",  # a question about two periods: the share the second period's record must explain
     "max_foreign",    # and the unexplained rare words must stay below this share
     "offer_margin",   # records within this score of the best are offered together
-    "confident_min",  # below this score the best fit is only offered as the nearest (found: false)
 )
 
 

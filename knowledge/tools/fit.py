@@ -24,7 +24,7 @@ WRONG_PENALTY = 3.0  # a wrong answer given as found costs as much as three refu
 STEPS = (-0.4, -0.15, 0.15, 0.4)
 
 
-SCORE_THRESHOLDS = {"answer_min", "confident_min", "offer_margin"}  # on the scale of the score, not a share
+SCORE_THRESHOLDS = {"answer_min", "offer_margin"}  # on the scale of the score, not a share
 
 
 def scale(table: str, name: str) -> float:
