@@ -68,7 +68,8 @@ class SetOperations:
         nouns = "|".join(n for n, ks in KIND_NOUNS.items() if set(ks) & set(kinds))
         counts = re.compile(rf"\b\d+ (?:\w+ )?(?:{nouns})\b") if nouns else None
         words = self._informative(q.content)  # 'khởi công mới mấy dự án': what it paid for must be those
-        return next((r for r in self.kb.of_kind(*YEAR_FIGURE_KINDS) if r.get("nam") == q.year and counts
+        # a part of the year's funding ('04 dự án … từ các nguồn vốn khác') counts only what it paid for
+        return next((r for r in self.kb.of_kind(*YEAR_FIGURE_KINDS) if r.get("nam") == q.year and r.parent and counts
                      and counts.search(" ".join(tokens(self.lex.key(r.text))))
                      and (not words or self.index.coverage(r, words, q.toks)[0] >= STATED_COUNT_COVER)), None)
 
@@ -97,8 +98,6 @@ class SetOperations:
             pool = [r for r in self.kb.of_kind(*kinds)]
             if q.appendix:
                 pool = [r for r in pool if appendix_of(r) == q.appendix]
-            if kinds == ("project",) and not (q.period or q.year or q.appendix) and self.plan_period:
-                pool = [r for r in pool if record_period(r) == self.plan_period]
         pool = [r for r in pool if self._meets_time(q, r) and (not q.year or q.year in record_years(r)
                                                               or not record_years(r) or r.kind != "project")]
         if words and not container:
@@ -108,6 +107,13 @@ class SetOperations:
             top = max(covers.values(), default=0.0)
             if top > 0:
                 pool = [r for r in pool if covers[r.id] >= MEMBER_COVER * top]
+        if not container:  # a project counts once, not with its sub-projects (PL4-1 and PL4-1.1 …)
+            ids = {r.id for r in pool if r.kind == "project"}
+            pool = [r for r in pool if r.kind != "project" or not self._ancestors(r) & ids]
+        if not container and kinds == ("project",) and not (q.period or q.year or q.appendix) and self.plan_period:
+            # no time asked: the plan's own period, unless only earlier projects have the words asked ('bị hủy')
+            own = [r for r in pool if record_period(r) == self.plan_period]
+            pool = own or pool
         return container, self._by_stated_value(q, pool)
 
     def _container(self: Engine, q: Query, words: list[str], kinds: tuple[str, ...]) -> Record | None:
@@ -138,6 +144,13 @@ class SetOperations:
         # its title must explain the question, or be written in it whole ('Tổng nhu cầu vốn … gồm những nguồn nào')
         scored = [s for s in scored if s[5] >= CONTAINER_MIN_COVER or s[1] - s[5] >= 1.0]
         return max(scored, key=lambda s: s[:4])[4] if scored else None
+
+    def _ancestors(self: Engine, r: Record) -> set[str]:
+        out: set[str] = set()
+        while r.parent and r.parent in self.kb.records and r.parent not in out:
+            out.add(r.parent)
+            r = self.kb.records[r.parent]
+        return out
 
     def _descendants(self: Engine, rid: str, kinds: tuple[str, ...]) -> list[Record]:
         out: list[Record] = []

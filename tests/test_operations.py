@@ -190,3 +190,15 @@ def test_a_greeting_and_the_askers_errand_are_set_aside(engine_kb: Engine) -> No
     ans = engine_kb.answer("Chào bạn, mình mới chuyển về văn phòng, cho mình hỏi toàn tỉnh đã cấp bao nhiêu hộp thư "
                            "điện tử công vụ")
     assert ans.found and "8.150" in ans.text
+
+
+def test_a_count_without_a_named_group_counts_each_project_once(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    """Phụ lục 4 numbers its new projects; a project's sub-projects (the LAN of each district) are not more."""
+    numbered = [r for r in kb.of_kind("project") if r.get("giai_doan") == "2016-2020"
+                and kb.records[r.parent].kind == "group"]
+    ans = engine_kb.answer("có bao nhiêu dự án")
+    assert ans.found and f": {len(numbered)} dự án" in ans.text
+    cancelled = engine_kb.answer("mấy dự án bị hủy")  # only earlier projects were cancelled: they are counted
+    assert cancelled.found and ": 1 dự án" in cancelled.text and "hủy bỏ" in cancelled.text
+    year = engine_kb.answer("có bao nhiêu dự án năm 2013")  # not '04 dự án' of the other sources that year
+    assert year.found and "04 dự án" not in year.text.split("\n")[0]
