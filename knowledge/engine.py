@@ -79,7 +79,7 @@ PART_COVER = 0.75  # share of the question's words a part of the plan must hold 
 PART_INTENTS = {"cause", "shortcoming", "solution", "viewpoint", "legal"}  # each names one part of the plan
 GENERIC_INTENTS = {"who", "project", "duty"}  # asked of many parts of the plan; a named part goes first
 # Intent with no other words -> the records that answer it as a whole.
-CATEGORY_KINDS = {"meta": ("plan",), "legal": ("legal_basis",), "solution": ("solution",),
+CATEGORY_KINDS = {"meta": ("plan",), "when": ("plan",), "legal": ("legal_basis",), "solution": ("solution",),
                   "viewpoint": ("viewpoint",), "cause": ("cause",), "shortcoming": ("shortcoming",),
                   "task": ("task_group",), "roadmap": ("phase",), "general_goal": ("general_goal",),
                   "target": ("target_group",), "duty": ("duty_group",), "money": ("budget",)}
@@ -263,6 +263,8 @@ class Engine(BodyRoutes, SetOperations):
         """Words that name the subject: not stop words, not intent cues, not years (those are slots)."""
         years = {str(y) for y in q.years} | ({str(q.period[0]), str(q.period[1])} if q.period else set())
         years |= {d.split("/")[1] for d in q.doc_numbers}  # '3854/2016': the year dates the document
+        if q.ordinal:  # 'nhóm 2': the number orders, it names nothing
+            years.add(str(q.ordinal[1]))
         cues = [c for intent in q.intents for c in INTENT_CUES.get(intent, ())]
         cues += [c for op, cs in OPERATION_CUES.items() if op == q.operation for c in cs]
         if q.counted or q.appendix:
@@ -430,11 +432,13 @@ class Engine(BodyRoutes, SetOperations):
             return None
         noun, n = q.ordinal
         records = [r for r in self.kb.of_kind(*KIND_NOUNS.get(noun, ())) if not r.parent]
-        if not 1 <= n <= len(records):
-            return None
         rest = self._informative([w for w in q.content if w not in tokens(noun) and w != str(n)])
-        if rest and self.index.coverage(records[n - 1], rest, q.toks)[0] < ORDINAL_COVER:
+        if not records or rest and (n > len(records) or self.index.coverage(records[n - 1], rest, q.toks)[0]
+                                    < ORDINAL_COVER):
             return None  # "(giai đoạn II)" inside a project's name is not a question about phase 2
+        if not 1 <= n <= len(records):  # 'giai đoạn 0', 'giải pháp 99'
+            label = compose.KIND_LABELS.get(records[0].kind, noun)
+            return self._refuse(f"Kế hoạch có {len(records)} {label}, đánh số từ 1 đến {len(records)}.", records)
         return self._one(records[n - 1], None, q.content)
 
     def _year_money_route(self, q: Query) -> Answer | None:

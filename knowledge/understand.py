@@ -45,7 +45,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "status": ("hien trang", "thuc trang", "da dat", "dat duoc", "den het", "hien co", "da thuc hien",
                "ket qua thuc hien", "danh gia"),
     "help": ("xin chao", "chao ban", "chao", "hello", "alo", "help", "huong dan", "tro giup", "cam on", "start",
-             "bat dau", "ban la ai", "ban biet gi", "hoi duoc gi", "hoi gi", "menu"),
+             "ban la ai", "ban biet gi", "hoi duoc gi", "hoi gi", "menu"),
 }
 # An administrative body written with its capitalised name ("Bộ Y tế", "Sở Giáo dục"): if none of the plan's
 # agencies is recognised in the question, the plan says nothing about it.
@@ -74,7 +74,7 @@ _MONEY_WORDS = re.compile(r" (?:kinh phi|bo tri|phan bo|tien|ty dong|ty|trieu|tr
 # "những dịch vụ nào", "là những gì", "kể tên": what is asked is names ('những chỉ tiêu nào' asks for rows)
 _ASKS_NAMES = re.compile(r" nhung (\w+(?: \w+)?) nao | la nhung gi | ke ten ")
 _APPENDIX = re.compile(r"\bphu luc (\d+)\b")
-_ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d)\b(?! ?\d)")
+_ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d{1,2})\b(?! ?\d)")
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|den|toi)?\s*((?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
