@@ -26,11 +26,14 @@ class BodyRoutes:
         if not q.agencies or q.intents & NOT_ABOUT_AGENCY:
             return None
         aid = q.agencies[0]
-        named = set().union(*(self._words_of_agency[a] for a in q.agencies))
+        named = set().union(q.agency_words, *(self._words_of_agency[a] for a in q.agencies))  # 'Sở TP' too
         rest = self._informative([t for t in q.content if t not in named])
         # "phải làm những gì" lists duties; "có những dự án nào" lists projects
         if "duty" in q.intents and "investor" not in q.intents and not {"list", "project"} <= q.intents:
-            return self._duties(aid) if not rest or "money" not in q.intents else None
+            if rest and "money" in q.intents:
+                return None
+            each = [d for a in q.agencies if (d := self._duties(a))]  # 'Sở Nội vụ và Sở Tài chính làm gì'
+            return self._joined(each) if len(each) > 1 else (each[0] if each else None)
         if "investor" in q.intents and (not rest or "who" not in q.intents):  # what it invests in, by the rest
             return self._invested_by(q, aid, rest)
         if self._names_a_record(q):

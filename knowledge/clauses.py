@@ -49,12 +49,17 @@ class Clauses:
     before: str = ""  # the clause right before the one question ('… có dự án X, vốn bn vậy')
 
 
-SELF = {"toi", "minh", "em", "e", "chung"}  # 'sở tôi', 'đơn vị mình', 'bên em'
+SELF = {"toi", "minh", "em", "e"}  # 'sở tôi', 'đơn vị mình', 'bên em', 'chúng tôi'
+# … but not the asker asking ('cho em hỏi', 'giúp mình', 'em xin') nor 'thông minh'
+NOT_SELF_BEFORE = {"cho", "giup", "nho", "thong", "voi"}
+NOT_SELF_AFTER = {"hoi", "xin", "can", "muon", "cam"}
 
 
 def refers_to_self(clause: str) -> bool:
-    """Whether the clause speaks of the asker's own body ('sở tôi được bố trí dự án gì')."""
-    return bool(SELF & set(tokens(fold(clause))))
+    """Whether the clause speaks of the asker or their body ('sở tôi được bố trí dự án gì', 'tôi ở Sở Y tế')."""
+    toks = tokens(fold(clause))
+    return any(t in SELF and (i == 0 or toks[i - 1] not in NOT_SELF_BEFORE)
+               and (i + 1 == len(toks) or toks[i + 1] not in NOT_SELF_AFTER) for i, t in enumerate(toks))
 
 
 def split(text: str) -> Clauses:

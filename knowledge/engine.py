@@ -145,7 +145,8 @@ class Engine(BodyRoutes, SetOperations):
                 return self._joined(each)
         if len(parts.questions) == 1 and parts.context and not scope and self._about_asker(parts.context):
             question = parts.questions[0]  # 'em đang làm báo cáo, cho em xin tổng kinh phí …': the asker's errand
-            if self._has_subject(question, part_of_plan=True):  # is not the subject
+            # or body ('tôi ở Sở Y tế, mục tiêu chung là gì') is not the subject, unless the question points back
+            if self._has_subject(question, part_of_plan=True) and not clauses.refers_to_self(question):
                 alone = self._answer_one(question)
                 if alone.found:
                     return alone
@@ -174,10 +175,9 @@ class Engine(BodyRoutes, SetOperations):
         return named_part or year_money or len(self._informative(q.content)) >= clauses.MIN_SUBJECT_WORDS
 
     def _about_asker(self, context: list[str]) -> bool:
-        """Whether every clause around the question is a greeting or speaks of the asker and names no body
-        ('chào anh chị, em mới về phòng', 'mình đang viết báo cáo'), not of the plan."""
-        return all(not self._parse(c).content if not clauses.refers_to_self(c)  # 'chào anh chị': all chat
-                   else not self.finder.find(" ".join(tokens(self.lex.key(c)))) for c in context)
+        """Whether every clause around the question is a greeting or speaks of the asker ('chào anh chị, em mới
+        về phòng', 'mình đang viết báo cáo', 'tôi ở Sở Y tế'), not of the plan."""
+        return all(clauses.refers_to_self(c) or not self._parse(c).content for c in context)
 
     def _bodies_named(self, context: list[str]) -> str:
         """The bodies a preamble names ('tôi ở Sở Tư pháp, …'), for the question that follows it."""
