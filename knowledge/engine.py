@@ -154,10 +154,11 @@ class Engine(BodyRoutes, SetOperations):
         # the question after a preamble, unless the plan was found to leave the asked figure blank
         if not whole.found and whole.kind != "unstated" and len(parts.questions) == 1 and parts.context:
             question = parts.questions[0]
-            if not self._has_subject(question, part_of_plan=True):  # '…, có dự án X, vốn bn vậy': X is the subject
+            bodies = self._bodies_named(parts.context)
+            if bodies and clauses.refers_to_self(question):  # 'tôi ở Sở Tư pháp, sở tôi được …': the preamble's body
+                question = f"{question} {bodies}"
+            elif not self._has_subject(question, part_of_plan=True):  # '…, có dự án X, vốn bn vậy': X is the subject
                 question = f"{parts.before} {question}" if parts.before else ""
-            elif clauses.refers_to_self(question):  # 'tôi ở Sở Tư pháp, sở tôi được …': the body of the preamble
-                question = f"{question} {self._bodies_named(parts.context)}"
             alone = self._answer_one(question.strip()) if question else whole
             if alone.found:
                 return alone

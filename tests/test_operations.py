@@ -208,3 +208,10 @@ def test_a_count_without_a_named_group_counts_each_project_once(engine_kb: Engin
     assert cancelled.found and ": 1 dự án" in cancelled.text and "hủy bỏ" in cancelled.text
     year = engine_kb.answer("có bao nhiêu dự án năm 2013")  # not '04 dự án' of the other sources that year
     assert year.found and "04 dự án" not in year.text.split("\n")[0]
+
+
+def test_the_preambles_body_is_the_one_the_asker_points_back_to(engine_kb: Engine) -> None:
+    mine = engine_kb.answer("Tôi là chuyên viên Sở Tư pháp, sở tôi được bố trí dự án gì trong giai đoạn này?")
+    assert mine.found and "Sở Tư pháp" in mine.text and "1.135" in mine.text
+    general = engine_kb.answer("tôi ở Sở Y tế, mục tiêu chung của kế hoạch là gì")
+    assert general.found and "Sở Y tế" not in general.text
