@@ -6,6 +6,7 @@ import json
 import pytest
 
 from knowledge.engine import Engine
+from knowledge.index import bigrams
 from knowledge.loader import DATA_DIR, VOCABULARY_FILE
 from knowledge.normalize import fold, lexicon, tokens
 from knowledge.records import KnowledgeBase
@@ -21,8 +22,9 @@ def content(engine: Engine, text: str) -> list[str]:
 
 @pytest.mark.parametrize(("concept", "word"), [(c, w) for c, words in THESAURUS.items() for w in words])
 def test_every_everyday_word_reads_as_the_plans_concept(engine_kb: Engine, concept: str, word: str) -> None:
-    """Each thesaurus entry, typed with or without diacritics, becomes the plan's word for it."""
+    """Each thesaurus entry, typed with or without diacritics, becomes the plan's word for it, which the plan uses."""
     want = " ".join(tokens(engine_kb.lex.key(concept)))
+    assert all(p in engine_kb.index.postings for p in bigrams(want.split()) or want.split()), concept
     for typed in (word, fold(word)):
         assert want in " ".join(tokens(engine_kb.lex.key(typed)))
 
