@@ -210,6 +210,9 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     if re.search(r"\bbao nhieu\s*$", spaced) and not q.intents & {"count", "money"}:
         # "… được đầu tư … bao nhiêu" asks for money; "… là bao nhiêu" may be an amount or a count
         q.intents.add("money" if re.search(r"\b(dau tu|ton|chi|cap von)\b", spaced) else "how_much")
+    if "duty" in q.intents and " de lam gi " in padded and not any(
+            f" {c} " in padded.replace(" de lam gi ", " ") for c in INTENT_CUES["duty"]):
+        q.intents.discard("duty")  # '… để làm gì' asks what for (the goal), not a body's duties
     if "meta" in q.intents:  # "kế hoạch số bao nhiêu" asks for a number, not an amount
         q.intents.discard("money")
     # an amount in so many words (kinh phí, vốn, tiền, tỷ, triệu, ngân sách), not only 'hết bao nhiêu'

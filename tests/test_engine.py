@@ -219,3 +219,8 @@ def test_documents_dates_and_years_are_read_as_written(engine_kb: Engine, questi
 def test_numbered_parts_and_the_plans_own_time(engine_kb: Engine, question: str, found: bool, expected: str) -> None:
     ans = engine_kb.answer(question)
     assert ans.found == found and expected in ans.text
+
+
+def test_what_for_asks_the_goal_not_duties(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("bệnh viện y học cổ truyền tỉnh được đầu tư CNTT bao nhiêu tiền, để làm gì")
+    assert ans.found and "khám, chữa bệnh" in ans.text and "nhiệm vụ" not in ans.text.split("\n")[0].lower()
