@@ -7,7 +7,7 @@ not answered, its one question clause alone is tried, without the preamble."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knowledge.normalize import fold, tokens
 
@@ -24,7 +24,11 @@ def is_question(toks: list[str]) -> bool:
     pairs = list(zip(toks, [*toks[1:], ""]))
     return bool(QUESTION_WORDS & set(toks)) or ("bao", "nhieu") in pairs \
         or any(a == "may" and b and b not in NOT_MAY for a, b in pairs)
-_TIME = re.compile(r"\b(?:năm|nam|giai đoạn|giai doan|gđ|gd)\s+\d{2,4}(?:\s*-\s*\d{2,4})?", re.IGNORECASE)
+
+
+# 'năm 2011', 'gđ 16-20', '2011-2015'
+_TIME = re.compile(r"\b(?:năm|nam|giai đoạn|giai doan|gđ|gd)\s+\d{2,4}(?:\s*-\s*\d{2,4})?"
+                   r"|\b(?:19|20)\d\d\s*-\s*(?:19|20)?\d\d\b", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 3
 MIN_SUBJECT_WORDS = 2  # a clause answered on its own names its subject ("mục tiêu đến 2020 thế nào" does not)
 
@@ -47,6 +51,7 @@ class Clauses:
     questions: list[str]  # the clauses that ask something, each with the question's time if it lacks one
     context: list[str]  # the other clauses (a preamble, a greeting)
     before: str = ""  # the clause right before the one question ('… có dự án X, vốn bn vậy')
+    timed: list[bool] = field(default_factory=list)  # each question states its own time (not borrowed)
 
 
 SELF = {"toi", "minh", "em", "e"}  # 'sở tôi', 'đơn vị mình', 'bên em', 'chúng tôi'
@@ -70,4 +75,5 @@ def split(text: str) -> Clauses:
     # the time joins as its own clause: "TMĐT bao nhiêu" + "giai đoạn …" must not read "bao nhiêu giai đoạn"
     questions = [p if not time or _TIME.search(p) else f"{p}, {time}" for p in asks]
     at = parts.index(asks[0]) if len(asks) == 1 else 0
-    return Clauses(questions, [p for p in parts if p not in asks], parts[at - 1] if at else "")
+    return Clauses(questions, [p for p in parts if p not in asks], parts[at - 1] if at else "",
+                   [bool(_TIME.search(p)) for p in asks])

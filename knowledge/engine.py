@@ -137,7 +137,8 @@ class Engine(BodyRoutes, SetOperations):
             return Answer(False, f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới "
                                  f"{MAX_QUESTION_CHARS} ký tự.\n" + compose.help_text(self.kb), "refused")
         parts = clauses.split(text) if not scope else clauses.Clauses([], [])
-        asked = [c for c in parts.questions if self._has_subject(c)] if len(parts.questions) >= 2 else []
+        asked = [c for c, own in zip(parts.questions, parts.timed) if self._has_subject(c, own_time=own)] \
+            if len(parts.questions) >= 2 else []
         if len(asked) >= 2:  # several questions in one message: each answered, or the whole as one
             each = [self._answer_one(c) for c in asked]
             # both answered by one record: it is answered once, for the whole question, below
@@ -167,12 +168,14 @@ class Engine(BodyRoutes, SetOperations):
     def _parse(self, text: str) -> Query:
         return parse(text, self.lex, self.finder, self.index.correct, self.index.compounds)
 
-    def _has_subject(self, clause: str, part_of_plan: bool = False) -> bool:
-        """Whether a clause names what it asks about (or, with `part_of_plan`, a part of the plan: 'tên đầy đủ')."""
+    def _has_subject(self, clause: str, part_of_plan: bool = False, own_time: bool = False) -> bool:
+        """Whether a clause names what it asks about (or, with `part_of_plan`, a part of the plan: 'tên đầy đủ');
+        money by its year ('năm 2011 bố trí bn vốn, mấy dự án') or by the period it states itself ('tổng kinh phí
+        2011-2015 là bn, giải ngân được bn') is a subject."""
         q = self._parse(clause)
         q.content = self._content_words(q)
         named_part = part_of_plan and bool(q.intents & (set(CATEGORY_KINDS) - {"money", "duty"}))
-        year_money = bool(q.years) and bool(q.intents & {"money", "count"})  # "năm 2011 bố trí bn vốn, mấy dự án"
+        year_money = bool(q.years or own_time and q.period) and bool(q.intents & {"money", "count"})
         return named_part or year_money or len(self._informative(q.content)) >= clauses.MIN_SUBJECT_WORDS
 
     def _about_asker(self, context: list[str]) -> bool:

@@ -215,3 +215,8 @@ def test_the_preambles_body_is_the_one_the_asker_points_back_to(engine_kb: Engin
     assert mine.found and "Sở Tư pháp" in mine.text and "1.135" in mine.text
     general = engine_kb.answer("tôi ở Sở Y tế, mục tiêu chung của kế hoạch là gì")
     assert general.found and "Sở Y tế" not in general.text
+
+
+def test_a_clause_with_its_own_period_is_a_question_of_its_own(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("tổng kinh phí CNTT kế hoạch 2011-2015 là bao nhiêu, đã giải ngân được bao nhiêu")
+    assert ans.found and "116,5" in ans.text and "125" in ans.text
