@@ -33,6 +33,9 @@ class SetOperations:
 
     def _operation_route(self: Engine, q: Query) -> Answer | None:
         """How many, the largest, the smallest: over the set of records the question delimits."""
+        bodies = self._count_bodies(q)
+        if bodies:
+            return bodies
         if q.operation == "total":
             return self._stated_total(q)
         if q.operation not in ("count", "max", "min"):
@@ -60,6 +63,30 @@ class SetOperations:
         text = compose.compose_extreme(self.kb, label, len(members), best, col, q.operation == "max")
         return self._many("list" if len(best) > 1 else "record", text, best)
 
+    def _count_bodies(self: Engine, q: Query) -> Answer | None:
+        """"Bao nhiêu huyện … có dự án nâng cấp LAN": the bodies of that type among the projects the question
+        delimits (a body type is named by its own word: huyện, sở, ban)."""
+        if "count" not in q.intents or q.measure not in {a.type for a in self.kb.agencies.values()}:
+            return None
+        names = frozenset(t for a in self.kb.agencies.values() if a.type == q.measure
+                          for t in tokens(self.lex.key(a.name)))  # 'huyện, thành phố, thị xã' name the bodies
+        _, members = self._members(q, ("project",), by_body=names)
+        owners: dict[str, list[Record]] = {}
+        for r in members:
+            for aid in r.agencies:
+                if aid in self.kb.agencies and self.kb.agencies[aid].type == q.measure:
+                    owners.setdefault(aid, []).append(r)
+        if not owners:
+            return None
+        records = [rs[0] for rs in owners.values()]
+        names = "; ".join(self.kb.agencies[a].name for a in owners)
+        periods = {r.get("giai_doan") for r in records}
+        when = f" trong giai đoạn {periods.pop()}" if len(periods) == 1 and None not in periods else ""
+        text = (f"<b>{len(owners)} đơn vị có dự án khớp với câu hỏi{when}</b> (đếm theo danh mục trong Kế hoạch): "
+                f"{compose.e(names)}\n" + "\n".join(compose.list_line(self.kb, r, q.year) for r in records)
+                + "\n" + compose.source_line(self.kb, *records))
+        return self._many("list", text, records)
+
     def _stated_count(self: Engine, q: Query, kinds: tuple[str, ...]) -> Record | None:
         """A year's funding that states how many it paid for ('năm 2011 … phân bổ cho 16 dự án'): the plan's own
         figure, which its lists need not match."""
@@ -85,10 +112,14 @@ class SetOperations:
             container = self._container(q, words, ("project", "budget_line", "budget"))
         return self._one(container, q.year, q.content) if container and container.amounts else None
 
-    def _members(self: Engine, q: Query, kinds: tuple[str, ...]) -> tuple[Record | None, list[Record]]:
-        """(the container named, if any; the records of `kinds` the question delimits)."""
-        words = [w for w in q.content if self.index.weight(w) > 0]
-        container = self._container(q, words, kinds)
+    def _members(self: Engine, q: Query, kinds: tuple[str, ...], by_body: frozenset[str] | None = None
+                 ) -> tuple[Record | None, list[Record]]:
+        """(the container named, if any; the records of `kinds` the question delimits). `by_body`: the set is
+        for counting bodies, so no group is taken as the set, sub-projects count, and these words (the bodies'
+        own names) do not delimit it."""
+        groups, ignore = by_body is None, by_body or frozenset()
+        words = [w for w in q.content if self.index.weight(w) > 0 and w not in ignore]
+        container = self._container(q, words, kinds) if groups else None
         pool = self._descendants(container.id, kinds) if container else []
         if container and not pool:
             if container.kind in AMOUNT_GROUP_KINDS:  # 'quá hạn đầu tư: 04 dự án', a source's years: it states it
@@ -107,7 +138,7 @@ class SetOperations:
             top = max(covers.values(), default=0.0)
             if top > 0:
                 pool = [r for r in pool if covers[r.id] >= MEMBER_COVER * top]
-        if not container:  # a project counts once, not with its sub-projects (PL4-1 and PL4-1.1 …)
+        if not container and groups:  # a project counts once, not with its sub-projects (PL4-1 and PL4-1.1 …)
             ids = {r.id for r in pool if r.kind == "project"}
             pool = [r for r in pool if r.kind != "project" or not self._ancestors(r) & ids]
         if not container and kinds == ("project",) and not (q.period or q.year or q.appendix) and self.plan_period:

@@ -220,3 +220,12 @@ def test_the_preambles_body_is_the_one_the_asker_points_back_to(engine_kb: Engin
 def test_a_clause_with_its_own_period_is_a_question_of_its_own(engine_kb: Engine) -> None:
     ans = engine_kb.answer("tổng kinh phí CNTT kế hoạch 2011-2015 là bao nhiêu, đã giải ngân được bao nhiêu")
     assert ans.found and "116,5" in ans.text and "125" in ans.text
+
+
+def test_bodies_of_a_type_are_counted_from_the_projects_they_own(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    """'Bao nhiêu huyện … có dự án nâng cấp LAN': the districts (thành phố, thị xã are of that type too)."""
+    lan = {a for r in kb.of_kind("project") if r.get("giai_doan") == "2016-2020" and "LAN" in r.title
+           for a in r.agencies if kb.agencies[a].type == "huyen"}
+    ans = engine_kb.answer("Có bao nhiêu huyện, thành phố, thị xã có dự án nâng cấp mạng LAN giai đoạn 2016-2020?")
+    assert ans.found and ans.text.startswith(f"{len(lan)} đơn vị") and "2016-2020" in ans.text
+    assert all(kb.agencies[a].name in ans.text for a in lan)
