@@ -75,6 +75,7 @@ KIND_PREFERENCE: dict[str, set[str]] = {
     "project": {"project", "group", "component"},
     "status": {"status", "indicator", "funding"},
 }
+PART_WORD_IDF = 2.5  # a word this rare (in under ~10 % of records) picks the records of a named part it is in
 PART_COVER = 0.75  # share of the question's words a part of the plan must hold to answer it as a whole
 PART_INTENTS = {"cause", "shortcoming", "solution", "viewpoint", "legal"}  # each names one part of the plan
 GENERIC_INTENTS = {"who", "project", "duty"}  # asked of many parts of the plan; a named part goes first
@@ -231,6 +232,12 @@ class Engine(BodyRoutes, SetOperations):
         if records and total and held / total >= PART_COVER:
             heading = CATEGORY_HEADINGS.get(records[0].kind, records[0].kind)
             return self._many("list", compose.compose_list(self.kb, heading, records), records)
+        # or the part's records that hold the question's rarest word ('căn cứ vào những luật nào': the laws)
+        rarest = max(words, key=lambda w: self.index.idf.get(w, 0.0), default=None)
+        holding = [r for r in records if rarest and self.index.has(r, rarest)]
+        if holding and self.index.idf.get(rarest or "", 0.0) >= PART_WORD_IDF:
+            heading = CATEGORY_HEADINGS.get(holding[0].kind, holding[0].kind)
+            return self._many("list", compose.compose_list(self.kb, heading, holding), holding)
         return None
 
     def section(self, intent: str) -> Answer:

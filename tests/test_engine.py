@@ -190,6 +190,7 @@ def test_a_count_a_projects_record_does_not_write_is_refused(engine_kb: Engine) 
 @pytest.mark.parametrize(("question", "expected"), [
     ("giai phap ve chon don vi tu van lap du an the nao", "kinh nghiệm"),
     ("nguyên nhân của hạn chế về nhân lực là gì", "Nhân lực chuyên trách"),
+    ("kế hoạch dựa trên những luật nào", "Luật Giao dịch điện tử"),  # the part's records that hold 'luật'
 ])
 def test_a_part_of_the_plan_named_is_searched_first(engine_kb: Engine, question: str, expected: str) -> None:
     """'giải pháp …', 'nguyên nhân …': the answer comes from that part of the plan, not a project with like words."""
