@@ -36,7 +36,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",
              "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao", "ke hoach nay so",
              "ke hoach so may"),
-    "legal": ("can cu", "can cu xay dung", "dua tren van ban", "co so phap ly"),
+    "legal": ("can cu", "can cu xay dung", "dua tren van ban", "co so phap ly", "dua tren"),
     "solution": ("giai phap", "giai phap thuc hien"),
     "viewpoint": ("quan diem",),
     "shortcoming": ("ton tai", "han che", "yeu kem", "bat cap"),
