@@ -311,8 +311,10 @@ class Engine(BodyRoutes, SetOperations):
                 return self._refuse(f"Kế hoạch không có số liệu cho {span}: Kế hoạch {self._plan_name()} "
                                     f"nói về các năm {lo}-{hi}.")
         padded = f" {' '.join(tokens(fold(q.text)))} "
-        unstated = next((what for words, what in self.lex.unstated if f" {words} " in padded), None)
-        if unstated:  # a contractor, a unit price, a salary: the plan has no field that says it
+        unstated = next((what for words, what in self.lex.unstated
+                         if f" {words} " in padded or f" {words} " in f" {q.key} "), None)  # as typed or written out
+        if unstated and not q.intents & PART_INTENTS:  # a contractor, a unit price, a salary: no field says it
+            # ('giải pháp về chọn công ty tư vấn' asks the plan's solutions, which do speak of it)
             return self._refuse(f"Kế hoạch không nêu {unstated}.")
         missing = [d for d in q.doc_numbers if d.split("/")[0] not in self._document_numbers]
         if missing:

@@ -146,3 +146,10 @@ def test_a_typo_of_a_word_the_lexicon_rewrites_is_repaired(engine_kb: Engine, qu
     """'nhiệm vụ' is keyed as 'trách nhiệm'; its typo 'nhim vu' is still known by the pair as typed."""
     ans = engine_kb.answer(question)
     assert ans.found and ans.text.startswith("Nhiệm vụ của") and "trong tổ chức thực hiện" in ans.text
+
+
+def test_a_part_of_the_plan_asked_is_not_turned_away_by_the_unstated_table(engine_kb: Engine) -> None:
+    """'công ty tư vấn' of a project is not stated, but the plan's solutions do speak of choosing consultants."""
+    assert not engine_kb.answer("tên công ty tư vấn lập dự án trung tâm hạ tầng thông tin").found
+    ans = engine_kb.answer("giải pháp về lựa chọn công ty tư vấn")
+    assert ans.found and "tư vấn" in ans.text
