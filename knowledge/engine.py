@@ -16,7 +16,7 @@ from knowledge.features import Candidate, Weights, load_weights
 from knowledge.index import Index
 from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
 from knowledge.operations import SetOperations
-from knowledge.periods import appendix_of, blank_year, record_period, record_years
+from knowledge.periods import AMOUNT_KINDS, YEAR_MONEY_KINDS, appendix_of, blank_year, record_period, record_years
 from knowledge.records import KnowledgeBase, Record
 from knowledge.understand import (
     INTENT_CUES,
@@ -41,8 +41,6 @@ NAMED_GAP = 0.25  # a record whose title the question names this much less than 
 RERANK = 15  # best BM25 hits whose features are computed
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
 ORDINAL_COVER = 0.3  # "giai đoạn 1 … kết thúc năm nào": the other words must fit the n-th record this much
-YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # in order of preference for a year alone
-AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}
 # what the question asks the record to state: a record that lacks it answers another question
 STATES_ASKED = ("money_miss", "investor_miss", "figure_miss", "measure_miss")
 TABLE_ROWS = {"indicator", "indicator_group"}  # their unit is in the row's title, not after each figure

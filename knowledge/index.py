@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.normalize import Lexicon, fold, tokens
 from knowledge.records import KnowledgeBase, Record
+from knowledge.vocabulary import COMMON_ZIPF  # a syllable this common in general Vietnamese is a word
 
 # Words that say what kind of fact a record is, so "mục tiêu …" or "nhiệm vụ …" find the right kind.
 KIND_WORDS = {
@@ -30,7 +31,6 @@ PLAN_FIELD_WORDS = {"so_hieu": "số hiệu", "ngay_ban_hanh": "ngày ban hành"
 K1, B = 1.2, 0.5
 FOREIGN_IDF = 3.0  # only rare words (in under ~5 % of records) can make a question foreign to the plan
 MIN_TITLE_WORDS = 3  # shorter titles ('Dự phòng 10%') say too little to count as named
-COMMON_ZIPF = 3.0  # a syllable this common in general Vietnamese is a word, typed on purpose
 FILLER_ZIPF = 5.0  # an everyday word this common, absent from the plan, says nothing about the subject
 ALONE_EVERYDAY = 0.25  # the weight left to an everyday word of the plan that the question uses alone
 EVERYDAY_ZIPF = 6.0  # a word outside the plan this common weighs nothing; from COMMON_ZIPF down, fully

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 from knowledge import compose
 from knowledge.answer import Answer
 from knowledge.normalize import tokens
-from knowledge.periods import AMOUNT_COLUMNS, amount_column, appendix_of, record_period, record_years
+from knowledge.periods import (
+    AMOUNT_COLUMNS,
+    AMOUNT_KINDS,
+    YEAR_MONEY_KINDS,
+    amount_column,
+    appendix_of,
+    record_period,
+    record_years,
+)
 from knowledge.records import Record
 from knowledge.understand import KIND_NOUNS, Query
 
@@ -21,9 +29,7 @@ CONTAINER_COVER = 0.6  # share of the question's words a group's title must hold
 CONTAINER_NAMED = 0.75  # … or share of the group's title words the question holds
 CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this share of the question's words
 MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
-AMOUNT_GROUP_KINDS = {"group", "project", "budget", "budget_line", "funding"}  # they state counts or yearly figures
 STATED_COUNT_COVER = 0.5  # share of the question's other words a year's funding must hold to be the count asked
-YEAR_FIGURE_KINDS = ("funding", "budget_line", "budget")  # records of one year's money, which may say what it paid for
 CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indicator_group", "indicator", "phase",
                    "target_group", "duty_group"}
 
@@ -96,7 +102,7 @@ class SetOperations:
         counts = re.compile(rf"\b\d+ (?:\w+ )?(?:{nouns})\b") if nouns else None
         words = self._informative(q.content)  # 'khởi công mới mấy dự án': what it paid for must be those
         # a part of the year's funding ('04 dự án … từ các nguồn vốn khác') counts only what it paid for
-        return next((r for r in self.kb.of_kind(*YEAR_FIGURE_KINDS) if r.get("nam") == q.year and r.parent and counts
+        return next((r for r in self.kb.of_kind(*YEAR_MONEY_KINDS) if r.get("nam") == q.year and r.parent and counts
                      and counts.search(" ".join(tokens(self.lex.key(r.text))))
                      and (not words or self.index.coverage(r, words, q.toks)[0] >= STATED_COUNT_COVER)), None)
 
@@ -122,7 +128,7 @@ class SetOperations:
         container = self._container(q, words, kinds) if groups else None
         pool = self._descendants(container.id, kinds) if container else []
         if container and not pool:
-            if container.kind in AMOUNT_GROUP_KINDS:  # 'quá hạn đầu tư: 04 dự án', a source's years: it states it
+            if container.kind in AMOUNT_KINDS:  # 'quá hạn đầu tư: 04 dự án', a source's years: it states it
                 return container, []
             container = None  # not a set of the kinds asked ('Sở Kế hoạch và Đầu tư' has duties, no projects)
         if not container:

@@ -5,6 +5,8 @@ import re
 
 from knowledge.records import Record
 
+AMOUNT_KINDS = {"project", "group", "budget", "budget_line", "funding"}  # records that state amounts (and counts)
+YEAR_MONEY_KINDS = ("budget_line", "funding", "budget")  # a year's money, in order of preference for a year alone
 AMOUNT_COLUMNS = ("ke_hoach", "tmdt", "tong", "tdt")  # the column a comparison uses, in order of preference
 _YEAR_IN_TEXT = re.compile(r"\bnăm ((?:19|20)\d\d)\b", re.IGNORECASE)  # "… năm 2013", not a period
 
