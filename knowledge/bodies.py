@@ -33,6 +33,7 @@ class BodyRoutes:
             if rest and "money" in q.intents:
                 return None
             each = [d for a in q.agencies if (d := self._duties(a))]  # 'Sở Nội vụ và Sở Tài chính làm gì'
+            each = list({tuple(d.candidates): d for d in each}.values())  # two bodies of one shared duty: once
             return self._joined(each) if len(each) > 1 else (each[0] if each else None)
         if "investor" in q.intents and (not rest or "who" not in q.intents):  # what it invests in, by the rest
             return self._invested_by(q, aid, rest)

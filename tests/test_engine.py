@@ -225,3 +225,9 @@ def test_numbered_parts_and_the_plans_own_time(engine_kb: Engine, question: str,
 def test_what_for_asks_the_goal_not_duties(engine_kb: Engine) -> None:
     ans = engine_kb.answer("bệnh viện y học cổ truyền tỉnh được đầu tư CNTT bao nhiêu tiền, để làm gì")
     assert ans.found and "khám, chữa bệnh" in ans.text and "nhiệm vụ" not in ans.text.split("\n")[0].lower()
+
+
+@pytest.mark.parametrize("question", ["UBND cấp xã có nhiệm vụ gì", "các sở, ngành và UBND cấp huyện phải làm gì"])
+def test_local_bodies_get_the_shared_duties_of_part_vii(engine_kb: Engine, question: str) -> None:
+    ans = engine_kb.answer(question)
+    assert ans.found and ans.text.count("Nhiệm vụ của Các sở, ngành, địa phương") == 1
