@@ -216,6 +216,7 @@ def test_documents_dates_and_years_are_read_as_written(engine_kb: Engine, questi
     ("giải pháp 99 là gì", False, "giải pháp, đánh số từ 1"),
     ("giai đoạn 2 làm gì", True, "2019-2020"),
     ("kế hoạch bắt đầu từ năm nào", True, "2016-2020"),  # 'bắt đầu' asks when, it is not a greeting
+    ("ai đề xuất kế hoạch", True, "Tờ trình số 33/TTr-STTTT"),
 ])
 def test_numbered_parts_and_the_plans_own_time(engine_kb: Engine, question: str, found: bool, expected: str) -> None:
     ans = engine_kb.answer(question)
