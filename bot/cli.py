@@ -57,7 +57,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if not q:
             continue
-        if q.isdigit() and offered:
+        picked = q.isdigit() and len(q) <= 2 and bool(offered)  # '2017' is a question, not a pick
+        if picked:
             if not 1 <= int(q) <= len(offered):
                 print(f"Chọn một số từ 1 đến {len(offered)}.\n")
                 continue
@@ -65,7 +66,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         else:
             ans = engine.answer(q)
         print(_numbered(ans) + "\n")
-        offered = [rid for rid, _ in ans.candidates] if len(ans.candidates) > 1 else offered
+        if not picked:  # a new question's list replaces the last one; picking keeps it for another pick
+            offered = [rid for rid, _ in ans.candidates] if len(ans.candidates) > 1 else []
 
 
 def _numbered(ans: Answer) -> str:

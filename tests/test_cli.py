@@ -85,6 +85,16 @@ def test_chat_numbers_the_records_it_offers_and_a_number_answers_one(tmp_path: P
     assert "Traceback" not in err
 
 
+def test_in_chat_a_year_is_a_question_and_a_new_answer_ends_the_last_list(tmp_path: Path) -> None:
+    proc = planbot(tmp_path, "chat")
+    out, _ = proc.communicate("mục tiêu cán bộ chuyên trách CNTT\n2017\nchữ ký số bao nhiêu tiền\n2\nthoát\n",
+                              timeout=30)
+    replies = out.split("? ")
+    year, single, pick = replies[2], replies[3], replies[4]
+    assert "Chọn một số" not in year and "2.000" in single
+    assert "Chọn một số" not in pick and "Gõ số" not in single  # '2' after a single answer is a question
+
+
 def test_eval_scores_the_generated_corpus_and_a_file(tmp_path: Path) -> None:
     """`planbot eval` (on a sample here) prints a line per class and ends with the accuracy line."""
     proc = planbot(tmp_path, "eval", "--sample", "8")
