@@ -11,6 +11,7 @@ from knowledge.understand import Query
 if TYPE_CHECKING:
     from knowledge.engine import Engine
 
+NAMED_HITS = 5  # best hits checked for a record the question names by its whole title
 BODY_TYPES = {"so", "huyen", "ban", "nganh", "van_phong", "dang", "doan_the"}  # bodies that own their projects
 SHARED_AGENCY_TYPE = "nhom"  # "Các sở, ngành, địa phương": duties every agency shares
 REST_NAMES = 0.5  # a body's projects narrowed to those holding this share of the question's other words
@@ -57,7 +58,7 @@ class BodyRoutes:
 
     def _names_a_record(self: Engine, q: Query) -> bool:
         """Whether the question writes out the whole title of a project or group (at least NAMED_TITLE of it)."""
-        hits = self.index.search(q.content, q.toks, limit=5) if q.content else []
+        hits = self.index.search(q.content, q.toks, limit=NAMED_HITS) if q.content else []
         return any(h.record.kind in ("project", "group", "component")
                    and self.index.title_cover(h.record, q.content) >= NAMED_TITLE for h in hits)
 

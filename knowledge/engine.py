@@ -32,6 +32,10 @@ from knowledge.vocabulary import with_acronyms, word_frequency
 
 MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
+BUTTON_TITLE = 60  # characters of a record's title on its button (callback data stays the id)
+HEADING_TITLE = 80  # … quoted in a heading
+ECHO_CHARS = 60  # characters of the user's own words echoed back in a refusal
+HITS, WIDE_HITS = 60, 200  # BM25 hits taken; more when a scope or an appendix filters them afterwards
 _DIGIT = re.compile(r"\d")
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 BUDGET_WORD_TITLES = 4  # a word in this many budget titles ('nguồn', 'kinh phí') names no line in particular
@@ -200,7 +204,7 @@ class Engine(BodyRoutes, SetOperations):
         q.content = self._content_words(q)
         if q.organisation and not q.agencies \
                 and not self.finder.names_something(" ".join(tokens(self.lex.key(q.organisation)))):
-            return self._refuse(f"Kế hoạch không nêu «{compose.short(q.organisation, 60)}».")
+            return self._refuse(f"Kế hoạch không nêu «{compose.short(q.organisation, ECHO_CHARS)}».")
         outside = self._outside_plan(q)
         if outside:
             return outside
@@ -257,7 +261,7 @@ class Engine(BodyRoutes, SetOperations):
         if found:
             return found
         names = ", ".join(r.title for r in self.kb.of_kind("duty_group"))
-        return Answer(False, f"Không nhận ra cơ quan «{compose.e(compose.short(text, 60))}». "
+        return Answer(False, f"Không nhận ra cơ quan «{compose.e(compose.short(text, ECHO_CHARS))}». "
                              f"Kế hoạch giao nhiệm vụ cho: {compose.e(names)}.", "not_found")
 
     def answer_record(self, record_id: str) -> Answer:
@@ -333,7 +337,7 @@ class Engine(BodyRoutes, SetOperations):
 
     # ---- features
     def _candidates(self, q: Query, words: list[str], scope: frozenset[str] | None = None) -> list[Candidate]:
-        found = self.index.search(words, q.toks, limit=200 if scope or q.appendix else 60)
+        found = self.index.search(words, q.toks, limit=WIDE_HITS if scope or q.appendix else HITS)
         hits = [h for h in found if (not scope or h.record.kind in scope)
                 and (not q.appendix or appendix_of(h.record) == q.appendix)][:RERANK * 2]
         if not hits:
@@ -489,7 +493,8 @@ class Engine(BodyRoutes, SetOperations):
         text = compose.compose_record(self.kb, best, None, [])
         head, _, rest = text.partition("\n")
         return Answer(True, "\n".join([head, *compose.years_total(best, years), rest]), "record",
-                      [(best.id, compose.short(best.title, 60))], [best.source], figures=self._figures([best]))
+                      [(best.id, compose.short(best.title, BUTTON_TITLE))], [best.source],
+                      figures=self._figures([best]))
 
     def _meets_time(self, q: Query, r: Record) -> bool:
         period = record_period(r)
@@ -600,7 +605,7 @@ class Engine(BodyRoutes, SetOperations):
         ranked = holding
         twins = self._twins(q, top, passing)
         if twins:  # one name in both periods, none asked: both, each with its period
-            text = compose.compose_list(self.kb, f"«{compose.short(top.record.title, 80)}» có ở "
+            text = compose.compose_list(self.kb, f"«{compose.short(top.record.title, HEADING_TITLE)}» có ở "
                                         f"{len(twins) + 1} giai đoạn", [top.record, *twins], q.year, periods=True)
             return self._many("list", text, [top.record, *twins])
         close = [top.record]
@@ -663,12 +668,12 @@ class Engine(BodyRoutes, SetOperations):
     def _many(self, kind: str, text: str, records: list[Record]) -> Answer:
         """A reply about several records: their ids (buttons), key figures and sources go along."""
         shown = records[:compose.LIST_LIMIT]
-        return Answer(True, text, kind, [(r.id, compose.short(r.title, 60)) for r in shown],
+        return Answer(True, text, kind, [(r.id, compose.short(r.title, BUTTON_TITLE)) for r in shown],
                       list(dict.fromkeys(r.source for r in records)), figures=self._figures(shown))
 
     def _one(self, r: Record, year: int | None, words: list[str]) -> Answer:
         text = compose.compose_record(self.kb, r, year, words)
-        return Answer(True, text, "record", [(r.id, compose.short(r.title, 60))], [r.source],
+        return Answer(True, text, "record", [(r.id, compose.short(r.title, BUTTON_TITLE))], [r.source],
                       figures=self._figures([r], year))
 
     def _figures(self, records: list[Record], year: int | None = None) -> list[str]:
@@ -680,7 +685,8 @@ class Engine(BodyRoutes, SetOperations):
         """Not in the plan: the reason, and the nearest records the plan does have (found stays false); kind
         "unstated": the plan has the item asked but leaves the figure blank."""
         text = compose.refusal_text(self.kb, reason, list(nearest))
-        return Answer(False, text, kind, [(r.id, compose.short(r.title, 60)) for r in nearest[:MAX_CANDIDATES]],
+        shown = nearest[:MAX_CANDIDATES]
+        return Answer(False, text, kind, [(r.id, compose.short(r.title, BUTTON_TITLE)) for r in shown],
                       list(dict.fromkeys(r.source for r in nearest)), reason=reason,
                       nearest=[r.id for r in nearest[:MAX_CANDIDATES]])
 

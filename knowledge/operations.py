@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 CONTAINER_COVER = 0.6  # share of the question's words a group's title must hold to be the set it names
 CONTAINER_NAMED = 0.75  # … or share of the group's title words the question holds
+CONTAINER_HALF_NAMED = 0.5  # … its words in the question, with half of its title there
+WHOLE_TITLE = 1.0  # a title written out whole names its group whatever else the question says
 CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this share of the question's words
 MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
 STATED_COUNT_COVER = 0.5  # share of the question's other words a year's funding must hold to be the count asked
@@ -170,7 +172,7 @@ class SetOperations:
             named = len(title & asked) / len(title) if title else 0.0  # its title is in the question
             cover = self.index.title_coverage(r, words)  # the question's words are in its title
             dated = float(bool(q.year) and q.year in record_years(r))
-            if named >= CONTAINER_NAMED or (cover >= CONTAINER_COVER and named >= 0.5):
+            if named >= CONTAINER_NAMED or (cover >= CONTAINER_COVER and named >= CONTAINER_HALF_NAMED):
                 scored.append((dated, named + cover, -len(title), -r.seq, r, cover))
         if q.operation == "total":  # "đầu tư phát triển và chi thường xuyên": two parts named, their whole asked
             top = max((s[0] for s in scored), default=0.0)
@@ -179,7 +181,7 @@ class SetOperations:
             if shared and self.kb.records[shared].amounts:
                 return self.kb.records[shared]
         # its title must explain the question, or be written in it whole ('Tổng nhu cầu vốn … gồm những nguồn nào')
-        scored = [s for s in scored if s[5] >= CONTAINER_MIN_COVER or s[1] - s[5] >= 1.0]
+        scored = [s for s in scored if s[5] >= CONTAINER_MIN_COVER or s[1] - s[5] >= WHOLE_TITLE]
         return max(scored, key=lambda s: s[:4])[4] if scored else None
 
     def _ancestors(self: Engine, r: Record) -> set[str]:
