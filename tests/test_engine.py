@@ -170,7 +170,7 @@ def test_what_a_district_must_do_is_its_duties_not_another_bodys(engine_kb: Engi
 def test_a_time_shared_by_two_clauses_does_not_become_a_count(engine_kb: Engine) -> None:
     """'… giai đoạn 2016-2020 không, TMĐT bao nhiêu': the period is not 'bao nhiêu giai đoạn'."""
     ans = engine_kb.answer("Sở KH&ĐT có dự án nâng cấp mạng LAN trong giai đoạn 2016-2020 không, TMĐT bao nhiêu?")
-    assert not ans.found and "giai đoạn" not in ans.text.split("\n")[0].lower().replace("2016-2020", "")
+    assert not ans.found and ans.reason == "Kế hoạch không có mục riêng cho Sở Kế hoạch và Đầu tư."
 
 
 def test_which_ones_is_answered_with_names_not_a_row_of_figures(engine_kb: Engine) -> None:

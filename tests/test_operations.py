@@ -67,11 +67,13 @@ def test_a_district_without_a_project_is_offered_the_shared_item(engine_kb: Engi
     assert not ans.found and ans.nearest == ["PL4-1a"] and "Dự án chung cho cấp này" in ans.text
 
 
-@pytest.mark.parametrize("question", ["vốn đầu tư phát triển năm 2023", "kế hoạch giai đoạn 2021-2025 tổng vốn",
-                                      "nghị định 99/2019/NĐ-CP quy định gì trong kế hoạch"])
-def test_a_year_period_or_document_outside_the_plan_is_refused(engine_kb: Engine, question: str) -> None:
+@pytest.mark.parametrize(("question", "named"), [("vốn đầu tư phát triển năm 2023", "2023"),
+                                                 ("kế hoạch giai đoạn 2021-2025 tổng vốn", "2021-2025"),
+                                                 ("nghị định 99/2019/NĐ-CP quy định gì trong kế hoạch", "99/2019")])
+def test_a_year_period_or_document_outside_the_plan_is_refused(engine_kb: Engine, question: str, named: str) -> None:
+    """The reply names what the plan lacks (and, for a time, the years it does cover)."""
     ans = engine_kb.answer(question)
-    assert not ans.found and ans.reason.startswith("Kế hoạch không")
+    assert not ans.found and named in ans.reason and ("2010-2020" in ans.reason or "/" in named)
 
 
 def test_a_stated_period_must_hold(engine_kb: Engine, kb: KnowledgeBase) -> None:
@@ -82,7 +84,7 @@ def test_a_stated_period_must_hold(engine_kb: Engine, kb: KnowledgeBase) -> None
 
 def test_an_amount_asked_of_something_the_plan_gives_no_amount_is_refused(engine_kb: Engine) -> None:
     ans = engine_kb.answer("mức phụ cấp mỗi tháng của cán bộ chuyên trách CNTT cấp huyện là bao nhiêu tiền")
-    assert not ans.found
+    assert not ans.found and "phụ cấp" in ans.reason
 
 
 def test_a_question_about_two_periods_answers_both_labelled(engine_kb: Engine, kb: KnowledgeBase) -> None:
