@@ -212,7 +212,8 @@ class Engine(BodyRoutes, SetOperations):
         if scope:
             agency = self._agency_route(q) if "project" in scope else None
             return agency or self._search_route(q, scope) or self._not_found()
-        return (self._help_route(q) or self._ordinal_route(q) or self._agency_route(q) or self._years_total_route(q)
+        return (self._help_route(q) or self._item_route(q) or self._ordinal_route(q) or self._agency_route(q)
+                or self._years_total_route(q)
                 or self._operation_route(q) or self._category_route(q) or self._part_route(q)
                 or self._year_money_route(q) or self._split_route(q) or self._search_route(q) or self._not_found())
 
@@ -440,6 +441,17 @@ class Engine(BodyRoutes, SetOperations):
         if "help" in q.intents and not q.agencies and not self._informative(q.content) and not (q.years or q.period):
             return Answer(False, compose.help_text(self.kb), "help")
         return None
+
+    def _item_route(self, q: Query) -> Answer | None:
+        """"Phụ lục 4 mục 8.2 là dự án gì": the row the question cites by the plan's own numbering."""
+        if not q.item:
+            return None
+        appendix, item = q.item
+        cited = [r for r in self.kb.records.values() if appendix_of(r) == appendix
+                 and fold(r.source).lower().rsplit("muc ", 1)[-1] == item]
+        if not cited:
+            return self._refuse(f"Phụ lục {appendix} không có mục {item}.")
+        return self._one(cited[0], q.year, q.content)
 
     def _ordinal_route(self, q: Query) -> Answer | None:
         """"Giai đoạn 1", "giải pháp 3": the n-th record of that kind, in the plan's order."""

@@ -74,6 +74,7 @@ _MONEY_WORDS = re.compile(r" (?:kinh phi|bo tri|phan bo|tien|ty dong|ty|trieu|tr
 # "những dịch vụ nào", "là những gì", "kể tên": what is asked is names ('những chỉ tiêu nào' asks for rows)
 _ASKS_NAMES = re.compile(r" nhung (\w+(?: \w+)?) nao | la nhung gi | ke ten ")
 _APPENDIX = re.compile(r"\bphu luc (\d+)\b")
+_APPENDIX_ITEM = re.compile(r"\bphu luc (\d+)\W+(?:muc|dong|stt)\s+([0-9a-z]+(?:\.[0-9a-z]+)*)")  # 'PL4 mục 8.2'
 _ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d{1,2})\b(?! ?\d)")
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|den|toi)?\s*((?:19|20)\d\d)\b")
@@ -105,6 +106,7 @@ class Query:
     operation: str = "lookup"  # lookup, list, total, count, max, min
     counted: tuple[str, ...] = ()  # the record kinds a count question counts
     appendix: int | None = None  # "phụ lục 4"
+    item: tuple[int, str] | None = None  # "phụ lục 4 mục 8.2" -> (4, "8.2"): a row the question cites
     ordinal: tuple[str, int] | None = None  # ("giai doan", 1): the first phase
     doc_numbers: list[str] = field(default_factory=list)  # "41/2011", "33/ttr": numbers of documents named
     mask: list[bool] = field(default_factory=list)  # which of toks carry content (not stop words, fillers)
@@ -228,6 +230,8 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     q.asks_names = bool(named) and not KIND_NOUNS.get(named.group(1) or "") == ("indicator",)
     m = _APPENDIX.search(spaced)
     q.appendix = int(m.group(1)) if m else None
+    m = _APPENDIX_ITEM.search(lex.key(text))
+    q.item = (int(m.group(1)), m.group(2).rstrip(".")) if m else None
     m = _ORDINAL.search(spaced)
     q.ordinal = (m.group(1), int(m.group(2))) if m else None
     # numbers of documents, read before abbreviations are written out ('3854/KH-UBND' stays itself)

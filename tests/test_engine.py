@@ -232,3 +232,13 @@ def test_what_for_asks_the_goal_not_duties(engine_kb: Engine) -> None:
 def test_local_bodies_get_the_shared_duties_of_part_vii(engine_kb: Engine, question: str) -> None:
     ans = engine_kb.answer(question)
     assert ans.found and ans.text.count("Nhiệm vụ của Các sở, ngành, địa phương") == 1
+
+
+@pytest.mark.parametrize(("question", "found", "expected"), [
+    ("Phụ lục 4 mục 8.2 là dự án gì, chủ đầu tư là ai", True, "Ban Dân tộc"),
+    ("pl2 muc I.5.1 dat bao nhieu", True, "95%"),
+    ("phụ lục 4 mục 99 là gì", False, "Phụ lục 4 không có mục 99"),
+])
+def test_a_row_cited_by_the_plans_numbering(engine_kb: Engine, question: str, found: bool, expected: str) -> None:
+    ans = engine_kb.answer(question)
+    assert ans.found == found and expected in ans.text
