@@ -13,7 +13,7 @@ from knowledge import clauses, compose
 from knowledge.answer import Answer
 from knowledge.bodies import BODY_TYPES, NAMED_TITLE, BodyRoutes
 from knowledge.features import Candidate, Weights, load_weights
-from knowledge.index import Index
+from knowledge.index import Index, content_pairs
 from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
 from knowledge.operations import SetOperations
 from knowledge.periods import AMOUNT_KINDS, YEAR_MONEY_KINDS, appendix_of, blank_year, record_period, record_years
@@ -232,16 +232,15 @@ class Engine(BodyRoutes, SetOperations):
         words = self._informative(q.content)
         held = sum(self.index.weight(w) for w in words if any(self.index.has(r, w) for r in records))
         total = sum(self.index.weight(w) for w in words)
-        if records and total and held / total >= PART_COVER:
-            heading = CATEGORY_HEADINGS.get(records[0].kind, records[0].kind)
-            return self._many("list", compose.compose_list(self.kb, heading, records), records)
-        # or the part's records that hold the question's rarest word ('căn cứ vào những luật nào': the laws)
-        rarest = max(words, key=lambda w: self.index.idf.get(w, 0.0), default=None)
-        holding = [r for r in records if rarest and self.index.has(r, rarest)]
-        if holding and self.index.idf.get(rarest or "", 0.0) >= PART_WORD_IDF:
-            heading = CATEGORY_HEADINGS.get(holding[0].kind, holding[0].kind)
-            return self._many("list", compose.compose_list(self.kb, heading, holding), holding)
-        return None
+        if not (records and total and held / total >= PART_COVER):
+            # or the part's records that hold the question's rarest word ('căn cứ vào những luật nào': the laws)
+            rarest = max(words, key=lambda w: self.index.idf.get(w, 0.0), default="")
+            rare = self.index.idf.get(rarest, 0.0) >= PART_WORD_IDF
+            records = [r for r in records if rare and self.index.has(r, rarest)]
+        if not records:
+            return None
+        heading = CATEGORY_HEADINGS.get(records[0].kind, records[0].kind)
+        return self._many("list", compose.compose_list(self.kb, heading, records), records)
 
     def section(self, intent: str) -> Answer:
         """A whole part of the plan by intent name: "roadmap", "target", "duty", "legal", "solution" …"""
@@ -349,6 +348,7 @@ class Engine(BodyRoutes, SetOperations):
         wanted = self._wanted_kinds(q)
         named = [] if "meta" in q.intents else list(q.agencies)  # a body named in a question about the plan
         novel = self.index.novel_pair_share(words, q.toks)
+        asked_pairs = set(content_pairs(words, q.toks))
         measure = "" if self.index.everyday(q.measure) else q.measure  # 'top bao nhiêu cả nước' counts nothing
         out = []
         for h in hits:
@@ -370,7 +370,7 @@ class Engine(BodyRoutes, SetOperations):
                 "kind_other": float(bool(wanted) and r.kind not in wanted),
                 "component": float(r.kind == "component"),
                 "names_miss": float(q.asks_names and r.kind == "indicator"),
-                "sibling_other": float(self.index.sibling_named(r, words, q.toks) is False),
+                "sibling_other": float(self.index.sibling_named(r, asked_pairs) is False),
                 "container_fit": float(q.operation == "total" and bool(r.amounts)
                                        and (bool(self.kb.children(r.id)) or r.title.lower().startswith("tổng"))),
                 "agency_fit": float(about),
@@ -700,7 +700,7 @@ class Engine(BodyRoutes, SetOperations):
         shown = nearest[:MAX_CANDIDATES]
         return Answer(False, text, kind, [(r.id, compose.short(r.title, BUTTON_TITLE)) for r in shown],
                       list(dict.fromkeys(r.source for r in nearest)), reason=reason,
-                      nearest=[r.id for r in nearest[:MAX_CANDIDATES]])
+                      nearest=[r.id for r in shown])
 
     def _not_found(self) -> Answer:
         return Answer(False, compose.not_found_text(self.kb), "not_found")

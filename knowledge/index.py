@@ -161,12 +161,12 @@ class Index:
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
         self.distinct_pairs = _distinct_pairs(self.docs, title_pairs)
 
-    def sibling_named(self, r: Record, content: list[str], full: list[str]) -> bool | None:
-        """Whether the question names this row among its siblings ('cấp xã' of the rows 'cấp tỉnh / huyện / xã'):
-        True or False when it names one of them by the word pair that sets it apart, None when it names none."""
+    def sibling_named(self, r: Record, asked: set[str]) -> bool | None:
+        """Whether the question (its content word pairs, `asked`) names this row among its siblings ('cấp xã' of
+        the rows 'cấp tỉnh / huyện / xã'): True or False when it names one of them by the word pair that sets it
+        apart, None when it names none."""
         if r.parent is None or r.id not in self.distinct_pairs:
             return None
-        asked = set(content_pairs(content, full))
         named = [sid for sid in self.distinct_pairs[r.id][1] if self.distinct_pairs[sid][0] & asked]
         return (r.id in named) if named else None
 

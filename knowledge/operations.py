@@ -76,17 +76,17 @@ class SetOperations:
         delimits (a body type is named by its own word: huyện, sở, ban)."""
         if "count" not in q.intents or q.measure not in {a.type for a in self.kb.agencies.values()}:
             return None
-        names = frozenset(t for a in self.kb.agencies.values() if a.type == q.measure
-                          for t in tokens(self.lex.key(a.name)))  # 'huyện, thành phố, thị xã' name the bodies
-        _, members = self._members(q, ("project",), by_body=names)
-        owners: dict[str, list[Record]] = {}
+        own_words = frozenset(t for a in self.kb.agencies.values() if a.type == q.measure
+                              for t in tokens(self.lex.key(a.name)))  # 'huyện, thành phố, thị xã' name the bodies
+        _, members = self._members(q, ("project",), by_body=own_words)
+        owners: dict[str, Record] = {}  # each body of the type with its first project the question delimits
         for r in members:
             for aid in r.agencies:
                 if aid in self.kb.agencies and self.kb.agencies[aid].type == q.measure:
-                    owners.setdefault(aid, []).append(r)
+                    owners.setdefault(aid, r)
         if not owners:
             return None
-        records = [rs[0] for rs in owners.values()]
+        records = list(owners.values())
         names = "; ".join(self.kb.agencies[a].name for a in owners)
         periods = {r.get("giai_doan") for r in records}
         when = f" trong giai đoạn {periods.pop()}" if len(periods) == 1 and None not in periods else ""

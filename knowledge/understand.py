@@ -81,7 +81,7 @@ _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|den|toi)?\s*((?:19|20)\d\d)\
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _CLAUSE_END = re.compile(r"[,;:?!\n]+|\.(?=\s)")
 _DAY_MONTH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")  # '13/6/2016' dates something; it numbers no document
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d+[a-z]?/(?:19|20)\d\d\b")
+_DATE = re.compile(_DAY_MONTH.pattern + r"|\b\d+[a-z]?/(?:19|20)\d\d\b")  # … or a document's number/year
 
 
 def question_phrases() -> list[str]:
@@ -197,7 +197,7 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     for intent, cues in INTENT_CUES.items():
         if any(f" {c} " in padded for c in cues):
             q.intents.add(intent)
-    clauses = [" ".join(tokens(c)) for c in re.split(r"[,;:.?!]", key)]
+    clauses = [" ".join(tokens(c)) for c in _CLAUSE_END.split(key)]
     for m in (m for clause in clauses for m in _COUNT.finditer(clause)):
         noun = m.group(1)
         q.intents.add("money" if noun.split()[0] in ("kinh", "tien", "trieu", "ty") else "count")
