@@ -19,9 +19,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "investor": ("lam chu dau tu", "la chu dau tu", "chu dau tu la", "chu dau tu cua", "chu dau tu du an",
                  "chu dau tu nhung", "chu dau tu nao", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien",
                  "co quan nao thuc hien", "ai thuc hien", "ai trien khai", "don vi nao lam", "co quan nao lam"),
-    "duty": ("to chuc thuc hien", "chiu trach nhiem", "co trach nhiem", "trach nhiem", "lam gi", "phai lam",
-             "duoc giao", "phan cong", "phu trach", "dam nhiem",
-             "vai tro"),
+    "duty": ("to chuc thuc hien", "chu tri", "phoi hop", "chiu trach nhiem", "co trach nhiem", "trach nhiem",
+             "lam gi", "phai lam", "duoc giao", "phan cong", "phu trach", "dam nhiem", "vai tro"),
     "who": ("ai", "co quan nao", "don vi nao", "so nao", "ben nao"),
     "target": ("muc tieu", "chi tieu", "phan dau", "muc tieu cu the"),
     "general_goal": ("muc tieu tong quat", "muc tieu chung"),
@@ -34,7 +33,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "roadmap": ("lo trinh", "lo trinh thuc hien", "phan ky"),
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",
-             "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao", "ke hoach nay so",
+             "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao", "ke hoach nay so may",
              "ke hoach so may", "de xuat ke hoach"),
     "legal": ("can cu", "can cu xay dung", "dua tren van ban", "co so phap ly", "dua tren"),
     "solution": ("giai phap", "giai phap thuc hien"),
@@ -43,7 +42,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "cause": ("nguyen nhan", "vi sao", "tai sao", "ly do", "do dau"),
     "task": ("nhiem vu trong tam", "trach nhiem trong tam"),
     "status": ("hien trang", "thuc trang", "da dat", "dat duoc", "den het", "hien co", "da thuc hien",
-               "ket qua thuc hien", "danh gia"),
+               "ket qua thuc hien"),
     "help": ("xin chao", "chao ban", "chao", "hello", "alo", "help", "huong dan", "tro giup", "cam on", "start",
              "ban la ai", "ban biet gi", "hoi duoc gi", "hoi gi", "menu"),
 }
@@ -121,12 +120,16 @@ class Query:
 
 
 def initials(name: str) -> list[str]:
-    """'Sở Tư pháp' -> ['Sở TP', 'STP']: the short forms officials type for a department's name."""
+    """'Sở Tư pháp' -> ['Sở TP', 'STP']: the short forms officials type for a department's name; a name of two
+    fields also by its first ('Sở Nông nghiệp và Phát triển nông thôn' -> 'Sở NN', as 'Sở GD', 'Sở TN')."""
     head, _, rest = name.partition(" ")
-    letters = "".join(w[0] for w in re.findall(r"\w+", fold(rest)) if w != "va")
+    words = re.findall(r"\w+", fold(rest))
+    letters = "".join(w[0] for w in words if w != "va")
     if fold(head) != "so" or len(letters) < 2:
         return []
-    return [f"Sở {letters.upper()}", f"S{letters.upper()}"]
+    field = re.split(r",| - | và ", rest)
+    first = "".join(w[0] for w in re.findall(r"\w+", fold(field[0]))) if len(field) > 1 else ""
+    return [f"Sở {letters.upper()}", f"S{letters.upper()}"] + ([f"Sở {first.upper()}"] if len(first) >= 2 else [])
 
 
 class AgencyFinder:

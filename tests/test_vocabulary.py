@@ -71,6 +71,7 @@ def test_derived_acronyms_follow_the_data_not_a_list(kb: KnowledgeBase) -> None:
     ("ko co j", "khong co gi"),
     ("von 16-20", "kinh phi 2016-2020"),
     ("vb tham dinh", "van ban tham dinh"),
+    ("kho bac co nv j", "kho bac co trach nhiem gi"),
 ])
 def test_chat_shorthand_is_written_out(typed: str, meant: str) -> None:
     assert lexicon().key(typed) == meant
@@ -133,6 +134,24 @@ def test_a_departments_initials_name_it_unless_two_share_them(engine_kb: Engine)
     ans = engine_kb.answer("Sở TP nâng cấp mạng LAN, TMĐT dự kiến bao nhiêu")
     assert ans.found and "Sở Tư pháp" in ans.text
     assert engine_kb.finder.find("so nv") == []
+
+
+def test_a_department_of_two_fields_is_named_by_the_first(engine_kb: Engine) -> None:
+    """'Sở NN' is Sở Nông nghiệp và PTNT, as 'Sở GD' or 'Sở TN' name theirs; 'Sở KH' could be two and names none."""
+    assert initials("Sở Văn hóa, Thể thao và Du lịch")[-1] == "Sở VH"
+    ans = engine_kb.answer("CSDL nông nghiệp - nông dân - nông thôn trên cổng Sở NN dự kiến bao nhiêu?")
+    assert ans.found and "Sở Nông nghiệp" in ans.text
+    assert engine_kb.finder.find("so kh") == []
+
+
+@pytest.mark.parametrize(("question", "body"), [
+    ("ai chu tri danh gia 3 pm dung chung", "Sở Thông tin và Truyền thông"),
+    ("Tôi mới về Sở Xây dựng, theo kế hoạch này sở tôi phải làm gì?", "Cân đối nguồn vốn"),
+])
+def test_who_leads_or_must_act_is_a_duty(engine_kb: Engine, question: str, body: str) -> None:
+    """'chủ trì' asks who leads a task (Phần VII), and 'kế hoạch này sở tôi' is a body, not the plan's number."""
+    ans = engine_kb.answer(question)
+    assert ans.found and body in ans.text and "nhiệm vụ" in ans.text
 
 
 def test_an_amount_the_plan_does_not_allocate_is_refused(engine_kb: Engine) -> None:
