@@ -46,7 +46,7 @@ RERANK = 15  # best BM25 hits whose features are computed
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
 ORDINAL_COVER = 0.3  # "giai đoạn 1 … kết thúc năm nào": the other words must fit the n-th record this much
 # what the question asks the record to state: a record that lacks it answers another question
-STATES_ASKED = ("money_miss", "investor_miss", "figure_miss", "measure_miss")
+STATES_ASKED = ("money_miss", "investor_miss", "figure_miss", "measure_miss", "rate_miss", "predicate_miss")
 TABLE_ROWS = {"indicator", "indicator_group"}  # their unit is in the row's title, not after each figure
 _NUMBER_UNIT = re.compile(r"\d+([a-z]+)")
 
@@ -125,6 +125,8 @@ class Engine(BodyRoutes, SetOperations):
         self._budget_words = {t for t, n in titles.items() if n >= BUDGET_WORD_TITLES}
         self._numbered = {r.id: bool(r.amounts or r.get("figures") or r.kind == "indicator"  # states a figure
                                      or _DIGIT.search(r.title + r.text)) for r in kb.records.values()}
+        self._rated = {r.id: r.kind in TABLE_ROWS or "%" in " ".join(map(str, (r.title, r.text, *r.fields.values())))
+                       for r in kb.records.values()}  # states a percentage
         self._counted: dict[str, set[str]] = {}  # the words each record counts, read when a count is asked
         years = {y for r in kb.records.values() for y in record_years(r)}
         years |= {y for r in kb.records.values() for y in (record_period(r) or ())}
@@ -386,6 +388,12 @@ class Engine(BodyRoutes, SetOperations):
             # 'dự án LAN xã sẽ làm ở bao nhiêu xã': a record that counts no communes does not say
             v["measure_miss"] = float(bool(measure) and r.kind not in TABLE_ROWS and measure not in self._counts(r))
             v["figure_miss"] = float(not money and " bao nhieu " in f" {q.key} " and not self._numbered[r.id])
+            v["rate_miss"] = float(q.asks_rate and not money and not self._rated[r.id])
+            # 'đang chạy bao nhiêu máy chủ': a count or a figure in sentences must be of the doing asked; an
+            # amount record's figure is its amount, whatever verb asks it ('trị giá bao nhiêu')
+            in_prose = r.kind not in TABLE_ROWS and (r.kind not in AMOUNT_KINDS or "count" in q.intents)
+            v["predicate_miss"] = float(in_prose and "money" not in q.intents
+                                        and bool(q.predicate) and not self.index.has(r, q.predicate))
             v.update(self._time_features(q, r))
             out.append(Candidate(r, v))
         # the foreign share is the costliest feature: computed for the best lexical candidates only
@@ -662,7 +670,7 @@ class Engine(BodyRoutes, SetOperations):
     def _clash_text(self, q: Query, c: Candidate) -> str:
         if c.values.get("money_miss"):
             return "Kế hoạch không nêu số tiền cho nội dung này."
-        if c.values.get("figure_miss") or c.values.get("measure_miss"):
+        if any(c.values.get(f) for f in ("figure_miss", "measure_miss", "rate_miss", "predicate_miss")):
             return "Kế hoạch không nêu con số cho nội dung này."
         if c.values.get("investor_miss"):
             return "Kế hoạch không nêu chủ đầu tư của nội dung này."

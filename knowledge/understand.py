@@ -11,7 +11,7 @@ from knowledge.records import Agency
 # Cue phrases on the folded, expanded text ("kinh phi" already stands for vốn, tiền, TMĐT …).
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "money": ("kinh phi", "het bao nhieu", "ton bao nhieu", "phan bo", "bo tri", "dau tu bao nhieu", "gia tri",
-              "bao nhieu trieu", "bao nhieu ty", "bao nhieu tien", "nhieu tien", "may tien", "so tien",
+              "bao nhieu trieu", "bao nhieu ty", "bao nhieu tien", "nhieu tien", "may tien", "so tien", "tri gia",
               "tien bao nhieu", "mat tien", "het tien", "may ty", "tong tien", "phu cap", "muc luong",
               "tien luong", "luong thang", "tien cong", "tien", "ty dong", "trieu dong", "duoc bao nhieu",
               "dc bao nhieu"),
@@ -59,6 +59,7 @@ OPERATION_CUES: dict[str, tuple[str, ...]] = {
     "total": ("tong cong", "tong so", "tong kinh phi", "tong cac", "cong lai", "tong tat ca", "tong"),
 }
 NOT_COUNTED = {"phan", "nam", "lan", "thang", "ngay"}  # 'bao nhiêu phần trăm', 'mấy năm', 'mấy lần': not things
+NO_NOUN = {"va", "la", "thi"}  # 'bao nhiêu và …', 'bao nhiêu thì …': the figure asked is not a count of anything
 # Nouns that name a kind of record: "bao nhiêu dự án", "mấy giai đoạn" count records of these kinds.
 KIND_NOUNS: dict[str, tuple[str, ...]] = {
     "du an": ("project",), "cong trinh": ("project",), "hang muc": ("component",),
@@ -112,6 +113,8 @@ class Query:
     money_words: bool = False  # the amount is asked in so many words, not only by 'hết bao nhiêu'
     measure: str = ""  # the noun a count question counts ('ở bao nhiêu xã' -> 'xa')
     asks_names: bool = False  # "là những dịch vụ nào", "kể tên": the names are asked, not only how many
+    asks_rate: bool = False  # "tỷ lệ", "bao nhiêu %": a percentage is asked
+    predicate: str = ""  # the content word just before 'bao nhiêu' ('đang chạy bao nhiêu máy chủ' -> 'chay')
 
 
     @property
@@ -203,6 +206,8 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     clauses = [" ".join(tokens(c)) for c in _CLAUSE_END.split(key)]
     for m in (m for clause in clauses for m in _COUNT.finditer(clause)):
         noun = m.group(1)
+        if noun.split()[0] in NO_NOUN or not lex.content_mask(noun.split()[:1])[0]:
+            continue  # 'bao nhiêu với ạ', 'bao nhiêu và …': nothing counted
         q.intents.add("money" if noun.split()[0] in ("kinh", "tien", "trieu", "ty") else "count")
         kinds = KIND_NOUNS.get(noun) or KIND_NOUNS.get(noun.split()[0], ())
         if kinds and not q.counted:
@@ -225,7 +230,9 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     q.operation = _operation(q, padded)
     if "who" in q.intents and "bao nhieu" not in padded and q.operation not in ("max", "min"):
         q.intents.discard("money")  # "ai bố trí kinh phí …" asks for a body ('đơn vị nào ít tiền nhất' compares)
-    if ("ty le" in padded or "phan tram" in padded or "%" in text) and not _MONEY_WORDS.search(padded):
+    q.asks_rate = "ty le" in padded or "phan tram" in padded or "%" in text
+    q.predicate = _predicate(toks, mask)
+    if q.asks_rate and not _MONEY_WORDS.search(padded):
         q.intents.discard("money")  # "đạt bao nhiêu %": a rate, not an amount
     if "project" in q.intents and re.search(r"\bmuc tieu (?:\w+ ){0,2}(?:du an|cong trinh)\b", spaced):
         q.intents.discard("target")  # "mục tiêu của dự án X": an attribute of the project
@@ -240,6 +247,13 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     # numbers of documents, read before abbreviations are written out ('3854/KH-UBND' stays itself)
     q.doc_numbers = document_numbers(fold(text))
     return q
+
+
+def _predicate(toks: list[str], mask: list[bool]) -> str:
+    """The content word before the first 'bao nhiêu': what the asked figure measures the doing of."""
+    at = next((i for i in range(len(toks) - 1) if toks[i] == "bao" and toks[i + 1] == "nhieu"), 0)
+    before = [t for t, keep in zip(toks[:at], mask[:at]) if keep]
+    return before[-1] if before and before[-1].isalpha() else ""  # 'đến 2020 bao nhiêu %' names a time, not a doing
 
 
 def document_numbers(folded: str) -> list[str]:

@@ -187,6 +187,28 @@ def test_a_count_a_projects_record_does_not_write_is_refused(engine_kb: Engine) 
     assert stated.found and "25 đơn vị" in stated.text
 
 
+def test_a_figure_of_another_doing_is_refused(engine_kb: Engine) -> None:
+    """The plan states how many servers the centre can serve, not how many run: the doing asked must be written."""
+    running = engine_kb.answer("trung tâm HTTT hiện đang chạy bao nhiêu máy chủ")
+    assert not running.found and "không nêu con số" in running.reason
+    served = engine_kb.answer("theo thiết kế trung tâm HTTT đáp ứng được bao nhiêu máy chủ")
+    assert served.found and "600-1.000 máy chủ" in served.text
+
+
+def test_a_rate_is_answered_only_by_a_record_that_states_one(engine_kb: Engine) -> None:
+    """Phần I counts the portals but gives no share of citizens filing online."""
+    ans = engine_kb.answer("tỷ lệ người dân nộp hồ sơ trực tuyến năm 2015 là bao nhiêu %")
+    assert not ans.found and "không nêu con số" in ans.reason
+    stated = engine_kb.answer("tỷ lệ dùng phần mềm diệt virus thương mại ở cấp tỉnh là bao nhiêu")
+    assert stated.found and "%" in stated.text
+
+
+def test_a_value_asked_with_and_is_an_amount_not_a_count(engine_kb: Engine) -> None:
+    """'trị giá bao nhiêu và …' asks the amount; 'và' is counted nothing."""
+    ans = engine_kb.answer("Dự án mua máy phát hình dự phòng cho Đài PT-TH trị giá bao nhiêu và hiện nay ra sao?")
+    assert ans.found and "9.931" in ans.text and "hủy bỏ" in ans.text
+
+
 @pytest.mark.parametrize(("question", "expected"), [
     ("giai phap ve chon don vi tu van lap du an the nao", "kinh nghiệm"),
     ("nguyên nhân của hạn chế về nhân lực là gì", "Nhân lực chuyên trách"),
