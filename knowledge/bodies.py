@@ -53,7 +53,7 @@ class BodyRoutes:
         if len(kept) == 1:
             return self._one(kept[0], q.year, q.content)
         title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({len(kept)})"
-        text = compose.compose_list(self.kb, title, kept, q.year, compact=True, total="tong" in q.toks)
+        text = compose.compose_list(self.kb, title, kept, q.year, compact=True, total=q.asks_total)
         return self._many("list", text, kept)
 
     def _names_a_record(self: Engine, q: Query) -> bool:
@@ -112,7 +112,7 @@ class BodyRoutes:
         if len(kept) == 1:
             return self._one(kept[0], q.year, q.content)
         title = f"Dự án do {name} làm chủ đầu tư{self._time_phrase(q)} ({len(kept)})"
-        text = compose.compose_list(self.kb, title, kept, q.year, compact=True, total="tong" in q.toks)
+        text = compose.compose_list(self.kb, title, kept, q.year, compact=True, total=q.asks_total)
         return self._many("list", text, kept)
 
     def _peer_parent(self: Engine, aid: str) -> Record | None:

@@ -281,7 +281,8 @@ class Engine(BodyRoutes, SetOperations):
         if q.ordinal:  # 'nhóm 2': the number orders, it names nothing
             years.add(str(q.ordinal[1]))
         cues = [c for intent in q.intents for c in INTENT_CUES.get(intent, ())]
-        cues += [c for op, cs in OPERATION_CUES.items() if op == q.operation for c in cs]
+        cues += [c for op, cs in OPERATION_CUES.items() if op == q.operation or op == "total" and q.asks_total
+                 for c in cs]
         if q.counted or q.appendix:
             cues += [*KIND_NOUNS, "phu luc"]
         if "money" in q.intents:

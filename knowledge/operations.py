@@ -32,6 +32,7 @@ WHOLE_TITLE = 1.0  # a title written out whole names its group whatever else the
 CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this share of the question's words
 MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
 STATED_COUNT_COVER = 0.5  # share of the question's other words a year's funding must hold to be the count asked
+HEADING_TITLE = 80  # characters of a total's title quoted in a heading
 CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indicator_group", "indicator", "phase",
                    "target_group", "duty_group"}
 
@@ -118,7 +119,28 @@ class SetOperations:
                 return None
         else:
             container = self._container(q, words, ("project", "budget_line", "budget"))
-        return self._one(container, q.year, q.content) if container and container.amounts else None
+        if not container or not container.amounts:
+            return None
+        parts = self._parts_named(container, words)
+        if len(parts) == 1:
+            return self._one(parts[0], q.year, q.content)
+        if parts:  # 'tổng kinh phí đào tạo từ nguồn chi thường xuyên': the lines of the source about training
+            heading = f"{compose.short(container.title, HEADING_TITLE)} — các mục khớp với câu hỏi ({len(parts)})"
+            return self._many("list", compose.compose_list(self.kb, heading, parts, q.year, total=True), parts)
+        return self._one(container, q.year, q.content)
+
+    def _parts_named(self: Engine, container: Record, words: list[str]) -> list[Record]:
+        """The lines of a total whose titles hold every word the question adds to the total's own title (and its
+        parents'), when that picks some of its lines; a question naming several lines ('cả ĐTPT và chi thường
+        xuyên') asks the total itself."""
+        named = set().union(*(self.index.title_words[self.index.position[rid]]
+                              for rid in (container.id, *self._ancestors(container)) if rid in self.index.position))
+        lines = self.kb.children(container.id)
+        titles = {c.id: self.index.title_words[self.index.position[c.id]] for c in lines}
+        rest = {w for w in self._informative(words) if w not in named and any(w in t for t in titles.values())}
+        full = [c for c in lines if rest and rest <= titles[c.id]]
+        partial = [c for c in lines if rest & titles[c.id] and c not in full]
+        return full if len(full) < len(lines) and not partial else []
 
     def _members(self: Engine, q: Query, kinds: tuple[str, ...], by_body: frozenset[str] | None = None
                  ) -> tuple[Record | None, list[Record]]:

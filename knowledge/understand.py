@@ -114,6 +114,7 @@ class Query:
     measure: str = ""  # the noun a count question counts ('ở bao nhiêu xã' -> 'xa')
     asks_names: bool = False  # "là những dịch vụ nào", "kể tên": the names are asked, not only how many
     asks_rate: bool = False  # "tỷ lệ", "bao nhiêu %": a percentage is asked
+    asks_total: bool = False  # "tổng", "cộng lại": a sum is asked, whatever else ('có mấy dự án, cộng lại bao nhiêu')
     predicate: str = ""  # the content word just before 'bao nhiêu' ('đang chạy bao nhiêu máy chủ' -> 'chay')
 
 
@@ -228,6 +229,7 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     # an amount in so many words (kinh phí, vốn, tiền, tỷ, triệu, ngân sách), not only 'hết bao nhiêu'
     q.money_words = "money" in q.intents and bool(_MONEY_WORDS.search(padded))
     q.operation = _operation(q, padded)
+    q.asks_total = any(f" {c} " in padded for c in OPERATION_CUES["total"])
     if "who" in q.intents and "bao nhieu" not in padded and q.operation not in ("max", "min"):
         q.intents.discard("money")  # "ai bố trí kinh phí …" asks for a body ('đơn vị nào ít tiền nhất' compares)
     q.asks_rate = "ty le" in padded or "phan tram" in padded or "%" in text

@@ -46,6 +46,27 @@ def test_stated_totals_of_an_appendix_and_of_two_sources_in_a_year(engine_kb: En
     assert ans.found and fmt_number(kb.records["PL3-TONG"].amounts["2019"]) in ans.text
 
 
+def test_lines_of_a_total_named_by_a_word_are_summed_and_the_sum_says_it_is_computed(
+        engine_kb: Engine, kb: KnowledgeBase) -> None:
+    """'tổng kinh phí đào tạo từ nguồn chi thường xuyên': the source's training lines and their computed sum,
+    not the whole source; naming both sources still asks the stated total."""
+    training = [r for r in kb.children("NS-CTX") if "đào tạo" in r.title.lower()]
+    ans = engine_kb.answer("Tổng kinh phí đào tạo từ nguồn chi thường xuyên cả giai đoạn 2016-2020 là bao nhiêu?")
+    total = sum(r.amounts["tong"] for r in training)
+    assert ans.found and ids(ans) == {r.id for r in training}
+    assert f"{fmt_number(total)} triệu đồng" in ans.text and "tự cộng" in ans.text
+    ans = engine_kb.answer("năm 2016 tổng cả vốn ĐTPT và chi thường xuyên là bao nhiêu")
+    assert fmt_number(kb.records["PL3-TONG"].amounts["2016"]) in ans.text
+
+
+def test_a_bodys_projects_counted_and_summed_in_one_question(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    """'có mấy dự án …, cộng lại TMĐT bao nhiêu': the body named still delimits the set, and the sum is computed."""
+    own = [r for r in kb.of_kind("project") if "SO-NGV" in r.agencies and r.get("giai_doan") == "2011-2015"]
+    ans = engine_kb.answer("Sở Ngoại vụ có mấy dự án trong giai đoạn 2011-2015, cộng lại TMĐT bao nhiêu?")
+    assert ans.found and ids(ans) == {r.id for r in own} and f"({len(own)})" in ans.text
+    assert fmt_number(sum(r.amounts["tmdt"] for r in own)) in ans.text and "tự cộng" in ans.text
+
+
 def test_projects_by_investor_come_from_the_investor_field(engine_kb: Engine, kb: KnowledgeBase) -> None:
     """A title naming 'CNTT-TT' does not make a project Sở TT&TT's: only the chủ đầu tư field does."""
     ans = engine_kb.answer("các dự án mà STTTT làm chủ đầu tư")

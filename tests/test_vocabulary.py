@@ -34,6 +34,7 @@ def test_every_everyday_word_reads_as_the_plans_concept(engine_kb: Engine, conce
     ("kinh phí nâng cấp phòng tin học cho cán bộ 2016-2020", "940 triệu đồng"),
     ("trung tâm dữ liệu của tỉnh đạt tiêu chuẩn gì", "Tier 2"),
     ("họp trực tuyến có bao nhiêu điểm ở cấp huyện", "9 điểm"),
+    ("đến 2020 ứng dụng CNTT trong quản lý nhà nước xếp thứ mấy cả nước", "tốp 10"),
 ])
 def test_questions_in_everyday_words_are_answered_from_the_plan(engine_kb: Engine, everyday: str, said: str) -> None:
     ans = engine_kb.answer(everyday)
