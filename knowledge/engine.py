@@ -22,6 +22,7 @@ from knowledge.understand import (
     INTENT_CUES,
     KIND_NOUNS,
     OPERATION_CUES,
+    ORDINAL_WORDS,
     AgencyFinder,
     Query,
     document_numbers,
@@ -468,7 +469,10 @@ class Engine(BodyRoutes, SetOperations):
             return None
         noun, n = q.ordinal
         records = [r for r in self.kb.of_kind(*KIND_NOUNS.get(noun, ())) if not r.parent]
-        rest = self._informative([w for w in q.content if w not in tokens(noun) and w != str(n)])
+        n = len(records) if n == -1 else n
+        ordinal_words = {w for phrase in ORDINAL_WORDS for w in phrase.split()}
+        rest = self._informative([w for w in q.content if w not in tokens(noun) and w != str(n)
+                                  and w not in ordinal_words])
         if not records or rest and (n > len(records) or self.index.coverage(records[n - 1], rest, q.toks)[0]
                                     < ORDINAL_COVER):
             return None  # "(giai đoạn II)" inside a project's name is not a question about phase 2

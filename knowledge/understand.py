@@ -75,7 +75,11 @@ _MONEY_WORDS = re.compile(r" (?:kinh phi|bo tri|phan bo|tien|ty dong|ty|trieu|tr
 _ASKS_NAMES = re.compile(r" nhung (\w+(?: \w+)?) nao | la nhung gi | ke ten ")
 _APPENDIX = re.compile(r"\bphu luc (\d+)\b")
 _APPENDIX_ITEM = re.compile(r"\bphu luc (\d+)\W+(?:muc|dong|stt)\s+([0-9a-z]+(?:\.[0-9a-z]+)*)")  # 'PL4 mục 8.2'
-_ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (\d{1,2})\b(?! ?\d)")
+_ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (?:thu )?(\d{1,2})\b(?! ?\d)"
+                      r"|\b(giai doan|giai phap|nhom|muc tieu) (thu \w+|dau tien|cuoi cung|cuoi)\b")
+# 'giai đoạn thứ hai', 'giải pháp đầu tiên', 'giai đoạn cuối' (-1: the last)
+ORDINAL_WORDS = {"thu nhat": 1, "dau tien": 1, "thu hai": 2, "thu ba": 3, "thu tu": 4, "thu nam": 5, "thu sau": 6,
+                 "thu bay": 7, "thu tam": 8, "thu chin": 9, "thu muoi": 10, "cuoi": -1, "cuoi cung": -1}
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|den|toi)?\s*((?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -244,11 +248,20 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     q.appendix = int(m.group(1)) if m else None
     m = _APPENDIX_ITEM.search(lex.key(text))
     q.item = (int(m.group(1)), m.group(2).rstrip(".")) if m else None
-    m = _ORDINAL.search(spaced)
-    q.ordinal = (m.group(1), int(m.group(2))) if m else None
+    q.ordinal = _ordinal(spaced)
     # numbers of documents, read before abbreviations are written out ('3854/KH-UBND' stays itself)
     q.doc_numbers = document_numbers(fold(text))
     return q
+
+
+def _ordinal(spaced: str) -> tuple[str, int] | None:
+    """("giai doan", 2) for 'giai đoạn 2', 'giai đoạn thứ hai'; -1 for 'giai đoạn cuối'."""
+    for m in _ORDINAL.finditer(spaced):
+        if m.group(1):
+            return m.group(1), int(m.group(2))
+        if m.group(4) in ORDINAL_WORDS:
+            return m.group(3), ORDINAL_WORDS[m.group(4)]
+    return None
 
 
 def _predicate(toks: list[str], mask: list[bool]) -> str:
