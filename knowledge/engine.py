@@ -81,6 +81,7 @@ KIND_PREFERENCE: dict[str, set[str]] = {
 PART_WORD_IDF = 2.5  # a word this rare (in under ~10 % of records) picks the records of a named part it is in
 PART_COVER = 0.75  # share of the question's words a part of the plan must hold to answer it as a whole
 PART_INTENTS = {"cause", "shortcoming", "solution", "viewpoint", "legal"}  # each names one part of the plan
+SPOKEN_OF = {"target", "general_goal", "duty", "task"}  # parts of the plan whose sentences may speak of anything
 GENERIC_INTENTS = {"who", "project", "duty"}  # asked of many parts of the plan; a named part goes first
 # Intent with no other words -> the records that answer it as a whole.
 CATEGORY_KINDS = {"meta": ("plan",), "when": ("plan",), "legal": ("legal_basis",), "solution": ("solution",),
@@ -205,6 +206,7 @@ class Engine(BodyRoutes, SetOperations):
         if not q.toks:
             return Answer(False, compose.help_text(self.kb), "help")
         q.content = self._content_words(q)
+        self._body_as_object(q)
         if q.organisation and not q.agencies \
                 and not self.finder.names_something(" ".join(tokens(self.lex.key(q.organisation)))):
             return self._refuse(f"Kế hoạch không nêu «{compose.short(q.organisation, ECHO_CHARS)}».")
@@ -319,13 +321,23 @@ class Engine(BodyRoutes, SetOperations):
         padded = f" {' '.join(tokens(fold(q.text)))} "
         unstated = next((what for words, what in self.lex.unstated
                          if f" {words} " in padded or f" {words} " in f" {q.key} "), None)  # as typed or written out
-        if unstated and not q.intents & PART_INTENTS:  # a contractor, a unit price, a salary: no field says it
-            # ('giải pháp về chọn công ty tư vấn' asks the plan's solutions, which do speak of it)
+        if unstated and not q.intents & (PART_INTENTS | SPOKEN_OF):
+            # a contractor, a unit price, a salary: no field says it ('giải pháp về chọn công ty tư vấn', 'mục tiêu
+            # về lựa chọn nhà thầu qua mạng' ask the parts of the plan that do speak of it)
             return self._refuse(f"Kế hoạch không nêu {unstated}.")
         missing = [d for d in q.doc_numbers if d.split("/")[0] not in self._document_numbers]
         if missing:
             return self._refuse(f"Kế hoạch không nhắc tới văn bản số {missing[0].upper()}.")
         return None
+
+    def _body_as_object(self, q: Query) -> None:
+        """'Cơ quan nào báo cáo UBND tỉnh …', 'ai phối hợp với Sở TT&TT …': the body asked is unknown; the body
+        named is what it acts on, so it is read as words of the duty, not as the question's subject."""
+        if "who" not in q.intents or not q.agencies or "investor" in q.intents:
+            return
+        named = set().union(q.agency_words, *(self._words_of_agency[a] for a in q.agencies))
+        if self._informative([t for t in q.content if t not in named]):
+            q.agencies, q.agency_words = [], set()
 
     def _period_names_part(self, q: Query) -> None:
         """A period only one part of the plan has ("giai đoạn 2016-2018" is a roadmap phase) asks about it."""
@@ -394,8 +406,8 @@ class Engine(BodyRoutes, SetOperations):
             # 'đang chạy bao nhiêu máy chủ': a count or a figure in sentences must be of the doing asked; an
             # amount record's figure is its amount, whatever verb asks it ('trị giá bao nhiêu')
             in_prose = r.kind not in TABLE_ROWS and (r.kind not in AMOUNT_KINDS or "count" in q.intents)
-            v["predicate_miss"] = float(in_prose and "money" not in q.intents
-                                        and bool(q.predicate) and not self.index.has(r, q.predicate))
+            v["predicate_miss"] = float(in_prose and "money" not in q.intents and bool(q.predicate)
+                                        and q.predicate not in self.index.postings)  # a doing the plan never writes
             v.update(self._time_features(q, r))
             out.append(Candidate(r, v))
         # the foreign share is the costliest feature: computed for the best lexical candidates only

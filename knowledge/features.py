@@ -41,7 +41,7 @@ FEATURES = (
     "component",      # the record is a sub-item (hạng mục) of a project
     "measure_miss",   # a count is asked ('ở bao nhiêu xã') and the record's text counts no such thing
     "rate_miss",      # a percentage is asked ('tỷ lệ', 'bao nhiêu %') and the record states none
-    "predicate_miss",  # a figure is asked of a doing the record's prose never writes ('đang chạy bao nhiêu máy chủ')
+    "predicate_miss",  # a figure is asked of a doing the plan never writes ('đang chạy bao nhiêu máy chủ')
     "names_miss",     # names are asked ('là những dịch vụ nào') and the record is a row of figures
     "sibling_other",  # the question names a sibling row by the words that set it apart ('cấp xã'), not this one
     "foreign",        # share of the question in rare words that neither the record nor the plan explain

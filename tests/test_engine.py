@@ -203,6 +203,28 @@ def test_a_rate_is_answered_only_by_a_record_that_states_one(engine_kb: Engine) 
     assert stated.found and "%" in stated.text
 
 
+@pytest.mark.parametrize(("question", "found", "expected"), [
+    ("dự án phần mềm dùng chung do nhà thầu nào thi công", False, "nhà thầu"),
+    ("Mỗi bộ máy tính để bàn trang bị cho cán bộ công chức giá bao nhiêu?", False, "đơn giá"),
+    ("Mục tiêu đến 2020 về lựa chọn nhà thầu qua mạng được đặt ra như thế nào?", True, "lựa chọn nhà thầu qua mạng"),
+])
+def test_what_no_field_states_is_refused_unless_a_part_of_the_plan_speaks_of_it(
+        engine_kb: Engine, question: str, found: bool, expected: str) -> None:
+    ans = engine_kb.answer(question)
+    assert ans.found == found and expected in (ans.text if found else ans.reason)
+
+
+@pytest.mark.parametrize(("question", "body"), [
+    ("Cơ quan nào chịu trách nhiệm định kỳ báo cáo UBND tỉnh về việc thực hiện kế hoạch?",
+     "Sở Thông tin và Truyền thông"),
+    ("ai phoi hop vs STTTT dao tao doi ngu giam doc CNTT", "Sở Nội vụ"),
+])
+def test_a_body_the_asked_one_acts_on_is_not_the_subject(engine_kb: Engine, question: str, body: str) -> None:
+    """'Cơ quan nào … báo cáo UBND tỉnh': UBND tỉnh receives the report; the duty's own body is the answer."""
+    ans = engine_kb.answer(question)
+    assert ans.found and ans.text.startswith(f"{body} (nhiệm vụ trong Kế hoạch)")
+
+
 def test_a_value_asked_with_and_is_an_amount_not_a_count(engine_kb: Engine) -> None:
     """'trị giá bao nhiêu và …' asks the amount; 'và' is counted nothing."""
     ans = engine_kb.answer("Dự án mua máy phát hình dự phòng cho Đài PT-TH trị giá bao nhiêu và hiện nay ra sao?")
