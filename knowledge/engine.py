@@ -325,10 +325,23 @@ class Engine(BodyRoutes, SetOperations):
             # a contractor, a unit price, a salary: no field says it ('giải pháp về chọn công ty tư vấn', 'mục tiêu
             # về lựa chọn nhà thầu qua mạng' ask the parts of the plan that do speak of it)
             return self._refuse(f"Kế hoạch không nêu {unstated}.")
+        place = next((name for words, name in self.lex.places if self._names_place(q.text, padded, words, name)),
+                     None)
+        if place:  # 'kế hoạch của tỉnh Bắc Ninh': a place the plan never writes
+            where = f" của {self.kb.plan.get('dia_danh')}" if self.kb.plan and self.kb.plan.get("dia_danh") else ""
+            return self._refuse(f"Kế hoạch {self._plan_name()}{where} không có thông tin về {place}.")
         missing = [d for d in q.doc_numbers if d.split("/")[0] not in self._document_numbers]
         if missing:
             return self._refuse(f"Kế hoạch không nhắc tới văn bản số {missing[0].upper()}.")
         return None
+
+    def _names_place(self, text: str, padded: str, words: str, name: str) -> bool:
+        """Whether the question names a province the plan never writes: as spelt ('Bắc Ninh'), or without
+        diacritics after 'tỉnh', 'thành phố' ('tinh bac ninh'; bare 'da nang' may be 'DA nâng cấp')."""
+        if all(f"{a}_{b}" in self.index.postings for a, b in zip(words.split(), words.split()[1:])):
+            return False
+        spelt = re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", text.lower())
+        return bool(spelt) or any(f" {head} {words} " in padded for head in ("tinh", "thanh pho", "tp"))
 
     def _body_as_object(self, q: Query) -> None:
         """'Cơ quan nào báo cáo UBND tỉnh …', 'ai phối hợp với Sở TT&TT …': the body asked is unknown; the body

@@ -114,6 +114,7 @@ class Lexicon:
     stop_phrases: frozenset[tuple[str, ...]]
     particles: frozenset[tuple[str, ...]] = frozenset()  # sentence-final particles (ạ, nhỉ, nha …)
     unstated: tuple[tuple[str, str], ...] = ()  # (folded words, what is asked): things no field of the plan holds
+    places: tuple[tuple[str, str], ...] = ()  # (folded words, as written): the country's provinces and cities
     # the phrase a typed acronym stands for, derived from the plan (knowledge.vocabulary); None: not one
     acronym: Callable[[str], str | None] = field(default=lambda word: None)
 
@@ -207,4 +208,5 @@ def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_D
             single.update(parts)
     particles = frozenset(tuple(tokens(fold(p))) for p in chat["particles"])
     unstated = tuple((" ".join(tokens(fold(k))), v) for k, v in chat.get("not_in_plan", {}).items())
-    return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated)
+    places = tuple((" ".join(tokens(fold(p))), p) for p in chat.get("tinh_thanh", []))
+    return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated, places)

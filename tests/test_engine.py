@@ -225,6 +225,19 @@ def test_a_body_the_asked_one_acts_on_is_not_the_subject(engine_kb: Engine, ques
     assert ans.found and ans.text.startswith(f"{body} (nhiệm vụ trong Kế hoạch)")
 
 
+@pytest.mark.parametrize("question", ["Kế hoạch CNTT 2016-2020 của tỉnh Bắc Ninh có tổng nhu cầu vốn bao nhiêu?",
+                                      "ke hoach cua tinh bac ninh tong von bn"])
+def test_another_province_is_not_this_plans(engine_kb: Engine, question: str) -> None:
+    ans = engine_kb.answer(question)
+    assert not ans.found and "không có thông tin về Bắc Ninh" in ans.reason and "Vĩnh Phúc" in ans.reason
+
+
+def test_a_province_name_inside_other_words_is_not_a_place(engine_kb: Engine) -> None:
+    """'DA nâng cấp' folds to 'da nang' (Đà Nẵng) and the plan's own province is no other place."""
+    assert engine_kb.answer("TMĐT DA nâng cấp LAN Sở NN&PTNT gd 2011-2015?").found
+    assert engine_kb.answer("tỉnh Vĩnh Phúc tổng nhu cầu vốn bao nhiêu").found
+
+
 def test_a_value_asked_with_and_is_an_amount_not_a_count(engine_kb: Engine) -> None:
     """'trị giá bao nhiêu và …' asks the amount; 'và' is counted nothing."""
     ans = engine_kb.answer("Dự án mua máy phát hình dự phòng cho Đài PT-TH trị giá bao nhiêu và hiện nay ra sao?")
