@@ -67,7 +67,12 @@ def refers_to_self(clause: str) -> bool:
                and (i + 1 == len(toks) or toks[i + 1] not in NOT_SELF_AFTER) for i, t in enumerate(toks))
 
 
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+
+
 def split(text: str) -> Clauses:
+    # '(Cổng TTGT-ĐT, thư CV, QLVB&ĐH)' explains one thing: its commas separate no questions
+    text = _PARENTHESIS.sub(lambda m: "(" + re.sub(r"[,;]", " ", m.group(1)) + ")", text)
     splitter = _SPLIT if fold(text) != text.lower() else _SPLIT_PLAIN
     parts = [piece for p in splitter.split(text) if p and p.strip() for piece in _halves(p.strip())]
     asks = [p for p in parts if is_question(tokens(fold(p))) and len(tokens(fold(p))) >= MIN_CLAUSE_WORDS]

@@ -639,7 +639,9 @@ class Engine(BodyRoutes, SetOperations):
         if any(first.values.get(f) for f in STATES_ASKED):
             # the amount or investor asked: a record of the body named, or named by its title, that states it;
             # else the plan does not state it (the best fit's figures answer another question)
-            stating = [c for c in passing if not any(c.values.get(f) for f in STATES_ASKED)
+            # a part (hạng mục) that states no amount: its project, when the question names it, states it
+            parent = [c for c in ranked if c.record.id == first.record.parent and c not in passing]
+            stating = [c for c in passing + parent if not any(c.values.get(f) for f in STATES_ASKED)
                        and (c.values.get("agency_fit") or c.values.get("title_cover", 0.0) >= NAMED_TITLE)
                        and (not first.values.get("measure_miss") or q.measure in self._counts(c.record))]
             if not stating:

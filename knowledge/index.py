@@ -58,8 +58,11 @@ def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
         extra.append(f"nam {r.get('nam')}")
     if r.get("huy_bo"):
         extra.append("du an bi huy bo")
-    if parent and r.kind in ("indicator", "component", "phase_item", "target", "budget_line"):
+    if parent and (r.kind in ("indicator", "component", "phase_item", "target", "budget_line")
+                   or r.kind == "group" and parent.kind == "project"):  # 'Các huyện, thành, thị' of a project
         extra.append(parent.title)
+    if r.kind == "project":  # a project is also named by its parts ('nâng cấp 3 ứng dụng (cổng, thư, QLVB)')
+        extra += [c.title for c in kb.children(r.id) if c.kind == "component"]
     if r.kind == "plan":
         extra += [f"{label} {r.get(k, '')}" for k, label in PLAN_FIELD_WORDS.items()]
     if r.kind == "indicator":

@@ -115,6 +115,7 @@ class Lexicon:
     particles: frozenset[tuple[str, ...]] = frozenset()  # sentence-final particles (ạ, nhỉ, nha …)
     unstated: tuple[tuple[str, str], ...] = ()  # (folded words, what is asked): things no field of the plan holds
     places: tuple[tuple[str, str], ...] = ()  # (folded words, as written): the country's provinces and cities
+    capitals: dict[str, str] = field(default_factory=dict)  # short forms read only in capitals ('DA'; 'da' is 'đã')
     # the phrase a typed acronym stands for, derived from the plan (knowledge.vocabulary); None: not one
     acronym: Callable[[str], str | None] = field(default=lambda word: None)
 
@@ -165,7 +166,14 @@ class Lexicon:
         joined = m.group(1) + m.group(2)
         return joined if joined in self.abbreviations or self.acronym(joined) else m.group(0)
 
+    @cached_property
+    def _caps_re(self) -> re.Pattern[str] | None:
+        keys = sorted(self.capitals, key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, keys)) + r")(?!\w)") if keys else None
+
     def key(self, text: str) -> str:
+        if self._caps_re:
+            text = self._caps_re.sub(lambda m: self.capitals[m.group(0)], text)
         return self.expand(fold(text))
 
     def content_mask(self, toks: list[str]) -> list[bool]:
@@ -209,4 +217,5 @@ def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_D
     particles = frozenset(tuple(tokens(fold(p))) for p in chat["particles"])
     unstated = tuple((" ".join(tokens(fold(k))), v) for k, v in chat.get("not_in_plan", {}).items())
     places = tuple((" ".join(tokens(fold(p))), p) for p in chat.get("tinh_thanh", []))
-    return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated, places)
+    return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated, places,
+                   dict(chat.get("shorthand_upper", {})))

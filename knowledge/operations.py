@@ -32,6 +32,7 @@ WHOLE_TITLE = 1.0  # a title written out whole names its group whatever else the
 CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this share of the question's words
 MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
 STATED_COUNT_COVER = 0.5  # share of the question's other words a year's funding must hold to be the count asked
+PART_WORDS = 2  # words the question must add to a total's title to pick some of its lines ('đào tạo')
 HEADING_TITLE = 80  # characters of a total's title quoted in a heading
 CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indicator_group", "indicator", "phase",
                    "target_group", "duty_group"}
@@ -138,7 +139,9 @@ class SetOperations:
         lines = self.kb.children(container.id)
         titles = {c.id: self.index.title_words[self.index.position[c.id]] for c in lines}
         rest = {w for w in self._informative(words) if w not in named and any(w in t for t in titles.values())}
-        full = [c for c in lines if rest and rest <= titles[c.id]]
+        if len(rest) < PART_WORDS:
+            return []  # one syllable ('xã' of 'thành phố, thị xã') more often restates the total than picks lines
+        full = [c for c in lines if rest <= titles[c.id]]
         partial = [c for c in lines if rest & titles[c.id] and c not in full]
         return full if len(full) < len(lines) and not partial else []
 

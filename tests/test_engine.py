@@ -238,6 +238,23 @@ def test_a_province_name_inside_other_words_is_not_a_place(engine_kb: Engine) ->
     assert engine_kb.answer("tỉnh Vĩnh Phúc tổng nhu cầu vốn bao nhiêu").found
 
 
+@pytest.mark.parametrize("question", [
+    "DA nâng cấp 3 ƯD dùng chung (Cổng TTGT-ĐT, thư CV, QLVB&ĐH) TMĐT bao nhiêu?",
+    "nang cap ba phan mem dung chung cua tinh (cong thong tin, thu cong vu, quan ly van ban) thi du kien bn",
+])
+def test_a_project_is_named_by_its_parts_in_parentheses(engine_kb: Engine, question: str) -> None:
+    """The parts listed in parentheses explain one project (their commas start no new question); the parts
+    state no amount, the project does. 'DA' in capitals is dự án."""
+    ans = engine_kb.answer(question)
+    assert ans.found and ans.text.startswith("Nâng cấp 3 ứng dụng dùng chung") and "12.989" in ans.text
+
+
+def test_a_district_asking_with_we_gets_its_project(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("Huyện Vĩnh Tường chúng tôi có được bố trí dự án nào giai đoạn 2016-2020 không, "
+                           "và kinh phí là bao nhiêu?")
+    assert ans.found and "Vĩnh Tường" in ans.text.split("\n")[0] and "1.442" in ans.text
+
+
 def test_a_value_asked_with_and_is_an_amount_not_a_count(engine_kb: Engine) -> None:
     """'trị giá bao nhiêu và …' asks the amount; 'và' is counted nothing."""
     ans = engine_kb.answer("Dự án mua máy phát hình dự phòng cho Đài PT-TH trị giá bao nhiêu và hiện nay ra sao?")
