@@ -16,13 +16,15 @@ _SPLIT = re.compile(r"[,;?!\n]+|\.(?=\s)|\s+(?:còn|thế còn)\s+(?=\w)", re.IG
 _SPLIT_PLAIN = re.compile(r"[,;?!\n]+|\.(?=\s)|\s+(?:con|the con)\s+(?!so\b)(?=\w)", re.IGNORECASE)
 # folded question words ('cho em xin con số …' asks too); 'bao nhiêu' and 'mấy' are checked in context
 QUESTION_WORDS = {"bn", "gi", "j", "nao", "ai", "sao", "xin"}  # folded; 'bao nhiêu' and 'mấy' are checked in context
+NOT_ASKING_XIN = {"loi", "phep", "chao", "cam"}  # 'xin lỗi', 'xin phép', 'xin chào', 'xin cảm ơn' ask nothing
 NOT_MAY = {"tinh", "chu", "phat", "in", "moc"}  # 'máy tính', 'máy chủ' … are machines, not 'mấy'
 
 
 def is_question(toks: list[str]) -> bool:
     """Whether a clause asks something: a question word, 'bao nhiêu', or 'mấy' before a noun (not 'máy tính')."""
     pairs = list(zip(toks, [*toks[1:], ""]))
-    return bool(QUESTION_WORDS & set(toks)) or ("bao", "nhieu") in pairs \
+    words = {a for a, b in pairs if not (a == "xin" and b in NOT_ASKING_XIN)}
+    return bool(QUESTION_WORDS & words) or ("bao", "nhieu") in pairs \
         or any(a == "may" and b and b not in NOT_MAY for a, b in pairs)
 
 
@@ -70,11 +72,16 @@ def refers_to_self(clause: str) -> bool:
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 
 
-def split(text: str) -> Clauses:
-    # '(Cổng TTGT-ĐT, thư CV, QLVB&ĐH)' explains one thing: its commas separate no questions
+def pieces(text: str) -> list[str]:
+    """The clauses of a message, as written ('(Cổng TTGT-ĐT, thư CV, QLVB&ĐH)' explains one thing: its commas
+    separate no questions)."""
     text = _PARENTHESIS.sub(lambda m: "(" + re.sub(r"[,;]", " ", m.group(1)) + ")", text)
     splitter = _SPLIT if fold(text) != text.lower() else _SPLIT_PLAIN
-    parts = [piece for p in splitter.split(text) if p and p.strip() for piece in _halves(p.strip())]
+    return [piece for p in splitter.split(text) if p and p.strip() for piece in _halves(p.strip())]
+
+
+def split(text: str) -> Clauses:
+    parts = pieces(text)
     asks = [p for p in parts if is_question(tokens(fold(p))) and len(tokens(fold(p))) >= MIN_CLAUSE_WORDS]
     time = next((m.group(0) for p in parts for m in [_TIME.search(p)] if m), "")
     # the time joins as its own clause: "TMĐT bao nhiêu" + "giai đoạn …" must not read "bao nhiêu giai đoạn"

@@ -35,6 +35,7 @@ MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
 BUTTON_TITLE = 60  # characters of a record's title on its button (callback data stays the id)
 HEADING_TITLE = 80  # … quoted in a heading
+PLAN_TITLE_WORDS = 4  # this many opening words of the plan's title name the plan ('kế hoạch ứng dụng CNTT')
 ECHO_CHARS = 60  # characters of the user's own words echoed back in a refusal
 HITS, WIDE_HITS = 60, 200  # BM25 hits taken; more when a scope or an appendix filters them afterwards
 _DIGIT = re.compile(r"\d")
@@ -121,6 +122,7 @@ class Engine(BodyRoutes, SetOperations):
         self._words_of_agency = {a.id: set(tokens(self.lex.key(" ".join((a.name, *a.aliases)))))
                                  for a in kb.agencies.values()}
         self.plan_period = record_period(kb.plan) if kb.plan else None
+        self._plan_title = tokens(self.lex.key(kb.plan.title)) if kb.plan else []
         self._when = {r.id: (record_period(r), record_years(r)) for r in kb.records.values()}  # read once
         # words several budget records' titles share ('nguồn', 'vốn'): they name the budget, not one line of it
         titles = Counter(t for r in kb.of_kind(*YEAR_MONEY_KINDS) for t in set(tokens(self.lex.key(r.title))))
@@ -144,6 +146,9 @@ class Engine(BodyRoutes, SetOperations):
             return Answer(False, f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới "
                                  f"{MAX_QUESTION_CHARS} ký tự.\n" + compose.help_text(self.kb), "refused")
         parts = clauses.split(text) if not scope else clauses.Clauses([], [])
+        pointed = self._asker_body_written(text, parts)
+        if pointed != text:
+            text, parts = pointed, clauses.split(pointed)
         asked = [c for c, own in zip(parts.questions, parts.timed) if self._has_subject(c, own_time=own)] \
             if len(parts.questions) >= 2 else []
         if len(asked) >= 2:  # several questions in one message: each answered, or the whole as one
@@ -159,6 +164,11 @@ class Engine(BodyRoutes, SetOperations):
                 if alone.found:
                     return alone
         whole = self._answer_one(text, scope)
+        if not whole.found and whole.kind != "unstated" and len(parts.questions) > 1 and parts.context \
+                and self._about_asker(parts.context):  # 'tôi là trưởng phòng …. Dự án nào, vốn bao nhiêu, ai làm CĐT'
+            alone = self._answer_one(", ".join(parts.questions))
+            if alone.found:
+                return alone
         # the question after a preamble, unless the plan was found to leave the asked figure blank
         if not whole.found and whole.kind != "unstated" and len(parts.questions) == 1 and parts.context:
             question = parts.questions[0]
@@ -188,7 +198,24 @@ class Engine(BodyRoutes, SetOperations):
     def _about_asker(self, context: list[str]) -> bool:
         """Whether every clause around the question is a greeting or speaks of the asker ('chào anh chị, em mới
         về phòng', 'mình đang viết báo cáo', 'tôi ở Sở Y tế'), not of the plan."""
-        return all(clauses.refers_to_self(c) or not self._parse(c).content for c in context)
+        # 'tôi ở Sở Văn hóa, Thể thao và Du lịch': the asker's body may span a comma
+        selfish = any(clauses.refers_to_self(c) for c in context)
+        named = set(tokens(self.lex.key(self._bodies_named(context)))) if selfish else set()
+        return all(clauses.refers_to_self(c) or not set(self._parse(c).content) - named for c in context)
+
+    def _asker_body_written(self, text: str, parts: clauses.Clauses) -> str:
+        """'Tôi ở Sở Tư pháp, … sở mình có dự án LAN, bao nhiêu tiền': the body the preamble names written after
+        each clause that points back to the asker's own body, so every question there is about it."""
+        bodies = self._bodies_named(parts.context) if parts.context else ""
+        if not bodies:
+            return text
+        name = tokens(self.lex.key(bodies))
+        name_pairs = set(zip(name, name[1:]))
+        for piece in clauses.pieces(text):
+            toks = tokens(self.lex.key(piece))
+            if clauses.refers_to_self(piece) and not name_pairs & set(zip(toks, toks[1:])):  # not 'tôi ở Sở …'
+                text = text.replace(piece, f"{piece} ({bodies})", 1)
+        return text
 
     def _bodies_named(self, context: list[str]) -> str:
         """The bodies a preamble names ('tôi ở Sở Tư pháp, …'), for the question that follows it."""
@@ -299,9 +326,22 @@ class Engine(BodyRoutes, SetOperations):
                     keep[i:i + len(phrase)] = [False] * len(phrase)
         if q.operation in ("max", "min"):  # "nhiều vốn … nhất": the words of the comparison
             keep = [k and t not in SUPERLATIVE_WORDS for t, k in zip(q.toks, keep)]
+        for i in self._plan_named_at(q.toks):  # 'trong kế hoạch ứng dụng CNTT 2016-2020': the plan itself
+            keep[i] = False
         # a short form of a recognised agency ('Sở YT') is a slot; the records need not spell it
         short_forms = {t for aid in q.agencies for t in self._words_of_agency[aid] if t not in self.index.postings}
         return [t for t, k in zip(q.toks, keep) if k and t not in short_forms and t not in years]
+
+    def _plan_named_at(self, toks: list[str]) -> range:
+        """Where the question names the plan by the opening of its title ('kế hoạch ứng dụng CNTT …')."""
+        title = self._plan_title
+        for i in range(len(toks)):
+            n = 0
+            while i + n < len(toks) and n < len(title) and toks[i + n] == title[n]:
+                n += 1
+            if n >= PLAN_TITLE_WORDS:
+                return range(i, i + n)
+        return range(0)
 
     def _informative(self, words: list[str]) -> list[str]:
         """Words that narrow a question: rare enough in the plan, or, outside it, not everyday Vietnamese."""

@@ -240,6 +240,31 @@ def test_the_preambles_body_is_the_one_the_asker_points_back_to(engine_kb: Engin
     assert general.found and "Sở Y tế" not in general.text
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Tôi là trưởng phòng ở Sở Văn hóa, Thể thao và Du lịch. Phiền bạn cho biết sở chúng tôi có dự án nào trong "
+     "kế hoạch ứng dụng CNTT 2016-2020, vốn bao nhiêu và ai làm chủ đầu tư?", "1.000"),
+    ("e chao a, e moi ve lam o So Tu phap, nghe noi so minh co du an nang cap mang LAN, a xem giup e du an do "
+     "bao nhieu tien voi a, e cam on", "1.135"),
+])
+def test_the_askers_body_is_written_where_they_point_back_to_it(engine_kb: Engine, question: str,
+                                                                 expected: str) -> None:
+    """The body named in the preamble (even one whose name holds a comma) is the 'sở mình' of a later clause;
+    the plan's own name ('kế hoạch ứng dụng CNTT 2016-2020') narrows nothing."""
+    ans = engine_kb.answer(question)
+    assert ans.found and expected in ans.text
+
+
+def test_an_apology_is_no_question(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("Xin lỗi làm phiền, tôi là phóng viên. Cho tôi hỏi mục tiêu đến 2020 về tỷ lệ hồ sơ khai "
+                           "thuế của doanh nghiệp nộp qua mạng là bao nhiêu phần trăm?")
+    assert ans.found and "95%" in ans.text
+
+
+def test_an_appendixs_amount_is_its_stated_total(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    ans = engine_kb.answer("Tổng mức đầu tư dự kiến (cột TMĐT) ở Phụ lục 4 là bao nhiêu?")
+    assert ans.found and fmt_number(kb.records["PL4-TONG"].amounts["tmdt"]) in ans.text
+
+
 def test_a_clause_with_its_own_period_is_a_question_of_its_own(engine_kb: Engine) -> None:
     ans = engine_kb.answer("tổng kinh phí CNTT kế hoạch 2011-2015 là bao nhiêu, đã giải ngân được bao nhiêu")
     assert ans.found and "116,5" in ans.text and "125" in ans.text
