@@ -603,7 +603,12 @@ class Engine(BodyRoutes, SetOperations):
     def _category_route(self, q: Query) -> Answer | None:
         """A question that names only a part of the plan ("các giải pháp", "lộ trình 2016-2018")."""
         if self._informative(q.content) or self.index.novel_pair_share(q.content, q.toks):
-            return None  # other words narrow it, or name something the plan never writes ('công an')
+            # other words narrow it, or name something the plan never writes ('công an'); a part that is one
+            # record ('tờ trình số mấy của Sở TT&TT': the plan's own record) is answered if it holds those words
+            one = [rs[0] for i, ks in CATEGORY_KINDS.items() if i in q.intents and len(rs := self.kb.of_kind(*ks)) == 1]
+            cover = self.weights.thresholds["min_word_cover"]
+            held = [r for r in one if self.index.coverage(r, q.content, q.toks)[0] >= cover]
+            return self._one(held[0], None, q.content) if held else None
         for intent, kinds in CATEGORY_KINDS.items():
             if intent not in q.intents:
                 continue

@@ -69,7 +69,7 @@ KIND_NOUNS: dict[str, tuple[str, ...]] = {
 # "nhiều tiền … nhất": the superlative split around its object, up to four words apart
 _SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to|ton)\b(?: \w+){1,7} nhat\b"),
                       "min": re.compile(r"\b(?:it|nho|thap|be)\b(?: \w+){1,7} nhat\b")}
-_MONEY_WORDS = re.compile(r" (?:kinh phi|bo tri|phan bo|tien|ty dong|ty|trieu|trieu dong|ngan sach|chi phi|"
+_MONEY_WORDS = re.compile(r" (?:kinh phi|bo tri|phan bo|tien|ty dong|ty(?! le )|trieu|trieu dong|ngan sach|chi phi|"
                           r"phu cap|muc luong|tien luong|luong thang|don gia) ")
 # "những dịch vụ nào", "là những gì", "kể tên": what is asked is names ('những chỉ tiêu nào' asks for rows)
 _ASKS_NAMES = re.compile(r" nhung (\w+(?: \w+)?) nao | la nhung gi | ke ten ")

@@ -255,6 +255,18 @@ def test_a_district_asking_with_we_gets_its_project(engine_kb: Engine) -> None:
     assert ans.found and "Vĩnh Tường" in ans.text.split("\n")[0] and "1.442" in ans.text
 
 
+def test_a_rate_is_not_an_amount_even_beside_investment_words(engine_kb: Engine) -> None:
+    """'tỷ lệ … giấy chứng nhận đầu tư … bao nhiêu': 'tỷ' of 'tỷ lệ' is no tỷ đồng, and the rate is stated."""
+    ans = engine_kb.answer("Đến 2020, tỷ lệ cấp đăng ký doanh nghiệp qua mạng và cấp giấy chứng nhận đầu tư qua mạng "
+                           "dự kiến đạt bao nhiêu?")
+    assert ans.found and "20%" in ans.text
+
+
+def test_the_proposal_the_plan_rests_on_is_the_plans_own_record(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("kế hoạch này được xây dựng trên cơ sở tờ trình số mấy của Sở Thông tin và Truyền thông?")
+    assert ans.found and "33/TTr-STTTT" in ans.text
+
+
 def test_a_value_asked_with_and_is_an_amount_not_a_count(engine_kb: Engine) -> None:
     """'trị giá bao nhiêu và …' asks the amount; 'và' is counted nothing."""
     ans = engine_kb.answer("Dự án mua máy phát hình dự phòng cho Đài PT-TH trị giá bao nhiêu và hiện nay ra sao?")
