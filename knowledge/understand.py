@@ -198,6 +198,9 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
         q.period = (int(m.group(1)), int(m.group(2)))
         undated = undated[:m.start()] + undated[m.end():]
     q.years = [int(y) for y in _YEAR.findall(undated)]
+    if not q.period and len(q.years) >= 2 and q.years == list(range(q.years[0], q.years[0] + len(q.years))) \
+            and not re.search(r"\b(?:bao nhieu|may|bn)\b", undated):
+        q.period, q.years = (q.years[0], q.years[-1]), []  # 'năm 2019 và năm 2020 thực hiện gì': a span, not figures
     mentions = finder.mentions(spaced)
     q.agencies = list(dict.fromkeys(aid for aid, _ in mentions))
     q.agency_words = {t for _, words in mentions for t in words.split()}

@@ -73,6 +73,7 @@ def test_derived_acronyms_follow_the_data_not_a_list(kb: KnowledgeBase) -> None:
     ("von 16-20", "kinh phi 2016-2020"),
     ("vb tham dinh", "van ban tham dinh"),
     ("kho bac co nv j", "kho bac co trach nhiem gi"),
+    ("chi TX nam 2016", "chi thuong xuyen nam 2016"),  # 'TX' alone is thị xã
 ])
 def test_chat_shorthand_is_written_out(typed: str, meant: str) -> None:
     assert lexicon().key(typed) == meant
