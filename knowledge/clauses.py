@@ -48,6 +48,17 @@ def _halves(part: str) -> list[str]:
     return [part]
 
 
+_COMPARE = re.compile(r"\bso s[aá]nh\b(?:\s+(?:giúp|giup|giùm|gium|hộ|ho)\s+(?:tôi|toi|em|mình|minh))?\s+(.+?)"
+                      r"\s+(?:so với|so voi|với|voi|và|va)\s+(.+?)(?=[,;.?]?\s*(?:thì\s+|thi\s+)?(?:dự án|du an|"
+                      r"cái|cai|bên|ben|nơi|noi|đơn vị|don vi)\s+(?:nào|nao)\b|[?!]|$)", re.IGNORECASE)
+
+
+def compared(text: str) -> tuple[str, str] | None:
+    """'So sánh vốn của dự án A với dự án B, dự án nào lớn hơn': (A, B), each asked on its own."""
+    m = _COMPARE.search(text)
+    return (m.group(1).strip(" ,"), m.group(2).strip(" ,")) if m else None
+
+
 @dataclass(frozen=True)
 class Clauses:
     questions: list[str]  # the clauses that ask something, each with the question's time if it lacks one
@@ -87,5 +98,8 @@ def split(text: str) -> Clauses:
     # the time joins as its own clause: "TMĐT bao nhiêu" + "giai đoạn …" must not read "bao nhiêu giai đoạn"
     questions = [p if not time or _TIME.search(p) else f"{p}, {time}" for p in asks]
     at = parts.index(asks[0]) if len(asks) == 1 else 0
+    # 'Giai đoạn 2011-2015, tổng kinh phí … bao nhiêu và giải ngân bao nhiêu': a time standing alone is every
+    # question's own
+    shared = any(p not in asks and _TIME.fullmatch(p.strip(" .")) for p in parts)
     return Clauses(questions, [p for p in parts if p not in asks], parts[at - 1] if at else "",
-                   [bool(_TIME.search(p)) for p in asks])
+                   [shared or bool(_TIME.search(p)) for p in asks])

@@ -163,6 +163,11 @@ class Engine(BodyRoutes, SetOperations):
                 alone = self._answer_one(question)
                 if alone.found:
                     return alone
+        pair = clauses.compared(text) if not scope else None
+        if pair:  # each side of a comparison answered, the figures side by side
+            each = [self._answer_one(side) for side in self._both_sides(*pair)]
+            if all(a.found for a in each) and each[0].candidates != each[1].candidates:
+                return self._joined(each)
         whole = self._answer_one(text, scope)
         if not whole.found and whole.kind != "unstated" and len(parts.questions) > 1 and parts.context \
                 and self._about_asker(parts.context):  # 'tôi là trưởng phòng …. Dự án nào, vốn bao nhiêu, ai làm CĐT'
@@ -202,6 +207,16 @@ class Engine(BodyRoutes, SetOperations):
         selfish = any(clauses.refers_to_self(c) for c in context)
         named = set(tokens(self.lex.key(self._bodies_named(context)))) if selfish else set()
         return all(clauses.refers_to_self(c) or not set(self._parse(c).content) - named for c in context)
+
+    def _both_sides(self, first: str, second: str) -> tuple[str, str]:
+        """'vốn LAN huyện Tam Đảo với huyện Lập Thạch': a second side that names only a body is asked the first
+        side's question."""
+        key_a, key_b = (" ".join(tokens(self.lex.key(x))) for x in (first, second))
+        named_a, named_b = self.finder.mentions(key_a), self.finder.mentions(key_b)
+        rest_b = [t for t in tokens(key_b) if t not in {w for _, m in named_b for w in m.split()}]
+        if named_a and named_b and not self._informative(rest_b):
+            return first, key_a.replace(named_a[0][1], named_b[0][1], 1)
+        return first, second
 
     def _asker_body_written(self, text: str, parts: clauses.Clauses) -> str:
         """'Tôi ở Sở Tư pháp, … sở mình có dự án LAN, bao nhiêu tiền': the body the preamble names written after

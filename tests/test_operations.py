@@ -265,6 +265,23 @@ def test_an_appendixs_amount_is_its_stated_total(engine_kb: Engine, kb: Knowledg
     assert ans.found and fmt_number(kb.records["PL4-TONG"].amounts["tmdt"]) in ans.text
 
 
+@pytest.mark.parametrize(("question", "first", "second"), [
+    ("So sánh giúp tôi vốn kế hoạch của dự án ứng dụng CNTT tại các cơ quan Đảng tỉnh với dự án bổ sung, nâng cấp "
+     "hạ tầng an toàn, an ninh thông tin của tỉnh, dự án nào lớn hơn?", "28.000", "12.914"),
+    ("so sanh von LAN huyen Tam Dao va huyen Lap Thach", "954", "1.668"),
+])
+def test_each_side_of_a_comparison_is_answered(engine_kb: Engine, question: str, first: str, second: str) -> None:
+    """A side that names only a body is asked the other side's question ('vốn LAN … huyện Lập Thạch')."""
+    ans = engine_kb.answer(question)
+    assert ans.found and first in ans.text and second in ans.text
+
+
+def test_a_time_standing_alone_belongs_to_every_question(engine_kb: Engine) -> None:
+    ans = engine_kb.answer("Giai đoạn 2011-2015, tổng kinh phí CNTT theo kế hoạch là bao nhiêu và giá trị giải ngân "
+                           "đạt khoảng bao nhiêu?")
+    assert ans.found and "116,5" in ans.text and "125" in ans.text
+
+
 def test_a_clause_with_its_own_period_is_a_question_of_its_own(engine_kb: Engine) -> None:
     ans = engine_kb.answer("tổng kinh phí CNTT kế hoạch 2011-2015 là bao nhiêu, đã giải ngân được bao nhiêu")
     assert ans.found and "116,5" in ans.text and "125" in ans.text
