@@ -103,8 +103,13 @@ def key_figure(kb: KnowledgeBase, r: Record, year: int | None = None, focus: lis
         return "; ".join(figure_text(f) + (f" ({short(f['label'], 40)})" if f.get("label") else "") for f in figs[:3])
     if r.get("start") and r.get("end"):
         parts = "; ".join(c.title for c in kb.children(r.id)) or r.text
-        return f"{vn_date(r.get('start'))} – {vn_date(r.get('end'))}: {short(parts, 160)}"
+        return f"{phase_time(r)}: {short(parts, 160)}"
     return ""
+
+
+def phase_time(r: Record) -> str:
+    """The time a phase takes as the plan writes it ('2016-2018'); its first and last day are only derived."""
+    return r.get("giai_doan") or f"{vn_date(r.get('start'))} – {vn_date(r.get('end'))} (suy ra từ Kế hoạch)"
 
 
 def figure_text(fig: dict) -> str:
@@ -288,7 +293,7 @@ def _body_duty_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list
 def _body_items(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
     lines = [f"<b>{e(r.title)}</b>"]
     if r.get("start") and r.get("end"):
-        lines.append(f"Thời gian: {vn_date(r.get('start'))} – {vn_date(r.get('end'))}")
+        lines.append(f"Thời gian: {e(phase_time(r))}")
     if r.text:
         lines.append(e(r.text))
     lines += [f"• {e(x)}" for x in r.get("items", [])]

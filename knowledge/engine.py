@@ -35,6 +35,8 @@ MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
 BUTTON_TITLE = 60  # characters of a record's title on its button (callback data stays the id)
 HEADING_TITLE = 80  # … quoted in a heading
+TOPIC_PARTICLE = "thi"  # 'thì' before the asking words; folded it is also thị (thị xã), thí (thí điểm)
+ASKING_WORDS = {"lam", "bao", "ai", "sao", "the", "nhu", "gom"}  # làm gì, bao nhiêu, ai, sao, thế nào, như thế nào
 PLAN_TITLE_WORDS = 4  # this many opening words of the plan's title name the plan ('kế hoạch ứng dụng CNTT')
 ECHO_CHARS = 60  # characters of the user's own words echoed back in a refusal
 HITS, WIDE_HITS = 60, 200  # BM25 hits taken; more when a scope or an appendix filters them afterwards
@@ -343,6 +345,9 @@ class Engine(BodyRoutes, SetOperations):
             keep = [k and t not in SUPERLATIVE_WORDS for t, k in zip(q.toks, keep)]
         for i in self._plan_named_at(q.toks):  # 'trong kế hoạch ứng dụng CNTT 2016-2020': the plan itself
             keep[i] = False
+        for i, t in enumerate(q.toks[:-1]):  # '… thì làm gì', '… thì bao nhiêu': the topic particle 'thì'
+            if t == TOPIC_PARTICLE and q.toks[i + 1] in ASKING_WORDS:
+                keep[i] = False
         # a short form of a recognised agency ('Sở YT') is a slot; the records need not spell it
         short_forms = {t for aid in q.agencies for t in self._words_of_agency[aid] if t not in self.index.postings}
         return [t for t, k in zip(q.toks, keep) if k and t not in short_forms and t not in years]

@@ -81,7 +81,7 @@ _ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (?:thu )?(\d{1,2})
 ORDINAL_WORDS = {"thu nhat": 1, "dau tien": 1, "thu hai": 2, "thu ba": 3, "thu tu": 4, "thu nam": 5, "thu sau": 6,
                  "thu bay": 7, "thu tam": 8, "thu chin": 9, "thu muoi": 10, "cuoi": -1, "cuoi cung": -1}
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
-_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|den|toi)?\s*((?:19|20)\d\d)\b")
+_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|den|toi)?\s*(?:nam\s+)?((?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _CLAUSE_END = re.compile(r"[,;:?!\n]+|\.(?=\s)")
 _DAY_MONTH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")  # '13/6/2016' dates something; it numbers no document
