@@ -422,6 +422,17 @@ def compose_extreme(kb: KnowledgeBase, label: str, among: int, best: list[Record
     return "\n".join(lines + [source_line(kb, *best)])
 
 
+def compose_year_extreme(kb: KnowledgeBase, r: Record, largest: bool) -> str:
+    """The year(s) of a record's largest (or smallest) amount by year, with every year beside it."""
+    years = sorted(c for c in r.amounts if c.isdigit())
+    pick = (max if largest else min)(r.amounts[y] for y in years)
+    which = ", ".join(y for y in years if r.amounts[y] == pick)
+    head = f"{r.title}: năm {which} {'nhiều' if largest else 'ít'} nhất, {fmt_amount(pick, r.unit)}"
+    lines = [f"<b>{e(head)}</b> (so sánh số liệu theo năm của Kế hoạch)",
+             "• Theo năm: " + "; ".join(f"{y}: {e(fmt_number(r.amounts[y]))}" for y in years)]
+    return "\n".join(lines + [source_line(kb, r)])
+
+
 def refusal_text(kb: KnowledgeBase, reason: str, nearest: list[Record]) -> str:
     """Not in the plan: why, and the nearest item the plan does hold (clearly not the answer)."""
     lines = [e(reason)]

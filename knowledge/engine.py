@@ -712,6 +712,9 @@ class Engine(BodyRoutes, SetOperations):
             if not stating:
                 return self._refuse(self._clash_text(q, first), [first.record])
             passing = stating
+        if q.operation in ("max", "min") and "when" in q.intents and len(record_years(first.record)) >= 2:
+            return self._many("record", compose.compose_year_extreme(self.kb, first.record, q.operation == "max"),
+                              [first.record])  # 'năm nào nguồn ĐTPT được phân kỳ nhiều nhất': among its years
         if q.operation in ("max", "min") and not any(self._compares(c.record) for c in passing[:MAX_CANDIDATES]):
             # 'sở nào có nhiều cán bộ CNTT nhất': no figures to compare, and no record says which is most
             return self._refuse("Kế hoạch không nêu số liệu để so sánh điều này.", [first.record])

@@ -276,6 +276,20 @@ def test_each_side_of_a_comparison_is_answered(engine_kb: Engine, question: str,
     assert ans.found and first in ans.text and second in ans.text
 
 
+@pytest.mark.parametrize(("question", "line", "largest"), [
+    ("Năm nào nguồn đầu tư phát triển CNTT được phân kỳ nhiều nhất?", "PL3-I", True),
+    ("năm nào chi thường xuyên ít nhất", "PL3-II", False),
+])
+def test_the_year_of_a_lines_largest_or_smallest_amount(engine_kb: Engine, kb: KnowledgeBase, question: str,
+                                                         line: str, largest: bool) -> None:
+    """Every year that ties is named, beside the line's figures by year, all as the plan states them."""
+    amounts = {y: v for y, v in kb.records[line].amounts.items() if y.isdigit()}
+    pick = (max if largest else min)(amounts.values())
+    ans = engine_kb.answer(question)
+    assert ans.found and ids(ans) == {line} and fmt_number(pick) in ans.text
+    assert all(y in ans.text.split("\n")[0] for y, v in amounts.items() if v == pick)
+
+
 def test_a_time_standing_alone_belongs_to_every_question(engine_kb: Engine) -> None:
     ans = engine_kb.answer("Giai đoạn 2011-2015, tổng kinh phí CNTT theo kế hoạch là bao nhiêu và giá trị giải ngân "
                            "đạt khoảng bao nhiêu?")
