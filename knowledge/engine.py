@@ -323,7 +323,8 @@ class Engine(BodyRoutes, SetOperations):
     # ---- understanding
     def _content_words(self, q: Query) -> list[str]:
         """Words that name the subject: not stop words, not intent cues, not years (those are slots)."""
-        years = {str(y) for y in q.years} | ({str(q.period[0]), str(q.period[1])} if q.period else set())
+        years = {str(y) for y in q.years}
+        years |= {str(y) for y in range(q.period[0], q.period[1] + 1)} if q.period else set()
         years |= {d.split("/")[1] for d in q.doc_numbers}  # '3854/2016': the year dates the document
         if q.ordinal:  # 'nhóm 2': the number orders, it names nothing
             years.add(str(q.ordinal[1]))
@@ -617,7 +618,7 @@ class Engine(BodyRoutes, SetOperations):
     @staticmethod
     def _time_phrase(q: Query) -> str:
         if q.period:
-            return f" trong giai đoạn {q.period[0]}-{q.period[1]}"
+            return " trong giai đoạn " + " và ".join(f"{a}-{b}" for a, b in q.periods or [q.period])
         return f" trong năm {q.year}" if q.year else ""
 
     def _category_route(self, q: Query) -> Answer | None:

@@ -103,6 +103,7 @@ class Query:
     content: list[str]
     years: list[int] = field(default_factory=list)
     period: tuple[int, int] | None = None
+    periods: list[tuple[int, int]] = field(default_factory=list)  # each period written, when several are
     agencies: list[str] = field(default_factory=list)
     intents: set[str] = field(default_factory=set)
     organisation: str = ""  # an administrative body the question names, as written
@@ -193,10 +194,12 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     q = Query(text=text, key=spaced, toks=toks, content=[t for t, k in zip(toks, mask) if k], mask=mask)
     # '26/10/2015' or '1819/2015' dates a document the question names; it does not ask about 2015
     undated = " ".join(tokens(_DATE.sub(" ", key)))
-    m = _PERIOD.search(undated)
-    if m and int(m.group(1)) < int(m.group(2)):
-        q.period = (int(m.group(1)), int(m.group(2)))
-        undated = undated[:m.start()] + undated[m.end():]
+    spans = [m for m in _PERIOD.finditer(undated) if int(m.group(1)) < int(m.group(2))]
+    if spans:  # 'cả hai giai đoạn 2011-2015 và 2016-2020': the time from the first to the last
+        q.period = (min(int(m.group(1)) for m in spans), max(int(m.group(2)) for m in spans))
+        q.periods = [(int(m.group(1)), int(m.group(2))) for m in spans]
+        for m in reversed(spans):
+            undated = undated[:m.start()] + undated[m.end():]
     q.years = [int(y) for y in _YEAR.findall(undated)]
     if not q.period and len(q.years) >= 2 and q.years == list(range(q.years[0], q.years[0] + len(q.years))) \
             and not re.search(r"\b(?:bao nhieu|may|bn)\b", undated):

@@ -290,6 +290,12 @@ def test_the_year_of_a_lines_largest_or_smallest_amount(engine_kb: Engine, kb: K
     assert all(y in ans.text.split("\n")[0] for y, v in amounts.items() if v == pick)
 
 
+def test_a_bodys_projects_in_two_periods_named_together(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    own = {r.id for r in kb.of_kind("project") if "SO-NNPTNT" in r.agencies}
+    ans = engine_kb.answer("Sở NN&PTNT có những dự án nào trong cả hai giai đoạn 2011-2015 và 2016-2020?")
+    assert ans.found and own <= ids(ans) and "giai đoạn 2011-2015 và 2016-2020" in ans.text
+
+
 def test_a_time_standing_alone_belongs_to_every_question(engine_kb: Engine) -> None:
     ans = engine_kb.answer("Giai đoạn 2011-2015, tổng kinh phí CNTT theo kế hoạch là bao nhiêu và giá trị giải ngân "
                            "đạt khoảng bao nhiêu?")
