@@ -36,7 +36,9 @@ MAX_CANDIDATES = 5
 BUTTON_TITLE = 60  # characters of a record's title on its button (callback data stays the id)
 HEADING_TITLE = 80  # … quoted in a heading
 TOPIC_PARTICLE = "thi"  # 'thì' before the asking words; folded it is also thị (thị xã), thí (thí điểm)
-ASKING_WORDS = {"lam", "bao", "ai", "sao", "the", "nhu", "gom"}  # làm gì, bao nhiêu, ai, sao, thế nào, như thế nào
+ASKING_WORDS = {"lam", "bao", "ai", "sao", "the", "nhu", "gom", "kinh", "tong"}  # làm gì, bao nhiêu, ai, thế nào,
+# kinh phí, tổng …
+NUMBER_WORDS = {"mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi"}  # numerals spelt out
 PLAN_TITLE_WORDS = 4  # this many opening words of the plan's title name the plan ('kế hoạch ứng dụng CNTT')
 ECHO_CHARS = 60  # characters of the user's own words echoed back in a refusal
 HITS, WIDE_HITS = 60, 200  # BM25 hits taken; more when a scope or an appendix filters them afterwards
@@ -348,6 +350,9 @@ class Engine(BodyRoutes, SetOperations):
             keep[i] = False
         for i, t in enumerate(q.toks[:-1]):  # '… thì làm gì', '… thì bao nhiêu': the topic particle 'thì'
             if t == TOPIC_PARTICLE and q.toks[i + 1] in ASKING_WORDS:
+                keep[i] = False
+            # 'ba dự án của Sở Ngoại vụ': how many the asker knows of, not words of a title
+            if t in NUMBER_WORDS and " ".join(q.toks[i + 1:i + 3]) in KIND_NOUNS:
                 keep[i] = False
         # a short form of a recognised agency ('Sở YT') is a slot; the records need not spell it
         short_forms = {t for aid in q.agencies for t in self._words_of_agency[aid] if t not in self.index.postings}

@@ -290,6 +290,14 @@ def test_the_year_of_a_lines_largest_or_smallest_amount(engine_kb: Engine, kb: K
     assert all(y in ans.text.split("\n")[0] for y, v in amounts.items() if v == pick)
 
 
+def test_how_many_the_asker_knows_of_is_no_title_word(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    """'Cộng lại ba dự án của Sở Ngoại vụ … thì tổng mức đầu tư': 'ba' counts, 'thì' is a particle."""
+    own = [r for r in kb.of_kind("project") if "SO-NGV" in r.agencies and r.get("giai_doan") == "2011-2015"]
+    ans = engine_kb.answer("Cộng lại ba dự án của Sở Ngoại vụ trong danh mục giai đoạn 2011-2015 thì tổng mức đầu tư "
+                           "là bao nhiêu?")
+    assert ans.found and fmt_number(sum(r.amounts["tmdt"] for r in own)) in ans.text
+
+
 def test_a_bodys_projects_in_two_periods_named_together(engine_kb: Engine, kb: KnowledgeBase) -> None:
     own = {r.id for r in kb.of_kind("project") if "SO-NNPTNT" in r.agencies}
     ans = engine_kb.answer("Sở NN&PTNT có những dự án nào trong cả hai giai đoạn 2011-2015 và 2016-2020?")
