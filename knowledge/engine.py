@@ -127,6 +127,7 @@ class Engine(BodyRoutes, SetOperations):
                                  for a in kb.agencies.values()}
         self.plan_period = record_period(kb.plan) if kb.plan else None
         self._plan_title = tokens(self.lex.key(kb.plan.title)) if kb.plan else []
+        self._places = self._other_places()
         self._when = {r.id: (record_period(r), record_years(r)) for r in kb.records.values()}  # read once
         # words several budget records' titles share ('nguồn', 'vốn'): they name the budget, not one line of it
         titles = Counter(t for r in kb.of_kind(*YEAR_MONEY_KINDS) for t in set(tokens(self.lex.key(r.title))))
@@ -391,8 +392,7 @@ class Engine(BodyRoutes, SetOperations):
             # a contractor, a unit price, a salary: no field says it ('giải pháp về chọn công ty tư vấn', 'mục tiêu
             # về lựa chọn nhà thầu qua mạng' ask the parts of the plan that do speak of it)
             return self._refuse(f"Kế hoạch không nêu {unstated}.")
-        place = next((name for words, name in self.lex.places if self._names_place(q.text, padded, words, name)),
-                     None)
+        place = self._place_named(q.text, padded)
         if place:  # 'kế hoạch của tỉnh Bắc Ninh': a place the plan never writes
             where = f" của {self.kb.plan.get('dia_danh')}" if self.kb.plan and self.kb.plan.get("dia_danh") else ""
             return self._refuse(f"Kế hoạch {self._plan_name()}{where} không có thông tin về {place}.")
@@ -401,13 +401,26 @@ class Engine(BodyRoutes, SetOperations):
             return self._refuse(f"Kế hoạch không nhắc tới văn bản số {missing[0].upper()}.")
         return None
 
-    def _names_place(self, text: str, padded: str, words: str, name: str) -> bool:
-        """Whether the question names a province the plan never writes: as spelt ('Bắc Ninh'), or without
+    def _place_named(self, text: str, padded: str) -> str:
+        """A province the question names that the plan never writes: as spelt ('Bắc Ninh'), or without
         diacritics after 'tỉnh', 'thành phố' ('tinh bac ninh'; bare 'da nang' may be 'DA nâng cấp')."""
-        if all(f"{a}_{b}" in self.index.postings for a, b in zip(words.split(), words.split()[1:])):
-            return False
-        spelt = re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", text.lower())
-        return bool(spelt) or any(f" {head} {words} " in padded for head in ("tinh", "thanh pho", "tp"))
+        spelt, folded, names = self._places
+        m = spelt.search(text.lower()) if spelt else None
+        if m:
+            return names[m.group(1)]
+        m = folded.search(padded) if folded else None
+        return names[m.group(1)] if m else ""
+
+    def _other_places(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]:
+        """The patterns of the country's provinces the plan never writes (read once)."""
+        other = [(words, name) for words, name in self.lex.places
+                 if not all(f"{a}_{b}" in self.index.postings for a, b in zip(words.split(), words.split()[1:]))]
+        if not other:
+            return None, None, {}
+        names = {**{name.lower(): name for _, name in other}, **{words: name for words, name in other}}
+        spelt = re.compile(r"(?<!\w)(" + "|".join(re.escape(n.lower()) for _, n in other) + r")(?!\w)")
+        folded = re.compile(r" (?:tinh|thanh pho|tp) (" + "|".join(re.escape(w) for w, _ in other) + r") ")
+        return spelt, folded, names
 
     def _body_as_object(self, q: Query) -> None:
         """'Cơ quan nào báo cáo UBND tỉnh …', 'ai phối hợp với Sở TT&TT …': the body asked is unknown; the body
