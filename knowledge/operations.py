@@ -76,15 +76,19 @@ class SetOperations:
     def _count_bodies(self: Engine, q: Query) -> Answer | None:
         """"Bao nhiêu huyện … có dự án nâng cấp LAN": the bodies of that type among the projects the question
         delimits (a body type is named by its own word: huyện, sở, ban)."""
-        if "count" not in q.intents or q.measure not in {a.type for a in self.kb.agencies.values()}:
+        types = {a.type for a in self.kb.agencies.values()}
+        named = {self.kb.agencies[a].type for a in q.agencies}  # 'Sở Công Thương có dự án nào': one body, named
+        which = q.which_body if q.which_body in types - named and q.operation not in ("max", "min") else ""
+        kind = q.measure if "count" in q.intents and q.measure in types else which
+        if not kind:
             return None
-        own_words = frozenset(t for a in self.kb.agencies.values() if a.type == q.measure
+        own_words = frozenset(t for a in self.kb.agencies.values() if a.type == kind
                               for t in tokens(self.lex.key(a.name)))  # 'huyện, thành phố, thị xã' name the bodies
         _, members = self._members(q, ("project",), by_body=own_words)
         owners: dict[str, Record] = {}  # each body of the type with its first project the question delimits
         for r in members:
             for aid in r.agencies:
-                if aid in self.kb.agencies and self.kb.agencies[aid].type == q.measure:
+                if aid in self.kb.agencies and self.kb.agencies[aid].type == kind:
                     owners.setdefault(aid, r)
         if not owners:
             return None
@@ -92,9 +96,10 @@ class SetOperations:
         names = "; ".join(self.kb.agencies[a].name for a in owners)
         periods = {r.get("giai_doan") for r in records}
         when = f" trong giai đoạn {periods.pop()}" if len(periods) == 1 and None not in periods else ""
+        lines = [compose.list_line(self.kb, r, q.year, limit=compose.COMPACT_TITLE) for r in records]
+        lines += compose.computed_total(records)
         text = (f"<b>{len(owners)} đơn vị có dự án khớp với câu hỏi{when}</b> (đếm theo danh mục trong Kế hoạch): "
-                f"{compose.e(names)}\n" + "\n".join(compose.list_line(self.kb, r, q.year) for r in records)
-                + "\n" + compose.source_line(self.kb, *records))
+                f"{compose.e(names)}\n" + "\n".join(lines) + "\n" + compose.source_line(self.kb, *records))
         return self._many("list", text, records)
 
     def _stated_count(self: Engine, q: Query, kinds: tuple[str, ...]) -> Record | None:

@@ -51,6 +51,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
 _ORGANISATION = re.compile(r"(?<!\w)(?:(?:Bộ|[Ss]ở|Cục|Chi cục|Tổng cục|Ban|Viện|Bệnh viện|Trường|Đài|Quỹ|Hội|"
                            r"UBND (?:huyện|thành phố|thị xã|TP|TX)|Ủy ban nhân dân (?:huyện|thành phố|thị xã))"
                            r"\s+[A-ZĐ][\w&,.-]*(?:\s+\w+)?|[Cc]ông an(?: tỉnh| huyện| thành phố)?)")
+# 'những huyện, thành phố, thị xã nào được …', 'sở nào có dự án …': the names of bodies of one type are asked
+_WHICH_BODY = re.compile(r"^ (?:nhung |cac )?(huyen|so|ban)(?: [a-z]+){0,5}? nao ")
 _COUNT = re.compile(r"\b(?:bao nhieu|may|so luong)\s+([a-z]+(?: [a-z]+)?)")  # on tokens, clauses kept apart
 # Operations on a set of records, by their cue phrases (folded, expanded text).
 OPERATION_CUES: dict[str, tuple[str, ...]] = {
@@ -117,6 +119,7 @@ class Query:
     mask: list[bool] = field(default_factory=list)  # which of toks carry content (not stop words, fillers)
     money_words: bool = False  # the amount is asked in so many words, not only by 'hết bao nhiêu'
     measure: str = ""  # the noun a count question counts ('ở bao nhiêu xã' -> 'xa')
+    which_body: str = ""  # 'những huyện … nào', 'ban nào': the type of body whose names are asked
     asks_names: bool = False  # "là những dịch vụ nào", "kể tên": the names are asked, not only how many
     asks_rate: bool = False  # "tỷ lệ", "bao nhiêu %": a percentage is asked
     asks_total: bool = False  # "tổng", "cộng lại": a sum is asked, whatever else ('có mấy dự án, cộng lại bao nhiêu')
@@ -242,6 +245,9 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     q.asks_total = any(f" {c} " in padded for c in OPERATION_CUES["total"])
     if "who" in q.intents and "bao nhieu" not in padded and q.operation not in ("max", "min"):
         q.intents.discard("money")  # "ai bố trí kinh phí …" asks for a body ('đơn vị nào ít tiền nhất' compares)
+    m = _WHICH_BODY.search(padded)
+    if m and (m.group(1) != "so" or "sở" in text.lower()):  # folded 'so nào' may be 'số nào'
+        q.which_body = m.group(1)
     q.asks_rate = "ty le" in padded or "phan tram" in padded or "%" in text
     q.predicate = _predicate(toks, mask)
     if q.asks_rate and not _MONEY_WORDS.search(padded):
