@@ -96,10 +96,8 @@ class SetOperations:
         names = "; ".join(self.kb.agencies[a].name for a in owners)
         periods = {r.get("giai_doan") for r in records}
         when = f" trong giai đoạn {periods.pop()}" if len(periods) == 1 and None not in periods else ""
-        lines = [compose.list_line(self.kb, r, q.year, limit=compose.COMPACT_TITLE) for r in records]
-        lines += compose.computed_total(records)
-        text = (f"<b>{len(owners)} đơn vị có dự án khớp với câu hỏi{when}</b> (đếm theo danh mục trong Kế hoạch): "
-                f"{compose.e(names)}\n" + "\n".join(lines) + "\n" + compose.source_line(self.kb, *records))
+        heading = f"{len(owners)} đơn vị có dự án khớp với câu hỏi{when} (đếm theo danh mục trong Kế hoạch): {names}"
+        text = compose.compose_list(self.kb, heading, records, q.year, total=True)
         return self._many("list", text, records)
 
     def _stated_count(self: Engine, q: Query, kinds: tuple[str, ...]) -> Record | None:

@@ -331,9 +331,10 @@ def test_which_bodies_of_a_type_are_named_from_the_projects_they_own(engine_kb: 
     """'Những huyện … nào', 'sở nào': the bodies of the type whose projects fit, with a computed sum; a body named
     ('Sở Công Thương có dự án nào') or a superlative ('huyện nào nhiều nhất') is another question."""
     kind = "huyen" if "huyện" in question else "so"
-    own = {a for r in kb.of_kind("project") if r.get("giai_doan") == "2016-2020" and "LAN" in r.title
-           for a in r.agencies if kb.agencies[a].type == kind}
+    own = {a for r in kb.of_kind("project") if r.get("giai_doan") == "2016-2020" and "nâng cấp" in r.title.lower()
+           and "LAN" in r.title for a in r.agencies if kb.agencies[a].type == kind}
     ans = engine_kb.answer(question)
     assert ans.found and ans.text.startswith(f"{len(own)} đơn vị") and "tự cộng" in ans.text
+    assert all(kb.agencies[a].name.split()[-1] in ans.text for a in own)
     assert not engine_kb.answer("Sở Công Thương có dự án nào trong danh mục đầu tư mới 2016-2020 không?").found
     assert "nhất" in engine_kb.answer("huyện nào được bố trí vốn nâng cấp mạng LAN nhiều nhất").text
