@@ -70,7 +70,7 @@ def counted_words(toks: list[str]) -> set[str]:
 # Intent -> the kinds of record that answer it.
 KIND_PREFERENCE: dict[str, set[str]] = {
     "target": {"target", "target_group", "general_goal"},
-    "duty": {"duty", "duty_group"},
+    "duty": {"duty", "duty_group", "task_group"},  # "nhiệm vụ …" of a body, or of the plan (Phần II.III)
     "who": {"duty"},
     "meta": {"plan"},
     "legal": {"legal_basis"},

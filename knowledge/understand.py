@@ -22,7 +22,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "duty": ("to chuc thuc hien", "chu tri", "phoi hop", "chiu trach nhiem", "co trach nhiem", "trach nhiem",
              "lam gi", "phai lam", "duoc giao", "phan cong", "phu trach", "dam nhiem", "vai tro"),
     "who": ("ai", "co quan nao", "don vi nao", "so nao", "ben nao"),
-    "target": ("muc tieu", "chi tieu", "phan dau", "muc tieu cu the"),
+    "target": ("muc tieu", "chi tieu", "phan dau", "muc tieu cu the", "phai dat", "phai co"),
     "general_goal": ("muc tieu tong quat", "muc tieu chung"),
     "when": ("nam nao", "khi nao", "bao gio", "thoi gian nao", "luc nao", "ket thuc", "bat dau", "thoi han",
              "den khi nao", "vao nam", "keo dai", "tu nam nao", "tu khi nao", "tu bao gio"),

@@ -270,6 +270,18 @@ def test_the_proposal_the_plan_rests_on_is_the_plans_own_record(engine_kb: Engin
     assert ans.found and "33/TTr-STTTT" in ans.text
 
 
+def test_what_the_plan_must_reach_is_its_target(engine_kb: Engine) -> None:
+    """'phải có … trình độ gì' asks the 2020 target, not the 2015 indicator row."""
+    ans = engine_kb.answer("Cơ quan từ cấp huyện trở lên phải có cán bộ chuyên trách CNTT trình độ gì?")
+    assert ans.found and ans.kind == "record" and "cao đẳng" in ans.text
+
+
+def test_the_plans_tasks_are_duties_when_no_body_is_named(engine_kb: Engine) -> None:
+    """'Nhiệm vụ phát triển nguồn nhân lực': the plan's task (Phần II.III), not its target of the same name."""
+    ans = engine_kb.answer("Nhiệm vụ phát triển nguồn nhân lực CNTT gồm những gì?")
+    assert ans.found and ans.kind == "record" and "giám đốc CNTT" in ans.text
+
+
 def test_a_value_asked_with_and_is_an_amount_not_a_count(engine_kb: Engine) -> None:
     """'trị giá bao nhiêu và …' asks the amount; 'và' is counted nothing."""
     ans = engine_kb.answer("Dự án mua máy phát hình dự phòng cho Đài PT-TH trị giá bao nhiêu và hiện nay ra sao?")
