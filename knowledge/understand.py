@@ -13,8 +13,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "money": ("kinh phi", "het bao nhieu", "ton bao nhieu", "phan bo", "bo tri", "dau tu bao nhieu", "gia tri",
               "bao nhieu trieu", "bao nhieu ty", "bao nhieu tien", "nhieu tien", "may tien", "so tien", "tri gia",
               "tien bao nhieu", "mat tien", "het tien", "may ty", "tong tien", "phu cap", "muc luong",
-              "tien luong", "luong thang", "tien cong", "tien", "ty dong", "trieu dong", "duoc bao nhieu",
-              "dc bao nhieu"),
+              "tien luong", "luong thang", "tien cong", "tien", "ty dong", "trieu dong"),
     # 'chủ đầu tư' as the thing asked, not as a subject ('hướng dẫn chủ đầu tư …')
     "investor": ("lam chu dau tu", "la chu dau tu", "chu dau tu la", "chu dau tu cua", "chu dau tu du an",
                  "chu dau tu nhung", "chu dau tu nao", "ai lam chu", "ai dau tu", "do ai", "don vi nao thuc hien",

@@ -282,6 +282,12 @@ def test_the_plans_tasks_are_duties_when_no_body_is_named(engine_kb: Engine) -> 
     assert ans.found and ans.kind == "record" and "giám đốc CNTT" in ans.text
 
 
+def test_how_much_a_thing_holds_is_no_amount_of_money(engine_kb: Engine) -> None:
+    """'lưu trữ được bao nhiêu TB' counts terabytes (Phần I), not the budget of the storage project."""
+    ans = engine_kb.answer("trung tam du lieu cua tinh luu tru dc bao nhieu TB, da dung het chua")
+    assert ans.found and "27TB" in ans.text and "20TB" in ans.text
+
+
 def test_a_value_asked_with_and_is_an_amount_not_a_count(engine_kb: Engine) -> None:
     """'trị giá bao nhiêu và …' asks the amount; 'và' is counted nothing."""
     ans = engine_kb.answer("Dự án mua máy phát hình dự phòng cho Đài PT-TH trị giá bao nhiêu và hiện nay ra sao?")
