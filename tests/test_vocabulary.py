@@ -138,6 +138,18 @@ def test_a_departments_initials_name_it_unless_two_share_them(engine_kb: Engine)
     assert engine_kb.finder.find("so nv") == []
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("tong von ca ke hoach bn", "260.650"),
+    ("chi thuong xuyen ca 5 nam bao nhieu", "10.650"),
+    ("Chào bạn, mình bên Sở Tư pháp mới về phụ trách CNTT, sếp bảo hỏi sở mình có dự án gì trong KH 2016-2020, "
+     "bao nhiêu tiền nhé", "1.135"),
+])
+def test_whole_periods_and_errands_are_fillers(engine_kb: Engine, question: str, expected: str) -> None:
+    """'cả kế hoạch', 'cả 5 năm' ask the whole; 'sếp bảo hỏi' is the asker's errand, not the subject."""
+    ans = engine_kb.answer(question)
+    assert ans.found and expected in ans.text
+
+
 def test_a_department_of_two_fields_is_named_by_the_first(engine_kb: Engine) -> None:
     """'Sở NN' is Sở Nông nghiệp và PTNT, as 'Sở GD' or 'Sở TN' name theirs; 'Sở KH' could be two and names none."""
     assert initials("Sở Văn hóa, Thể thao và Du lịch")[-1] == "Sở VH"
