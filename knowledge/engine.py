@@ -352,8 +352,8 @@ class Engine(BodyRoutes, SetOperations):
         for i, t in enumerate(q.toks[:-1]):  # '… thì làm gì', '… thì bao nhiêu': the topic particle 'thì'
             if t == TOPIC_PARTICLE and q.toks[i + 1] in ASKING_WORDS:
                 keep[i] = False
-            # 'ba dự án của Sở Ngoại vụ': how many the asker knows of, not words of a title
-            if t in NUMBER_WORDS and " ".join(q.toks[i + 1:i + 3]) in KIND_NOUNS:
+            # 'ba dự án của Sở Ngoại vụ', 'hai năm 2016 và 2017': how many the asker knows of, not words of a title
+            if t in NUMBER_WORDS and (" ".join(q.toks[i + 1:i + 3]) in KIND_NOUNS or q.toks[i + 1] == "nam"):
                 keep[i] = False
         # a short form of a recognised agency ('Sở YT') is a slot; the records need not spell it
         short_forms = {t for aid in q.agencies for t in self._words_of_agency[aid] if t not in self.index.postings}

@@ -57,7 +57,7 @@ _COUNT = re.compile(r"\b(?:bao nhieu|may|so luong)\s+([a-z]+(?: [a-z]+)?)")  # o
 OPERATION_CUES: dict[str, tuple[str, ...]] = {
     "max": ("lon nhat", "nhieu nhat", "cao nhat", "to nhat", "nhieu kinh phi nhat", "ton kinh phi nhat", "ton nhat"),
     "min": ("nho nhat", "it nhat", "thap nhat", "be nhat", "it kinh phi nhat"),
-    "total": ("tong cong", "tong so", "tong kinh phi", "tong cac", "cong lai", "tong tat ca", "tong"),
+    "total": ("tong cong", "tong so", "tong kinh phi", "tong cac", "cong lai", "tong tat ca", "tong", "cong kinh phi"),
 }
 NOT_COUNTED = {"phan", "nam", "lan", "thang", "ngay"}  # 'bao nhiêu phần trăm', 'mấy năm', 'mấy lần': not things
 NO_NOUN = {"va", "la", "thi"}  # 'bao nhiêu và …', 'bao nhiêu thì …': the figure asked is not a count of anything

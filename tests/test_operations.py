@@ -276,6 +276,13 @@ def test_each_side_of_a_comparison_is_answered(engine_kb: Engine, question: str,
     assert ans.found and first in ans.text and second in ans.text
 
 
+def test_two_years_summed_when_asked_with_separated_words(engine_kb: Engine, kb: KnowledgeBase) -> None:
+    """'Cộng vốn ĐTPT của hai năm 2016 và 2017 lại': 'cộng vốn' asks a sum, 'hai năm' counts the years."""
+    line = kb.records["NS-DTPT"].amounts
+    ans = engine_kb.answer("Cộng vốn ĐTPT của hai năm 2016 và 2017 lại thì được bao nhiêu?")
+    assert ans.found and fmt_number(line["2016"] + line["2017"]) in ans.text and "tự cộng" in ans.text
+
+
 @pytest.mark.parametrize(("question", "line", "largest"), [
     ("Năm nào nguồn đầu tư phát triển CNTT được phân kỳ nhiều nhất?", "PL3-I", True),
     ("năm nào chi thường xuyên ít nhất", "PL3-II", False),
