@@ -85,7 +85,7 @@ KIND_PREFERENCE: dict[str, set[str]] = {
 }
 PART_WORD_IDF = 2.5  # a word this rare (in under ~10 % of records) picks the records of a named part it is in
 PART_COVER = 0.75  # share of the question's words a part of the plan must hold to answer it as a whole
-PART_INTENTS = {"cause", "shortcoming", "solution", "viewpoint", "legal"}  # each names one part of the plan
+PART_INTENTS = {"cause", "shortcoming", "solution", "viewpoint", "legal", "roadmap"}  # each names a part of the plan
 SPOKEN_OF = {"target", "general_goal", "duty", "task"}  # parts of the plan whose sentences may speak of anything
 GENERIC_INTENTS = {"who", "project", "duty"}  # asked of many parts of the plan; a named part goes first
 # Intent with no other words -> the records that answer it as a whole.
@@ -279,8 +279,11 @@ class Engine(BodyRoutes, SetOperations):
         found = self._search_route(q, frozenset(kinds))
         if found and found.found:
             return found
-        # no one record fits, but the part as a whole holds the question's words: the part is the answer
         records = self.kb.of_kind(*kinds)
+        timed = [r for r in records if q.period and not r.parent and record_period(r) == q.period]
+        if len(timed) == 1:  # 'giai đoạn 2016-2018 của lộ trình tập trung vào gì': the phase of that time
+            return self._one(timed[0], None, q.content)
+        # no one record fits, but the part as a whole holds the question's words: the part is the answer
         words = self._informative(q.content)
         held = sum(self.index.weight(w) for w in words if any(self.index.has(r, w) for r in records))
         total = sum(self.index.weight(w) for w in words)

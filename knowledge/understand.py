@@ -29,7 +29,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
              "nhung cong trinh", "cac cong trinh", "bao nhieu du an", "may du an", "du an nao", "du an gi",
              "cong trinh nao", "cong trinh gi"),
     "project": ("du an", "cong trinh", "duoc dau tu"),
-    "roadmap": ("lo trinh", "lo trinh thuc hien", "phan ky"),
+    "roadmap": ("lo trinh", "lo trinh thuc hien"),
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",
              "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao", "ke hoach nay so may",

@@ -325,6 +325,8 @@ def test_documents_dates_and_years_are_read_as_written(engine_kb: Engine, questi
     ("giai đoạn thứ nhất của lộ trình kết thúc năm nào", True, "2016-2018"),  # ordinals in words
     ("giai doan cuoi cua lo trinh lam gi", True, "2019-2020"),
     ("năm 2019 và năm 2020 thì thực hiện những nội dung gì?", True, "2019-2020"),  # consecutive years: a span
+    ("Giai đoạn 2016-2018 của lộ trình tập trung vào những nội dung chính nào?", True, "Ban hành chính sách"),
+    ("nguon von dau tu phat trien cntt nam 2018 duoc phan ky bao nhieu?", True, "60.000"),  # 'phân kỳ' of money
     ("kế hoạch bắt đầu từ năm nào", True, "2016-2020"),  # 'bắt đầu' asks when, it is not a greeting
     ("ai đề xuất kế hoạch", True, "Tờ trình số 33/TTr-STTTT"),
 ])
