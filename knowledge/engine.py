@@ -52,7 +52,8 @@ RERANK = 15  # best BM25 hits whose features are computed
 MIN_REST_IDF = 1.5  # words this common ("trong", "cac") do not make "Sở X làm gì" a narrower question
 ORDINAL_COVER = 0.3  # "giai đoạn 1 … kết thúc năm nào": the other words must fit the n-th record this much
 # what the question asks the record to state: a record that lacks it answers another question
-STATES_ASKED = ("money_miss", "investor_miss", "figure_miss", "measure_miss", "rate_miss", "predicate_miss")
+STATES_ASKED = ("money_miss", "investor_miss", "figure_miss", "measure_miss", "rate_miss", "predicate_miss",
+                "names_miss")
 TABLE_ROWS = {"indicator", "indicator_group"}  # their unit is in the row's title, not after each figure
 _NUMBER_UNIT = re.compile(r"\d+([a-z]+)")
 
@@ -480,7 +481,7 @@ class Engine(BodyRoutes, SetOperations):
                 "kind_fit": float(r.kind in wanted),
                 "kind_other": float(bool(wanted) and r.kind not in wanted),
                 "component": float(r.kind == "component"),
-                "names_miss": float(q.asks_names and r.kind == "indicator"),
+                "names_miss": float(q.asks_names and (r.kind == "indicator" or self._unlisted(r))),
                 "sibling_other": float(self.index.sibling_named(r, asked_pairs) is False),
                 "container_fit": float(q.operation == "total" and bool(r.amounts)
                                        and (bool(self.kb.children(r.id)) or r.title.lower().startswith("tổng"))),
@@ -764,6 +765,10 @@ class Engine(BodyRoutes, SetOperations):
             return self._many("candidates", compose.compose_candidates(self.kb, close, q.year, words), close)
         return self._one(top.record, q.year, words)
 
+    def _unlisted(self, r: Record) -> bool:
+        """A group the plan counts but does not list ('Công trình Quyết toán: 13 dự án')."""
+        return r.kind == "group" and not self.kb.children(r.id)
+
     def _counts(self, r: Record) -> set[str]:
         if r.id not in self._counted:
             text = " ".join(map(str, (r.title, r.text, *r.fields.values())))
@@ -794,6 +799,8 @@ class Engine(BodyRoutes, SetOperations):
             return "Kế hoạch không nêu số tiền cho nội dung này."
         if any(c.values.get(f) for f in ("figure_miss", "measure_miss", "rate_miss", "predicate_miss")):
             return "Kế hoạch không nêu con số cho nội dung này."
+        if c.values.get("names_miss"):
+            return "Kế hoạch chỉ nêu số lượng, không liệt kê tên từng mục."
         if c.values.get("investor_miss"):
             return "Kế hoạch không nêu chủ đầu tư của nội dung này."
         if c.values.get("agency_clash"):

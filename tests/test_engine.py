@@ -182,6 +182,12 @@ def test_which_ones_is_answered_with_names_not_a_row_of_figures(engine_kb: Engin
     assert ans.found and "bản tin" in ans.text and "ngành in" in ans.text
 
 
+def test_names_of_a_group_the_plan_only_counts_are_refused(engine_kb: Engine) -> None:
+    """Phụ lục 4 says 'Công trình Quyết toán: 13 dự án' and lists none of them."""
+    ans = engine_kb.answer("13 công trình quyết toán trong phụ lục 4 cụ thể là những dự án nào?")
+    assert not ans.found and "không liệt kê" in ans.reason and ans.nearest == ["PL4-II"]
+
+
 def test_a_count_a_projects_record_does_not_write_is_refused(engine_kb: Engine) -> None:
     """The LAN pilot for communes names no number of communes: the reply says so rather than show its budget."""
     ans = engine_kb.answer("xây dựng điểm một số mạng LAN xã phường triển khai ở bao nhiêu xã")
