@@ -116,6 +116,7 @@ class Lexicon:
     unstated: tuple[tuple[str, str], ...] = ()  # (folded words, what is asked): things no field of the plan holds
     places: tuple[tuple[str, str], ...] = ()  # (folded words, as written): the country's provinces and cities
     capitals: dict[str, str] = field(default_factory=dict)  # short forms read only in capitals ('DA'; 'da' is 'đã')
+    compounds: frozenset[tuple[str, ...]] = frozenset()  # 'thông minh': its 'minh' is no filler ('mình')
     # the phrase a typed acronym stands for, derived from the plan (knowledge.vocabulary); None: not one
     acronym: Callable[[str], str | None] = field(default=lambda word: None)
 
@@ -183,6 +184,10 @@ class Lexicon:
             for phrase in self._phrases_by_first.get(t, ()):
                 if tuple(toks[i:i + len(phrase)]) == phrase:
                     keep[i:i + len(phrase)] = [False] * len(phrase)
+        for i in range(len(toks) - 1):  # 'thông minh', 'minh bạch': words, whatever a syllable alone would be
+            for phrase in self.compounds:
+                if tuple(toks[i:i + len(phrase)]) == phrase:
+                    keep[i:i + len(phrase)] = [True] * len(phrase)
         end = len(toks)  # particles only at the end: without diacritics 'nha' is also 'nhà', 'ha' is 'hạ'
         while end and any(tuple(toks[max(0, end - len(p)):end]) == p for p in self.particles):
             n = max(len(p) for p in self.particles if tuple(toks[max(0, end - len(p)):end]) == p)
@@ -218,4 +223,4 @@ def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_D
     unstated = tuple((" ".join(tokens(fold(k))), v) for k, v in chat.get("not_in_plan", {}).items())
     places = tuple((" ".join(tokens(fold(p))), p) for p in chat.get("tinh_thanh", []))
     return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated, places,
-                   dict(chat.get("shorthand_upper", {})))
+                   dict(chat.get("shorthand_upper", {})), frozenset(tuple(tokens(fold(w))) for w in chat.get("tu_ghep", [])))

@@ -87,6 +87,13 @@ def test_particles_go_only_at_the_end_of_a_question() -> None:
     assert kept[:6] == ["ha", "tang", "nha", "nuoc", "thi", "xa"] and "vay" not in kept
 
 
+def test_a_compound_keeps_the_syllable_a_filler_shares(engine_kb: Engine) -> None:
+    """'thông minh' is a word ('mình' alone is the asker): a smart operations centre the plan lacks is refused."""
+    assert "minh" in content(engine_kb, "trung tâm điều hành thông minh")
+    ans = engine_kb.answer("Kế hoạch có dự án xây dựng trung tâm điều hành thông minh (IOC) không, vốn bao nhiêu?")
+    assert not ans.found
+
+
 def test_typos_are_repaired_in_context_but_everyday_words_are_not_corrected(engine_kb: Engine) -> None:
     assert content(engine_kb, "trung tam ha tang thon tin")[-2:] == ["thong", "tin"]
     assert content(engine_kb, "huyen Bin Xuyen")[-2:] == ["binh", "xuyen"]
