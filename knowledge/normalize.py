@@ -222,5 +222,6 @@ def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_D
     particles = frozenset(tuple(tokens(fold(p))) for p in chat["particles"])
     unstated = tuple((" ".join(tokens(fold(k))), v) for k, v in chat.get("not_in_plan", {}).items())
     places = tuple((" ".join(tokens(fold(p))), p) for p in chat.get("tinh_thanh", []))
+    compounds = frozenset(tuple(tokens(fold(w))) for w in chat.get("tu_ghep", []))
     return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated, places,
-                   dict(chat.get("shorthand_upper", {})), frozenset(tuple(tokens(fold(w))) for w in chat.get("tu_ghep", [])))
+                   dict(chat.get("shorthand_upper", {})), compounds)
