@@ -165,7 +165,8 @@ class Engine(BodyRoutes, SetOperations):
         if len(parts.questions) == 1 and parts.context and not scope and self._about_asker(parts.context):
             question = parts.questions[0]  # 'em đang làm báo cáo, cho em xin tổng kinh phí …': the asker's errand
             # or body ('tôi ở Sở Y tế, mục tiêu chung là gì') is not the subject, unless the question points back
-            if self._has_subject(question, part_of_plan=True) and not clauses.refers_to_self(question):
+            if self._has_subject(question, part_of_plan=True, own_time=parts.timed[0]) \
+                    and not clauses.refers_to_self(question):
                 alone = self._answer_one(question)
                 if alone.found:
                     return alone
@@ -186,7 +187,7 @@ class Engine(BodyRoutes, SetOperations):
             bodies = self._bodies_named(parts.context)
             if bodies and clauses.refers_to_self(question):  # 'tôi ở Sở Tư pháp, sở tôi được …': the preamble's body
                 question = f"{question} {bodies}"
-            elif not self._has_subject(question, part_of_plan=True):  # '…, có dự án X, vốn bn vậy': X is the subject
+            elif not self._has_subject(question, part_of_plan=True, own_time=parts.timed[0]):  # '…, có dự án X, vốn bn vậy': X is the subject
                 question = f"{parts.before} {question}" if parts.before else ""
             alone = self._answer_one(question.strip()) if question else whole
             if alone.found:
