@@ -187,7 +187,8 @@ class Engine(BodyRoutes, SetOperations):
             bodies = self._bodies_named(parts.context)
             if bodies and clauses.refers_to_self(question):  # 'tôi ở Sở Tư pháp, sở tôi được …': the preamble's body
                 question = f"{question} {bodies}"
-            elif not self._has_subject(question, part_of_plan=True, own_time=parts.timed[0]):  # '…, có dự án X, vốn bn vậy': X is the subject
+            elif not self._has_subject(question, part_of_plan=True, own_time=parts.timed[0]):
+                # '…, có dự án X, vốn bn vậy': X is the subject
                 question = f"{parts.before} {question}" if parts.before else ""
             alone = self._answer_one(question.strip()) if question else whole
             if alone.found:
