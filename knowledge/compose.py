@@ -292,8 +292,11 @@ def _body_duty_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list
 
 def _body_items(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
     lines = [f"<b>{e(r.title)}</b>"]
+    parent = kb.records.get(r.parent) if r.parent else None
     if r.get("start") and r.get("end"):
         lines.append(f"Thời gian: {e(phase_time(r))}")
+    elif r.kind == "phase_item" and parent is not None:  # 'chữ ký số thuộc giai đoạn nào': its phase says when
+        lines.append(f"Thuộc: {e(parent.title)}")
     if r.text:
         lines.append(e(r.text))
     lines += [f"• {e(x)}" for x in r.get("items", [])]

@@ -87,6 +87,7 @@ KIND_PREFERENCE: dict[str, set[str]] = {
 PART_WORD_IDF = 2.5  # a word this rare (in under ~10 % of records) picks the records of a named part it is in
 PART_COVER = 0.75  # share of the question's words a part of the plan must hold to answer it as a whole
 PART_INTENTS = {"cause", "shortcoming", "solution", "viewpoint", "legal", "roadmap"}  # each names a part of the plan
+BODILESS_KINDS = {"task_group"}  # the plan's own tasks name no body: no answer to 'cơ quan nào'
 SPOKEN_OF = {"target", "general_goal", "duty", "task"}  # parts of the plan whose sentences may speak of anything
 GENERIC_INTENTS = {"who", "project", "duty"}  # asked of many parts of the plan; a named part goes first
 # Intent with no other words -> the records that answer it as a whole.
@@ -435,7 +436,7 @@ class Engine(BodyRoutes, SetOperations):
             return
         named = set().union(q.agency_words, *(self._words_of_agency[a] for a in q.agencies))
         if self._informative([t for t in q.content if t not in named]):
-            q.agencies, q.agency_words = [], set()
+            q.agencies, q.agency_words, q.organisation = [], set(), ""  # a body the plan knows, as words
 
     def _period_names_part(self, q: Query) -> None:
         """A period only one part of the plan has ("giai đoạn 2016-2018" is a roadmap phase) asks about it."""
@@ -522,7 +523,8 @@ class Engine(BodyRoutes, SetOperations):
         """The kinds the question asks for; a part of the plan named ('tờ trình', 'mục tiêu') outranks the
         generic 'who' or 'which project'."""
         specific = [i for i in q.intents if i in KIND_PREFERENCE and i not in GENERIC_INTENTS]
-        return set().union(*(KIND_PREFERENCE[i] for i in (specific or [i for i in q.intents if i in KIND_PREFERENCE])))
+        kinds = set().union(*(KIND_PREFERENCE[i] for i in (specific or [i for i in q.intents if i in KIND_PREFERENCE])))
+        return kinds - BODILESS_KINDS if "who" in q.intents else kinds  # 'cơ quan nào chủ trì …' names a body
 
     def _dated(self, r: Record) -> bool:
         """Whether the record says when: a year, a date, a start or end, a figure by year."""

@@ -294,6 +294,18 @@ def test_how_much_a_thing_holds_is_no_amount_of_money(engine_kb: Engine) -> None
     assert ans.found and "27TB" in ans.text and "20TB" in ans.text
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Theo lộ trình, việc triển khai chứng thực điện tử và chữ ký số thuộc giai đoạn nào?", "2016-2018"),
+    ("Cơ quan nào chủ trì triển khai hệ thống một cửa hiện đại, liên thông các cấp tỉnh, huyện, xã?", "Sở Nội vụ"),
+    ("Tờ trình của Sở TT&TT đề nghị ban hành kế hoạch là số nào, ngày nào?", "33/TTr-STTTT"),
+])
+def test_when_and_who_of_a_part_of_the_plan(engine_kb: Engine, question: str, expected: str) -> None:
+    """A roadmap item says its phase; 'cơ quan nào' is answered by a body's duty, not a task of the plan; a body
+    named inside 'số nào' is the plan's own proposer."""
+    ans = engine_kb.answer(question)
+    assert ans.found and expected in ans.text
+
+
 def test_a_value_asked_with_and_is_an_amount_not_a_count(engine_kb: Engine) -> None:
     """'trị giá bao nhiêu và …' asks the amount; 'và' is counted nothing."""
     ans = engine_kb.answer("Dự án mua máy phát hình dự phòng cho Đài PT-TH trị giá bao nhiêu và hiện nay ra sao?")
