@@ -48,14 +48,18 @@ def _halves(part: str) -> list[str]:
     return [part]
 
 
-_COMPARE = re.compile(r"\bso s[aá]nh\b(?:\s+(?:giúp|giup|giùm|gium|hộ|ho)\s+(?:tôi|toi|em|mình|minh))?\s+(.+?)"
-                      r"\s+(?:so với|so voi|với|voi|và|va)\s+(.+?)(?=[,;.?]?\s*(?:thì\s+|thi\s+)?(?:dự án|du an|"
-                      r"cái|cai|bên|ben|nơi|noi|đơn vị|don vi)\s+(?:nào|nao)\b|[?!]|$)", re.IGNORECASE)
+# 'so sánh [giúp tôi] A với B[, dự án nào lớn hơn]': the sides end where the question of which one begins
+_COMPARE_HEAD = r"\bso s[aá]nh\b(?:\s+(?:giúp|giup|giùm|gium|hộ|ho)\s+(?:tôi|toi|em|mình|minh))?\s+(.+?)"
+_COMPARE_TAIL = (r"\s+(.+?)(?=[,;.?]?\s*(?:thì\s+|thi\s+)?(?:dự án|du an|cái|cai|bên|ben|nơi|noi|đơn vị|don vi)"
+                 r"\s+(?:nào|nao)\b|[?!]|$)")
+# 'với' separates the sides; 'và' only when no 'với' does ('Sở Kế hoạch và Đầu tư với Sở Tài chính')
+_COMPARE = [re.compile(_COMPARE_HEAD + rf"\s+(?:{sep}){_COMPARE_TAIL}", re.IGNORECASE)
+            for sep in ("so với|so voi|với|voi", "và|va")]
 
 
 def compared(text: str) -> tuple[str, str] | None:
     """'So sánh vốn của dự án A với dự án B, dự án nào lớn hơn': (A, B), each asked on its own."""
-    m = _COMPARE.search(text)
+    m = next((m for pattern in _COMPARE if (m := pattern.search(text))), None)
     return (m.group(1).strip(" ,"), m.group(2).strip(" ,")) if m else None
 
 
@@ -71,6 +75,24 @@ SELF = {"toi", "minh", "em", "e"}  # 'sở tôi', 'đơn vị mình', 'bên em',
 # … but not the asker asking ('cho em hỏi', 'giúp mình', 'em xin') nor 'thông minh'
 NOT_SELF_BEFORE = {"cho", "giup", "nho", "thong", "voi"}
 NOT_SELF_AFTER = {"hoi", "xin", "can", "muon", "cam"}
+
+
+BODY_NOUNS = {"so", "vi", "huyen", "ben", "quan", "nganh", "phong", "ban", "xa", "chung"}  # sở, đơn vị, huyện, bên …
+
+
+def points_to_own_body(clause: str) -> bool:
+    """Whether the clause speaks of the asker's body ('sở mình có dự án gì', 'đơn vị chúng tôi'), not only of the
+    asker ('em đang làm báo cáo')."""
+    toks = tokens(fold(clause))
+    return any(t in SELF and i and toks[i - 1] in BODY_NOUNS for i, t in enumerate(toks))
+
+
+_ANAPHORA = re.compile(r"\b(?:du an|cong trinh|hang muc|cai|muc) (?:do|nay|ay|kia)\b")
+
+
+def points_back(clause: str) -> bool:
+    """Whether the clause names its subject only as 'dự án đó', 'cái này': the clause before says which."""
+    return bool(_ANAPHORA.search(" ".join(tokens(fold(clause)))))
 
 
 def refers_to_self(clause: str) -> bool:

@@ -26,6 +26,7 @@ COUNT_LIST_LIMIT = 10
 SHORT_LIST = 5  # a list this short keeps its titles long enough to tell them apart
 LONG_LINE = 240  # a statement in a list (a cause, a solution) may take this many characters
 LINE_TITLE = 90
+HEADING_TITLE = 80  # characters of a record's title quoted in a heading
 COMPACT_TITLE = 60
 KIND_LABELS = {"project": "dự án", "component": "hạng mục", "indicator": "chỉ tiêu", "target": "mục tiêu",
                "phase": "giai đoạn", "solution": "giải pháp", "duty": "nhiệm vụ", "viewpoint": "quan điểm",
@@ -425,9 +426,8 @@ def compose_extreme(kb: KnowledgeBase, label: str, among: int, best: list[Record
     return "\n".join(lines + [source_line(kb, *best)])
 
 
-def compose_year_extreme(kb: KnowledgeBase, r: Record, largest: bool) -> str:
-    """The year(s) of a record's largest (or smallest) amount by year, with every year beside it."""
-    years = sorted(c for c in r.amounts if c.isdigit())
+def compose_year_extreme(kb: KnowledgeBase, r: Record, years: list[str], largest: bool) -> str:
+    """The year(s) of a record's largest (or smallest) amount among `years`, with each of them beside it."""
     pick = (max if largest else min)(r.amounts[y] for y in years)
     which = ", ".join(y for y in years if r.amounts[y] == pick)
     head = f"{r.title}: năm {which} {'nhiều' if largest else 'ít'} nhất, {fmt_amount(pick, r.unit)}"

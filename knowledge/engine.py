@@ -22,7 +22,7 @@ from knowledge.understand import (
     INTENT_CUES,
     KIND_NOUNS,
     OPERATION_CUES,
-    ORDINAL_WORDS,
+    ORDINAL_SYLLABLES,
     AgencyFinder,
     Query,
     document_numbers,
@@ -34,11 +34,12 @@ from knowledge.vocabulary import with_acronyms, word_frequency
 MAX_QUESTION_CHARS = 1000
 MAX_CANDIDATES = 5
 BUTTON_TITLE = 60  # characters of a record's title on its button (callback data stays the id)
-HEADING_TITLE = 80  # … quoted in a heading
 TOPIC_PARTICLE = "thi"  # 'thì' before the asking words; folded it is also thị (thị xã), thí (thí điểm)
 ASKING_WORDS = {"lam", "bao", "ai", "sao", "the", "nhu", "gom", "kinh", "tong"}  # làm gì, bao nhiêu, ai, thế nào,
 # kinh phí, tổng …
-NUMBER_WORDS = {"mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi"}  # numerals spelt out
+NUMBER_WORDS = {"mot", "hai", "ba", "bon", "bay", "tam", "chin", "muoi"}  # numerals spelt out
+# what one side of a comparison asks that the other inherits: an amount, a year, a period (folded, expanded)
+ASKED_OF_BOTH = re.compile(r"\bkinh phi\b|\bnam (?:19|20)\d\d\b|\b(?:19|20)\d\d (?:19|20)\d\d\b")
 PLAN_TITLE_WORDS = 4  # this many opening words of the plan's title name the plan ('kế hoạch ứng dụng CNTT')
 ECHO_CHARS = 60  # characters of the user's own words echoed back in a refusal
 HITS, WIDE_HITS = 60, 200  # BM25 hits taken; more when a scope or an appendix filters them afterwards
@@ -88,7 +89,7 @@ PART_WORD_IDF = 2.5  # a word this rare (in under ~10 % of records) picks the re
 PART_COVER = 0.75  # share of the question's words a part of the plan must hold to answer it as a whole
 PART_INTENTS = {"cause", "shortcoming", "solution", "viewpoint", "legal", "roadmap"}  # each names a part of the plan
 BODILESS_KINDS = {"task_group"}  # the plan's own tasks name no body: no answer to 'cơ quan nào'
-SPOKEN_OF = {"target", "general_goal", "duty", "task"}  # parts of the plan whose sentences may speak of anything
+SPOKEN_OF = {"target", "general_goal"}  # parts of the plan whose sentences may speak of anything ('nhà thầu qua mạng')
 GENERIC_INTENTS = {"who", "project", "duty"}  # asked of many parts of the plan; a named part goes first
 # Intent with no other words -> the records that answer it as a whole.
 CATEGORY_KINDS = {"meta": ("plan",), "when": ("plan",), "legal": ("legal_basis",), "solution": ("solution",),
@@ -172,10 +173,16 @@ class Engine(BodyRoutes, SetOperations):
                 if alone.found:
                     return alone
         pair = clauses.compared(text) if not scope else None
-        if pair:  # each side of a comparison answered, the figures side by side
-            each = [self._answer_one(side) for side in self._both_sides(*pair)]
+        sides = self._both_sides(*pair) if pair else None
+        if sides:  # each side of a comparison answered, the figures side by side
+            each = [self._answer_one(side) for side in sides]
             if all(a.found for a in each) and each[0].candidates != each[1].candidates:
                 return self._joined(each)
+        if len(parts.questions) == 1 and parts.before and not scope and clauses.points_back(parts.questions[0]):
+            # '…, nghe nói sở mình có dự án LAN, dự án đó bao nhiêu tiền': the clause before names the subject
+            alone = self._answer_one(f"{parts.before} {parts.questions[0]}")
+            if alone.found:
+                return alone
         whole = self._answer_one(text, scope)
         if not whole.found and whole.kind != "unstated" and len(parts.questions) > 1 and parts.context \
                 and self._about_asker(parts.context):  # 'tôi là trưởng phòng …. Dự án nào, vốn bao nhiêu, ai làm CĐT'
@@ -217,15 +224,19 @@ class Engine(BodyRoutes, SetOperations):
         named = set(tokens(self.lex.key(self._bodies_named(context)))) if selfish else set()
         return all(clauses.refers_to_self(c) or not set(self._parse(c).content) - named for c in context)
 
-    def _both_sides(self, first: str, second: str) -> tuple[str, str]:
+    def _both_sides(self, first: str, second: str) -> tuple[str, str] | None:
         """'vốn LAN huyện Tam Đảo với huyện Lập Thạch': a second side that names only a body is asked the first
-        side's question."""
+        side's question; one that names no amount or time takes the first side's ('TMĐT', 'năm 2017'). None when
+        a side is a cut body name ('Sở Kế hoạch' | 'Đầu tư …')."""
         key_a, key_b = (" ".join(tokens(self.lex.key(x))) for x in (first, second))
+        if not self.finder.find(key_a) and self.finder.names_something(" ".join(tokens(key_a)[-2:])):
+            return None
         named_a, named_b = self.finder.mentions(key_a), self.finder.mentions(key_b)
         rest_b = [t for t in tokens(key_b) if t not in {w for _, m in named_b for w in m.split()}]
         if named_a and named_b and not self._informative(rest_b):
             return first, key_a.replace(named_a[0][1], named_b[0][1], 1)
-        return first, second
+        asked = [w for w in ASKED_OF_BOTH.findall(key_a) if w not in key_b]
+        return first, " ".join([second, *asked])
 
     def _asker_body_written(self, text: str, parts: clauses.Clauses) -> str:
         """'Tôi ở Sở Tư pháp, … sở mình có dự án LAN, bao nhiêu tiền': the body the preamble names written after
@@ -237,7 +248,7 @@ class Engine(BodyRoutes, SetOperations):
         name_pairs = set(zip(name, name[1:]))
         for piece in clauses.pieces(text):
             toks = tokens(self.lex.key(piece))
-            if clauses.refers_to_self(piece) and not name_pairs & set(zip(toks, toks[1:])):  # not 'tôi ở Sở …'
+            if clauses.points_to_own_body(piece) and not name_pairs & set(zip(toks, toks[1:])):  # not 'tôi ở Sở …'
                 text = text.replace(piece, f"{piece} ({bodies})", 1)
         return text
 
@@ -284,9 +295,13 @@ class Engine(BodyRoutes, SetOperations):
         if found and found.found:
             return found
         records = self.kb.of_kind(*kinds)
-        timed = [r for r in records if q.period and not r.parent and record_period(r) == q.period]
+        periods = q.periods or ([q.period] if q.period else [])
+        timed = [r for r in records if not r.parent and record_period(r) in periods]
         if len(timed) == 1:  # 'giai đoạn 2016-2018 của lộ trình tập trung vào gì': the phase of that time
             return self._one(timed[0], None, q.content)
+        if timed:  # 'giai đoạn 2016-2018 và 2019-2020 làm gì': each phase named
+            heading = CATEGORY_HEADINGS.get(timed[0].kind, timed[0].kind)
+            return self._many("list", compose.compose_list(self.kb, heading, timed), timed)
         # no one record fits, but the part as a whole holds the question's words: the part is the answer
         words = self._informative(q.content)
         held = sum(self.index.weight(w) for w in words if any(self.index.has(r, w) for r in records))
@@ -356,15 +371,23 @@ class Engine(BodyRoutes, SetOperations):
             keep = [k and t not in SUPERLATIVE_WORDS for t, k in zip(q.toks, keep)]
         for i in self._plan_named_at(q.toks):  # 'trong kế hoạch ứng dụng CNTT 2016-2020': the plan itself
             keep[i] = False
-        for i, t in enumerate(q.toks[:-1]):  # '… thì làm gì', '… thì bao nhiêu': the topic particle 'thì'
-            if t == TOPIC_PARTICLE and q.toks[i + 1] in ASKING_WORDS:
-                keep[i] = False
-            # 'ba dự án của Sở Ngoại vụ', 'hai năm 2016 và 2017': how many the asker knows of, not words of a title
-            if t in NUMBER_WORDS and (" ".join(q.toks[i + 1:i + 3]) in KIND_NOUNS or q.toks[i + 1] == "nam"):
-                keep[i] = False
+        for i in self._particles_and_numerals(q.toks):
+            keep[i] = False
         # a short form of a recognised agency ('Sở YT') is a slot; the records need not spell it
         short_forms = {t for aid in q.agencies for t in self._words_of_agency[aid] if t not in self.index.postings}
         return [t for t, k in zip(q.toks, keep) if k and t not in short_forms and t not in years]
+
+    @staticmethod
+    def _particles_and_numerals(toks: list[str]) -> list[int]:
+        """Where 'thì' stands before the asking words ('… thì làm gì'), and numerals count what the asker knows of
+        ('ba dự án của Sở Ngoại vụ', 'hai năm 2016 và 2017'): words of no title."""
+        out = []
+        for i, t in enumerate(toks[:-1]):
+            if t == TOPIC_PARTICLE and toks[i + 1] in ASKING_WORDS:
+                out.append(i)
+            elif t in NUMBER_WORDS and (" ".join(toks[i + 1:i + 3]) in KIND_NOUNS or toks[i + 1] == "nam"):
+                out.append(i)
+        return out
 
     def _plan_named_at(self, toks: list[str]) -> range:
         """Where the question names the plan by the opening of its title ('kế hoạch ứng dụng CNTT …')."""
@@ -395,7 +418,7 @@ class Engine(BodyRoutes, SetOperations):
         padded = f" {' '.join(tokens(fold(q.text)))} "
         unstated = next((what for words, what in self.lex.unstated
                          if f" {words} " in padded or f" {words} " in f" {q.key} "), None)  # as typed or written out
-        if unstated and not q.intents & (PART_INTENTS | SPOKEN_OF):
+        if unstated and (not q.intents & (PART_INTENTS | SPOKEN_OF) or "money" in q.intents):
             # a contractor, a unit price, a salary: no field says it ('giải pháp về chọn công ty tư vấn', 'mục tiêu
             # về lựa chọn nhà thầu qua mạng' ask the parts of the plan that do speak of it)
             return self._refuse(f"Kế hoạch không nêu {unstated}.")
@@ -409,10 +432,10 @@ class Engine(BodyRoutes, SetOperations):
         return None
 
     def _place_named(self, text: str, padded: str) -> str:
-        """A province the question names that the plan never writes: as spelt ('Bắc Ninh'), or without
-        diacritics after 'tỉnh', 'thành phố' ('tinh bac ninh'; bare 'da nang' may be 'DA nâng cấp')."""
+        """A province the question names that the plan never writes: spelt with its capitals ('Bắc Ninh'; 'cao
+        bằng' compares), or after 'tỉnh', 'thành phố' ('tinh bac ninh'; bare 'da nang' may be 'DA nâng cấp')."""
         spelt, folded, names = self._places
-        m = spelt.search(text.lower()) if spelt else None
+        m = spelt.search(text) if spelt else None
         if m:
             return names[m.group(1)]
         m = folded.search(padded) if folded else None
@@ -424,8 +447,9 @@ class Engine(BodyRoutes, SetOperations):
                  if not all(f"{a}_{b}" in self.index.postings for a, b in zip(words.split(), words.split()[1:]))]
         if not other:
             return None, None, {}
-        names = {**{name.lower(): name for _, name in other}, **{words: name for words, name in other}}
-        spelt = re.compile(r"(?<!\w)(" + "|".join(re.escape(n.lower()) for _, n in other) + r")(?!\w)")
+        names = {**{name: name for _, name in other}, **{words: name for words, name in other}}
+        alone = [n for _, n in other if n not in self.lex.person_places]  # 'tư tưởng Hồ Chí Minh' is no city
+        spelt = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, alone)) + r")(?!\w)")
         folded = re.compile(r" (?:tinh|thanh pho|tp) (" + "|".join(re.escape(w) for w, _ in other) + r") ")
         return spelt, folded, names
 
@@ -440,9 +464,10 @@ class Engine(BodyRoutes, SetOperations):
 
     def _period_names_part(self, q: Query) -> None:
         """A period only one part of the plan has ("giai đoạn 2016-2018" is a roadmap phase) asks about it."""
-        if not q.period or q.period == self.plan_period:
+        periods = q.periods or ([q.period] if q.period else [])
+        if not periods or periods == [self.plan_period]:
             return
-        kinds = {r.kind for r in self.kb.records.values() if record_period(r) == q.period}
+        kinds = {r.kind for r in self.kb.records.values() if record_period(r) in periods}
         intents = {i for i, ks in CATEGORY_KINDS.items() if kinds and kinds <= set(ks) | {"phase_item"}}
         if intents:
             q.intents = (q.intents - {"duty", "who"}) | intents
@@ -582,9 +607,8 @@ class Engine(BodyRoutes, SetOperations):
         noun, n = q.ordinal
         records = [r for r in self.kb.of_kind(*KIND_NOUNS.get(noun, ())) if not r.parent]
         n = len(records) if n == -1 else n
-        ordinal_words = {w for phrase in ORDINAL_WORDS for w in phrase.split()}
         rest = self._informative([w for w in q.content if w not in tokens(noun) and w != str(n)
-                                  and w not in ordinal_words])
+                                  and w not in ORDINAL_SYLLABLES])
         if not records or rest and (n > len(records) or self.index.coverage(records[n - 1], rest, q.toks)[0]
                                     < ORDINAL_COVER):
             return None  # "(giai đoạn II)" inside a project's name is not a question about phase 2
@@ -650,11 +674,11 @@ class Engine(BodyRoutes, SetOperations):
     def _category_route(self, q: Query) -> Answer | None:
         """A question that names only a part of the plan ("các giải pháp", "lộ trình 2016-2018")."""
         if self._informative(q.content) or self.index.novel_pair_share(q.content, q.toks):
-            # other words narrow it, or name something the plan never writes ('công an'); a part that is one
-            # record ('tờ trình số mấy của Sở TT&TT': the plan's own record) is answered if it holds those words
-            one = [rs[0] for i, ks in CATEGORY_KINDS.items() if i in q.intents and len(rs := self.kb.of_kind(*ks)) == 1]
+            # other words narrow it, or name something the plan never writes ('công an'); the plan's own record
+            # ('tờ trình số mấy của Sở TT&TT') is answered if it holds those words
+            plan = self.kb.of_kind(*CATEGORY_KINDS["meta"]) if "meta" in q.intents else []
             cover = self.weights.thresholds["min_word_cover"]
-            held = [r for r in one if self.index.coverage(r, q.content, q.toks)[0] >= cover]
+            held = [r for r in plan if self.index.coverage(r, q.content, q.toks)[0] >= cover]
             return self._one(held[0], None, q.content) if held else None
         for intent, kinds in CATEGORY_KINDS.items():
             if intent not in q.intents:
@@ -739,9 +763,11 @@ class Engine(BodyRoutes, SetOperations):
             if not stating:
                 return self._refuse(self._clash_text(q, first), [first.record])
             passing = stating
-        if q.operation in ("max", "min") and "when" in q.intents and len(record_years(first.record)) >= 2:
-            return self._many("record", compose.compose_year_extreme(self.kb, first.record, q.operation == "max"),
-                              [first.record])  # 'năm nào nguồn ĐTPT được phân kỳ nhiều nhất': among its years
+        years = self._amount_years(first.record, q)
+        if q.operation in ("max", "min") and "when" in q.intents and len(years) >= 2:
+            # 'năm nào nguồn ĐTPT được phân kỳ nhiều nhất': among its years (those of the period asked)
+            text = compose.compose_year_extreme(self.kb, first.record, years, q.operation == "max")
+            return self._many("record", text, [first.record])
         if q.operation in ("max", "min") and not any(self._compares(c.record) for c in passing[:MAX_CANDIDATES]):
             # 'sở nào có nhiều cán bộ CNTT nhất': no figures to compare, and no record says which is most
             return self._refuse("Kế hoạch không nêu số liệu để so sánh điều này.", [first.record])
@@ -752,7 +778,7 @@ class Engine(BodyRoutes, SetOperations):
         ranked = holding
         twins = self._twins(q, top, passing)
         if twins:  # one name in both periods, none asked: both, each with its period
-            text = compose.compose_list(self.kb, f"«{compose.short(top.record.title, HEADING_TITLE)}» có ở "
+            text = compose.compose_list(self.kb, f"«{compose.short(top.record.title, compose.HEADING_TITLE)}» có ở "
                                         f"{len(twins) + 1} giai đoạn", [top.record, *twins], q.year, periods=True)
             return self._many("list", text, [top.record, *twins])
         close = [top.record]
@@ -768,6 +794,12 @@ class Engine(BodyRoutes, SetOperations):
         if len(close) > 1:
             return self._many("candidates", compose.compose_candidates(self.kb, close, q.year, words), close)
         return self._one(top.record, q.year, words)
+
+    @staticmethod
+    def _amount_years(r: Record, q: Query) -> list[str]:
+        """The years a record states an amount for, within the period the question names."""
+        lo, hi = q.period or (0, 9999)
+        return sorted(c for c in r.amounts if c.isdigit() and lo <= int(c) <= hi)
 
     def _unlisted(self, r: Record) -> bool:
         """A group the plan counts but does not list ('Công trình Quyết toán: 13 dự án')."""

@@ -115,6 +115,7 @@ class Lexicon:
     particles: frozenset[tuple[str, ...]] = frozenset()  # sentence-final particles (ạ, nhỉ, nha …)
     unstated: tuple[tuple[str, str], ...] = ()  # (folded words, what is asked): things no field of the plan holds
     places: tuple[tuple[str, str], ...] = ()  # (folded words, as written): the country's provinces and cities
+    person_places: frozenset[str] = frozenset()  # places named after a person: a place only after 'tỉnh', 'TP'
     capitals: dict[str, str] = field(default_factory=dict)  # short forms read only in capitals ('DA'; 'da' is 'đã')
     compounds: frozenset[tuple[str, ...]] = frozenset()  # 'thông minh': its 'minh' is no filler ('mình')
     # the phrase a typed acronym stands for, derived from the plan (knowledge.vocabulary); None: not one
@@ -224,4 +225,4 @@ def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_D
     places = tuple((" ".join(tokens(fold(p))), p) for p in chat.get("tinh_thanh", []))
     compounds = frozenset(tuple(tokens(fold(w))) for w in chat.get("tu_ghep", []))
     return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated, places,
-                   dict(chat.get("shorthand_upper", {})), compounds)
+                   frozenset(chat.get("tinh_thanh_ten_nguoi", [])), dict(chat.get("shorthand_upper", {})), compounds)

@@ -33,7 +33,6 @@ CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this sh
 MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
 STATED_COUNT_COVER = 0.5  # share of the question's other words a year's funding must hold to be the count asked
 PART_WORDS = 2  # words the question must add to a total's title to pick some of its lines ('đào tạo')
-HEADING_TITLE = 80  # characters of a total's title quoted in a heading
 CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indicator_group", "indicator", "phase",
                    "target_group", "duty_group"}
 
@@ -129,7 +128,8 @@ class SetOperations:
         if len(parts) == 1:
             return self._one(parts[0], q.year, q.content)
         if parts:  # 'tổng kinh phí đào tạo từ nguồn chi thường xuyên': the lines of the source about training
-            heading = f"{compose.short(container.title, HEADING_TITLE)} — các mục khớp với câu hỏi ({len(parts)})"
+            title = compose.short(container.title, compose.HEADING_TITLE)
+            heading = f"{title} — các mục khớp với câu hỏi ({len(parts)})"
             return self._many("list", compose.compose_list(self.kb, heading, parts, q.year, total=True), parts)
         return self._one(container, q.year, q.content)
 

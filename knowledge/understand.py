@@ -21,7 +21,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "duty": ("to chuc thuc hien", "chu tri", "phoi hop", "chiu trach nhiem", "co trach nhiem", "trach nhiem",
              "lam gi", "phai lam", "duoc giao", "phan cong", "phu trach", "dam nhiem", "vai tro"),
     "who": ("ai", "co quan nao", "don vi nao", "so nao", "ben nao"),
-    "target": ("muc tieu", "chi tieu", "phan dau", "muc tieu cu the", "phai dat", "phai co"),
+    "target": ("muc tieu", "chi tieu", "phan dau", "muc tieu cu the", "phai dat"),
     "general_goal": ("muc tieu tong quat", "muc tieu chung"),
     "when": ("nam nao", "khi nao", "bao gio", "thoi gian nao", "luc nao", "ket thuc", "bat dau", "thoi han",
              "den khi nao", "vao nam", "keo dai", "tu nam nao", "tu khi nao", "tu bao gio"),
@@ -60,6 +60,7 @@ OPERATION_CUES: dict[str, tuple[str, ...]] = {
     "total": ("tong cong", "tong so", "tong kinh phi", "tong cac", "cong lai", "tong tat ca", "tong", "cong kinh phi"),
 }
 NOT_COUNTED = {"phan", "nam", "lan", "thang", "ngay"}  # 'bao nhiêu phần trăm', 'mấy năm', 'mấy lần': not things
+FIGURE_INTENTS = {"money", "count", "how_much"}  # a figure is asked: years asked one by one stay years
 NO_NOUN = {"va", "la", "thi"}  # 'bao nhiêu và …', 'bao nhiêu thì …': the figure asked is not a count of anything
 # Nouns that name a kind of record: "bao nhiêu dự án", "mấy giai đoạn" count records of these kinds.
 KIND_NOUNS: dict[str, tuple[str, ...]] = {
@@ -81,6 +82,7 @@ _ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (?:thu )?(\d{1,2})
 # 'giai đoạn thứ hai', 'giải pháp đầu tiên', 'giai đoạn cuối' (-1: the last)
 ORDINAL_WORDS = {"thu nhat": 1, "dau tien": 1, "thu hai": 2, "thu ba": 3, "thu tu": 4, "thu nam": 5, "thu sau": 6,
                  "thu bay": 7, "thu tam": 8, "thu chin": 9, "thu muoi": 10, "cuoi": -1, "cuoi cung": -1}
+ORDINAL_SYLLABLES = frozenset(w for phrase in ORDINAL_WORDS for w in phrase.split() if w not in ("nam", "ba"))
 _DOC_NUMBER = re.compile(r"\b(\d+[a-z]?) ?/ ?((?:19|20)\d\d)\b|\b(\d+[a-z]?)/([a-z]{2,}(?:-[a-z]+)*)\b")
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|den|toi)?\s*(?:nam\s+)?((?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -203,9 +205,6 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
         for m in reversed(spans):
             undated = undated[:m.start()] + undated[m.end():]
     q.years = [int(y) for y in _YEAR.findall(undated)]
-    if not q.period and len(q.years) >= 2 and q.years == list(range(q.years[0], q.years[0] + len(q.years))) \
-            and not re.search(r"\b(?:bao nhieu|may|bn)\b", undated):
-        q.period, q.years = (q.years[0], q.years[-1]), []  # 'năm 2019 và năm 2020 thực hiện gì': a span, not figures
     mentions = finder.mentions(spaced)
     q.agencies = list(dict.fromkeys(aid for aid, _ in mentions))
     q.agency_words = {t for _, words in mentions for t in words.split()}
@@ -240,13 +239,16 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
         q.intents.discard("money")
     # an amount in so many words (kinh phí, vốn, tiền, tỷ, triệu, ngân sách), not only 'hết bao nhiêu'
     q.money_words = "money" in q.intents and bool(_MONEY_WORDS.search(padded))
+    if not q.period and len(q.years) >= 2 and q.years == list(range(q.years[0], q.years[0] + len(q.years))) \
+            and not q.intents & FIGURE_INTENTS:
+        q.period, q.years = (q.years[0], q.years[-1]), []  # 'năm 2019 và năm 2020 thực hiện gì': a span, not figures
     q.operation = _operation(q, padded)
     q.asks_total = any(f" {c} " in padded for c in OPERATION_CUES["total"])
     if "who" in q.intents and "bao nhieu" not in padded and q.operation not in ("max", "min"):
         q.intents.discard("money")  # "ai bố trí kinh phí …" asks for a body ('đơn vị nào ít tiền nhất' compares)
     m = _WHICH_BODY.search(padded)
-    if m and (m.group(1) != "so" or "sở" in text.lower()):  # folded 'so nào' may be 'số nào'
-        q.which_body = m.group(1)
+    if m and "duty" not in q.intents and _spelt_as_body(m.group(1), text):
+        q.which_body = m.group(1)  # 'huyện nào có dự án …'; 'sở nào chịu trách nhiệm …' asks a duty
     q.asks_rate = "ty le" in padded or "phan tram" in padded or "%" in text
     q.predicate = _predicate(toks, mask)
     if q.asks_rate and not _MONEY_WORDS.search(padded):
@@ -263,6 +265,17 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     # numbers of documents, read before abbreviations are written out ('3854/KH-UBND' stays itself)
     q.doc_numbers = document_numbers(fold(text))
     return q
+
+
+# a body type as typed: 'so' may be 'số', 'ban' may be 'bạn' unless diacritics are typed; 'huyen' is only huyện
+BODY_TYPE_SPELLINGS = {"so": ("sở",), "ban": ("ban",), "huyen": ("huyện", "huyen")}
+
+
+def _spelt_as_body(kind: str, text: str) -> bool:
+    lowered = text.lower()
+    accented = fold(text) != lowered
+    return any(re.search(rf"(?<!\w){w}(?!\w)", lowered) for w in BODY_TYPE_SPELLINGS[kind]
+               if accented or w == fold(w) and kind == "huyen")
 
 
 def _ordinal(spaced: str) -> tuple[str, int] | None:

@@ -277,9 +277,18 @@ def test_the_proposal_the_plan_rests_on_is_the_plans_own_record(engine_kb: Engin
 
 
 def test_what_the_plan_must_reach_is_its_target(engine_kb: Engine) -> None:
-    """'phải có … trình độ gì' asks the 2020 target, not the 2015 indicator row."""
-    ans = engine_kb.answer("Cơ quan từ cấp huyện trở lên phải có cán bộ chuyên trách CNTT trình độ gì?")
+    """'phải đạt … trình độ nào' asks the 2020 target, not the 2015 indicator row."""
+    ans = engine_kb.answer("cơ quan cấp huyện phải đạt tỷ lệ cán bộ chuyên trách CNTT trình độ nào")
     assert ans.found and ans.kind == "record" and "cao đẳng" in ans.text
+
+
+@pytest.mark.parametrize("question", ["mức lương cán bộ chuyên trách CNTT phải đạt bao nhiêu",
+                                      "công ty nào chịu trách nhiệm triển khai phần mềm số hóa",
+                                      "PC hỗ trợ cho CB chuyên trách CNTT theo NQ 41 là bn 1 tháng?"])
+def test_what_no_field_states_is_refused_even_beside_duty_words(engine_kb: Engine, question: str) -> None:
+    """A salary, a company, a monthly sum: no figure of the plan answers them, whatever duty words are around."""
+    ans = engine_kb.answer(question)
+    assert not ans.found and ans.reason.startswith("Kế hoạch không nêu")
 
 
 def test_the_plans_tasks_are_duties_when_no_body_is_named(engine_kb: Engine) -> None:

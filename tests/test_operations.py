@@ -311,6 +311,35 @@ def test_a_bodys_projects_in_two_periods_named_together(engine_kb: Engine, kb: K
     assert ans.found and own <= ids(ans) and "giai đoạn 2011-2015 và 2016-2020" in ans.text
 
 
+def test_a_year_extreme_compares_only_yearly_amounts_in_the_period_asked(engine_kb: Engine) -> None:
+    """Table rows with two years of status but no yearly amounts are not compared; a period asked bounds the years."""
+    assert not engine_kb.answer("năm nào hội nghị truyền hình có nhiều điểm nhất").found
+    ans = engine_kb.answer("năm nào trong giai đoạn 2018-2020 nguồn ĐTPT được phân kỳ nhiều nhất")
+    assert ans.found and "năm 2018 nhiều nhất" in ans.text and "2017" not in ans.text
+
+
+@pytest.mark.parametrize("question", ["sở nào chịu trách nhiệm triển khai chữ ký số",
+                                      "bạn ơi sở nào có dự án phần mềm",
+                                      "so sánh kinh phí Sở Kế hoạch và Đầu tư với Sở Tài chính"])
+def test_which_body_and_comparisons_do_not_misread_names(engine_kb: Engine, question: str) -> None:
+    """A duty asked of 'sở nào' is not a list of projects; 'bạn' is no 'ban'; 'và' inside a body's name does not
+    cut it into two sides of a comparison."""
+    ans = engine_kb.answer(question)
+    assert "đơn vị có dự án khớp" not in ans.text and "260.650" not in ans.text
+
+
+def test_a_province_is_named_with_its_capitals_or_after_tinh(engine_kb: Engine) -> None:
+    assert "Cao Bằng" not in engine_kb.answer("tỷ lệ máy tính năm 2020 cao bằng năm 2015 không").text
+    assert "Hồ Chí Minh" not in engine_kb.answer("Đoàn TNCS Hồ Chí Minh có nhiệm vụ gì").reason
+    assert "Hồ Chí Minh" in engine_kb.answer("ke hoach cua tp ho chi minh").reason
+
+
+def test_only_a_clause_about_the_askers_body_gets_its_name(engine_kb: Engine) -> None:
+    """'em đang làm báo cáo' speaks of the asker, not of Sở Tư pháp: the plan's total is not Sở Tư pháp's project."""
+    ans = engine_kb.answer("Tôi ở Sở Tư pháp, em đang làm báo cáo, cho em xin tổng kinh phí của kế hoạch")
+    assert "1.135" not in ans.text
+
+
 def test_a_time_standing_alone_belongs_to_every_question(engine_kb: Engine) -> None:
     ans = engine_kb.answer("Giai đoạn 2011-2015, tổng kinh phí CNTT theo kế hoạch là bao nhiêu và giá trị giải ngân "
                            "đạt khoảng bao nhiêu?")
