@@ -145,18 +145,18 @@ def test_a_departments_initials_name_it_unless_two_share_them(engine_kb: Engine)
     assert engine_kb.finder.find("so nv") == []
 
 
-@pytest.mark.parametrize(("question", "expected"), [
-    ("tong von ca ke hoach bn", "260.650"),
-    ("chi thuong xuyen ca 5 nam bao nhieu", "10.650"),
-    ("Chào bạn, mình bên Sở Tư pháp mới về phụ trách CNTT, sếp bảo hỏi sở mình có dự án gì trong KH 2016-2020, "
-     "bao nhiêu tiền nhé", "1.135"),
-])
 def test_a_closing_vocative_is_a_particle(engine_kb: Engine) -> None:
     """'… bn tiền vậy ad': the admin addressed at the end is no word of the subject."""
     ans = engine_kb.answer("doi thoai truc tuyen tren cong tinh dc bn tien vay ad")
     assert ans.found and "1.490" in ans.text
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("tong von ca ke hoach bn", "260.650"),
+    ("chi thuong xuyen ca 5 nam bao nhieu", "10.650"),
+    ("Chào bạn, mình bên Sở Tư pháp mới về phụ trách CNTT, sếp bảo hỏi sở mình có dự án gì trong KH 2016-2020, "
+     "bao nhiêu tiền nhé", "1.135"),
+])
 def test_whole_periods_and_errands_are_fillers(engine_kb: Engine, question: str, expected: str) -> None:
     """'cả kế hoạch', 'cả 5 năm' ask the whole; 'sếp bảo hỏi' is the asker's errand, not the subject."""
     ans = engine_kb.answer(question)
