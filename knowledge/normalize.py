@@ -116,7 +116,8 @@ class Lexicon:
     unstated: tuple[tuple[str, str], ...] = ()  # (folded words, what is asked): things no field of the plan holds
     places: tuple[tuple[str, str], ...] = ()  # (folded words, as written): the country's provinces and cities
     person_places: frozenset[str] = frozenset()  # places named after a person: a place only after 'tỉnh', 'TP'
-    capitals: dict[str, str] = field(default_factory=dict)  # short forms read only in capitals ('DA'; 'da' is 'đã')
+    # words read only as typed, with capitals or diacritics ('DA' is dự án, 'da' is 'đã'; 'phân bố' is no 'phân bổ')
+    as_typed: dict[str, str] = field(default_factory=dict)
     compounds: frozenset[tuple[str, ...]] = frozenset()  # 'thông minh': its 'minh' is no filler ('mình')
     # the phrase a typed acronym stands for, derived from the plan (knowledge.vocabulary); None: not one
     acronym: Callable[[str], str | None] = field(default=lambda word: None)
@@ -169,13 +170,13 @@ class Lexicon:
         return joined if joined in self.abbreviations or self.acronym(joined) else m.group(0)
 
     @cached_property
-    def _caps_re(self) -> re.Pattern[str] | None:
-        keys = sorted(self.capitals, key=len, reverse=True)
+    def _typed_re(self) -> re.Pattern[str] | None:
+        keys = sorted(self.as_typed, key=len, reverse=True)
         return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, keys)) + r")(?!\w)") if keys else None
 
     def key(self, text: str) -> str:
-        if self._caps_re:
-            text = self._caps_re.sub(lambda m: self.capitals[m.group(0)], text)
+        if self._typed_re:
+            text = self._typed_re.sub(lambda m: self.as_typed[m.group(0)], text)
         return self.expand(fold(text))
 
     def content_mask(self, toks: list[str]) -> list[bool]:
@@ -225,4 +226,4 @@ def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_D
     places = tuple((" ".join(tokens(fold(p))), p) for p in chat.get("tinh_thanh", []))
     compounds = frozenset(tuple(tokens(fold(w))) for w in chat.get("tu_ghep", []))
     return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated, places,
-                   frozenset(chat.get("tinh_thanh_ten_nguoi", [])), dict(chat.get("shorthand_upper", {})), compounds)
+                   frozenset(chat.get("tinh_thanh_ten_nguoi", [])), dict(chat.get("as_typed", {})), compounds)

@@ -145,6 +145,13 @@ def test_a_departments_initials_name_it_unless_two_share_them(engine_kb: Engine)
     assert engine_kb.finder.find("so nv") == []
 
 
+def test_words_read_only_as_typed(engine_kb: Engine) -> None:
+    """'phân bố' (how something is spread) is not 'phân bổ' (allocating money); folded they are one word."""
+    assert "phan bo" not in engine_kb.lex.key("trình độ cán bộ phân bố thế nào")
+    assert "phan bo" in engine_kb.lex.key("phân bổ bao nhiêu")
+    assert "money" not in engine_kb.answer("Trình độ của cán bộ chuyên trách CNTT năm 2015 phân bố thế nào?").reason
+
+
 def test_a_closing_vocative_is_a_particle(engine_kb: Engine) -> None:
     """'… bn tiền vậy ad': the admin addressed at the end is no word of the subject."""
     ans = engine_kb.answer("doi thoai truc tuyen tren cong tinh dc bn tien vay ad")
