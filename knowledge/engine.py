@@ -148,60 +148,86 @@ class Engine(BodyRoutes, SetOperations):
 
     # ---- public
     def answer(self, text: str, scope: frozenset[str] | None = None) -> Answer:
-        """The reply to a question; `scope` limits the kinds of record it may be about (e.g. /duan, /muctieu)."""
+        """The reply to a question; `scope` limits the kinds of record it may be about (e.g. /duan, /muctieu).
+
+        A message may be read several ways (several questions, a question after the asker's errand, a
+        comparison, a question pointing back to the clause before); each reading is tried in turn, then the
+        message as a whole, then its one question without the preamble."""
         text = clean(text or "")
         if len(text) > MAX_QUESTION_CHARS:
             return Answer(False, f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới "
                                  f"{MAX_QUESTION_CHARS} ký tự.\n" + compose.help_text(self.kb), "refused")
-        parts = clauses.split(text) if not scope else clauses.Clauses([], [])
+        if scope:
+            return self._answer_one(text, scope)
+        parts = clauses.split(text)
         pointed = self._asker_body_written(text, parts)
         if pointed != text:
             text, parts = pointed, clauses.split(pointed)
+        for reading in (self._each_question, self._after_errand, self._each_side, self._pointing_back):
+            found = reading(text, parts)
+            if found:
+                return found
+        whole = self._answer_one(text)
+        return whole if whole.found or whole.kind == "unstated" else self._without_preamble(parts) or whole
+
+    def _each_question(self, text: str, parts: clauses.Clauses) -> Answer | None:
+        """Several questions in one message, each with its subject: each answered (unless one record answers
+        all, which the whole message then does)."""
         asked = [c for c, own in zip(parts.questions, parts.timed) if self._has_subject(c, own_time=own)] \
             if len(parts.questions) >= 2 else []
-        if len(asked) >= 2:  # several questions in one message: each answered, or the whole as one
-            each = [self._answer_one(c) for c in asked]
-            # both answered by one record: it is answered once, for the whole question, below
-            if all(a.found for a in each) and len({tuple(a.candidates) for a in each}) > 1:
-                return self._joined(each)
-        if len(parts.questions) == 1 and parts.context and not scope and self._about_asker(parts.context):
-            question = parts.questions[0]  # 'em đang làm báo cáo, cho em xin tổng kinh phí …': the asker's errand
-            # or body ('tôi ở Sở Y tế, mục tiêu chung là gì') is not the subject, unless the question points back
-            if self._has_subject(question, part_of_plan=True, own_time=parts.timed[0]) \
-                    and not clauses.refers_to_self(question):
-                alone = self._answer_one(question)
-                if alone.found:
-                    return alone
-        pair = clauses.compared(text) if not scope else None
+        if len(asked) < 2:
+            return None
+        each = [self._answer_one(c) for c in asked]
+        return self._joined(each) if all(a.found for a in each) and len({tuple(a.candidates) for a in each}) > 1 \
+            else None
+
+    def _after_errand(self, text: str, parts: clauses.Clauses) -> Answer | None:
+        """'em đang làm báo cáo, cho em xin tổng kinh phí …': the asker's errand or body ('tôi ở Sở Y tế, mục tiêu
+        chung là gì') is not the subject, unless the question points back to it."""
+        if len(parts.questions) != 1 or not parts.context or not self._about_asker(parts.context):
+            return None
+        question = parts.questions[0]
+        if not self._has_subject(question, part_of_plan=True, own_time=parts.timed[0]) \
+                or clauses.refers_to_self(question):
+            return None
+        alone = self._answer_one(question)
+        return alone if alone.found else None
+
+    def _each_side(self, text: str, parts: clauses.Clauses) -> Answer | None:
+        """'So sánh A với B': each side of a comparison answered, the figures side by side."""
+        pair = clauses.compared(text)
         sides = self._both_sides(*pair) if pair else None
-        if sides:  # each side of a comparison answered, the figures side by side
-            each = [self._answer_one(side) for side in sides]
-            if all(a.found for a in each) and each[0].candidates != each[1].candidates:
-                return self._joined(each)
-        if len(parts.questions) == 1 and parts.before and not scope and clauses.points_back(parts.questions[0]):
-            # '…, nghe nói sở mình có dự án LAN, dự án đó bao nhiêu tiền': the clause before names the subject
-            alone = self._answer_one(f"{parts.before} {parts.questions[0]}")
-            if alone.found:
-                return alone
-        whole = self._answer_one(text, scope)
-        if not whole.found and whole.kind != "unstated" and len(parts.questions) > 1 and parts.context \
-                and self._about_asker(parts.context):  # 'tôi là trưởng phòng …. Dự án nào, vốn bao nhiêu, ai làm CĐT'
+        if not sides:
+            return None
+        each = [self._answer_one(side) for side in sides]
+        return self._joined(each) if all(a.found for a in each) and each[0].candidates != each[1].candidates \
+            else None
+
+    def _pointing_back(self, text: str, parts: clauses.Clauses) -> Answer | None:
+        """'…, nghe nói sở mình có dự án LAN, dự án đó bao nhiêu tiền': the clause before names the subject."""
+        if len(parts.questions) != 1 or not parts.before or not clauses.points_back(parts.questions[0]):
+            return None
+        alone = self._answer_one(f"{parts.before} {parts.questions[0]}")
+        return alone if alone.found else None
+
+    def _without_preamble(self, parts: clauses.Clauses) -> Answer | None:
+        """The message as a whole found nothing: its questions without the asker's preamble ('tôi là trưởng
+        phòng …. Dự án nào, vốn bao nhiêu, ai làm CĐT'), or its one question with the subject the preamble gives."""
+        if not parts.context:
+            return None
+        if len(parts.questions) > 1 and self._about_asker(parts.context):
             alone = self._answer_one(", ".join(parts.questions))
-            if alone.found:
-                return alone
-        # the question after a preamble, unless the plan was found to leave the asked figure blank
-        if not whole.found and whole.kind != "unstated" and len(parts.questions) == 1 and parts.context:
-            question = parts.questions[0]
-            bodies = self._bodies_named(parts.context)
-            if bodies and clauses.refers_to_self(question):  # 'tôi ở Sở Tư pháp, sở tôi được …': the preamble's body
-                question = f"{question} {bodies}"
-            elif not self._has_subject(question, part_of_plan=True, own_time=parts.timed[0]):
-                # '…, có dự án X, vốn bn vậy': X is the subject
-                question = f"{parts.before} {question}" if parts.before else ""
-            alone = self._answer_one(question.strip()) if question else whole
-            if alone.found:
-                return alone
-        return whole
+            return alone if alone.found else None
+        if len(parts.questions) != 1:
+            return None
+        question = parts.questions[0]
+        bodies = self._bodies_named(parts.context)
+        if bodies and clauses.refers_to_self(question):  # 'tôi ở Sở Tư pháp, sở tôi được …': the preamble's body
+            question = f"{question} {bodies}"
+        elif not self._has_subject(question, part_of_plan=True, own_time=parts.timed[0]):
+            question = f"{parts.before} {question}" if parts.before else ""  # '…, có dự án X, vốn bn vậy'
+        alone = self._answer_one(question.strip()) if question else None
+        return alone if alone and alone.found else None
 
     def _parse(self, text: str) -> Query:
         return parse(text, self.lex, self.finder, self.index.correct, self.index.compounds)
