@@ -24,7 +24,9 @@ from bot.clock import Clock, SystemClock
 from bot.reminders import ReminderService
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
-from db import knowledge_version, make_engine, open_knowledge
+from db.engine import make_engine
+from db.queries import knowledge_version
+from db.seed import open_knowledge
 from handlers import admin, errors, milestones, new_project, plan_commands, questions, transfer
 from handlers.common import RECORD_PREFIX
 from knowledge.engine import Engine

@@ -20,9 +20,16 @@ if TYPE_CHECKING:
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    from db import make_engine, open_knowledge
+    """The answering engine over the database's knowledge: read with the driver alone when the database is
+    there and seeded (a quick start for ask and chat), else through SQLAlchemy, which creates and seeds it."""
+    from db.reader import read_knowledge
     from knowledge.engine import Engine
-    return Engine(open_knowledge(make_engine(settings.database_url), settings.tz))
+    kb = read_knowledge(settings.database_url)
+    if kb is None:
+        from db.engine import make_engine
+        from db.seed import open_knowledge
+        kb = open_knowledge(make_engine(settings.database_url), settings.tz)
+    return Engine(kb)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -122,7 +129,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
-    from db import make_engine
+    from db.engine import make_engine
     from db.seed import is_seeded, seed
     from knowledge.loader import DataError, load_files
     try:
@@ -141,7 +148,8 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from db import make_engine, open_knowledge
+    from db.engine import make_engine
+    from db.seed import open_knowledge
     from knowledge import files
     writers = {".json": files.to_json, ".xlsx": files.to_xlsx, ".csv": files.to_csv}
     writer = writers.get(args.file.suffix.lower())
@@ -155,7 +163,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from db import edits, make_engine, open_knowledge
+    from db import edits
+    from db.engine import make_engine
+    from db.seed import open_knowledge
     from knowledge.files import FileError, read_file
     try:
         parsed = read_file(args.file.name, args.file.read_bytes())

@@ -8,8 +8,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-
-DEFAULT_DATABASE_URL = "sqlite:///data/planbot.db"
+from db.url import DEFAULT_DATABASE_URL
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

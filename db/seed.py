@@ -9,7 +9,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.models import AgencyRow, AmountRow, AuditEntry, Milestone, RecordAgencyRow, RecordRow
+from db.queries import load_knowledge
 from knowledge.budget import budget_table
+from knowledge.loader import load_files
 from knowledge.numbers import fmt_number
 from knowledge.records import CORE_KEYS, KnowledgeBase
 
@@ -19,6 +21,13 @@ _CONTENT_TABLES = (RecordAgencyRow, AmountRow, RecordRow, AgencyRow)
 def is_seeded(engine: Engine) -> bool:
     with Session(engine) as s:
         return bool(s.exec(select(func.count()).select_from(RecordRow)).one())
+
+
+def open_knowledge(engine: Engine, tz: str = "Asia/Ho_Chi_Minh") -> KnowledgeBase:
+    """The knowledge in the database, filled from the data files on first use."""
+    if not is_seeded(engine):
+        seed(engine, load_files(), tz=tz)
+    return load_knowledge(engine)
 
 
 def seed(engine: Engine, kb: KnowledgeBase, *, reset: bool = False, actor: str = "seed",

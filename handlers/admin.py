@@ -8,7 +8,8 @@ from rapidfuzz import process
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from db import edits, knowledge_version, load_knowledge
+from db import edits
+from db.queries import knowledge_version, load_knowledge
 from handlers.common import admin_press, engine_of, refuse_non_admin, say
 from knowledge.engine import Engine
 from knowledge.fields import FIELD_NAMES, EditError, field_list, prepare, prepare_agency

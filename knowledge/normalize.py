@@ -174,7 +174,16 @@ class Lexicon:
         keys = sorted(self.as_typed, key=len, reverse=True)
         return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, keys)) + r")(?!\w)") if keys else None
 
+    @cached_property
+    def _keys(self) -> Callable[[str], str]:
+        """Keys remembered: an index keys each title three or four times (title, record text, children)."""
+        return lru_cache(maxsize=16384)(self._key_uncached)
+
     def key(self, text: str) -> str:
+        """The text as the index and the matcher compare it: folded, short forms and synonyms written out."""
+        return self._keys(text)
+
+    def _key_uncached(self, text: str) -> str:
         if self._typed_re:
             text = self._typed_re.sub(lambda m: self.as_typed[m.group(0)], text)
         return self.expand(fold(text))

@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from bot.cli import main
-from db import load_knowledge, make_engine
+from db.engine import make_engine
 from db.models import AuditEntry
+from db.queries import load_knowledge
 from knowledge.numbers import BadNumber, parse_amount
 
 

@@ -7,8 +7,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.cli import main
-from db import load_knowledge, make_engine, open_knowledge, seed
+from db.edits import soft_delete, update_field
+from db.engine import make_engine
 from db.models import AmountRow, AuditEntry, RecordRow
+from db.queries import load_knowledge
+from db.reader import read_knowledge
+from db.seed import open_knowledge, seed
+from knowledge.fields import Edit
 from knowledge.records import KnowledgeBase
 
 
@@ -55,3 +60,30 @@ def test_sqlite_file_uses_wal(tmp_path) -> None:
     with engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert (tmp_path / "sub" / "p.db").exists()
+
+
+def _as_compared(kb: KnowledgeBase) -> dict[str, tuple]:
+    return {rid: (r.kind, r.parent, r.seq, r.title, r.text, r.source, r.unit, r.agencies, r.amounts, dict(r.fields))
+            for rid, r in kb.records.items()}
+
+
+def test_the_quick_reader_sees_what_sqlalchemy_sees(database_url: str) -> None:
+    """`planbot ask` reads with the driver alone; after an admin's edit and delete it answers from the same
+    records, amounts, links and agencies as the bot does."""
+    engine = make_engine(database_url)
+    open_knowledge(engine)
+    update_field(engine, "PL4-1", Edit("tmdt", Decimal("4500.5")), actor="admin")
+    soft_delete(engine, "PL4-2", actor="admin")
+    quick, full = read_knowledge(database_url), load_knowledge(engine)
+    assert quick is not None
+    assert _as_compared(quick) == _as_compared(full)
+    assert quick.records["PL4-1"].amounts["tmdt"] == Decimal("4500.5") and "PL4-2" not in quick.records
+    assert {a.id: a for a in quick.agencies.values()} == {a.id: a for a in full.agencies.values()}
+
+
+def test_the_quick_reader_leaves_a_missing_or_empty_database_to_the_full_path(tmp_path) -> None:
+    missing = tmp_path / "nothing-here.db"
+    assert read_knowledge(f"sqlite:///{missing}") is None and not missing.exists()
+    make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert read_knowledge(f"sqlite:///{tmp_path / 'empty.db'}") is None
+    assert read_knowledge("sqlite:///:memory:") is None

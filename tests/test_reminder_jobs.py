@@ -8,8 +8,8 @@ from pathlib import Path
 from bot.app import build_application
 from bot.clock import ManualClock
 from bot.settings import Settings
-from db import make_engine
 from db import reminders as store
+from db.engine import make_engine
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 START = datetime(2027, 1, 10, 1, 0, tzinfo=UTC)

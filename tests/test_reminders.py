@@ -12,8 +12,8 @@ from telegram.error import ChatMigrated, Forbidden, RetryAfter, TimedOut
 from bot import reminders as reminders_module
 from bot.clock import ManualClock
 from bot.reminders import ReminderService, parse_leads
-from db import make_engine
 from db import reminders as store
+from db.engine import make_engine
 from handlers.milestones import parse_milestone
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from db import load_knowledge, make_engine, open_knowledge
+from db.engine import make_engine
 from db.models import RecordRow
+from db.queries import load_knowledge
+from db.seed import open_knowledge
 from knowledge.engine import Engine
 from tests.e2e import BotProcess
 from tests.fake_telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeTelegram

@@ -138,7 +138,7 @@ def main() -> None:
     print(f"plan, in process, the generated corpus ({len(corpus)} questions): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{tmp}/bench.db"
-        from db import make_engine
+        from db.engine import make_engine
         from db.seed import seed
         eng = make_engine(db)
         t0 = time.perf_counter()

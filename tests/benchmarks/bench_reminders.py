@@ -17,9 +17,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from db import make_engine, open_knowledge  # noqa: E402
 from db import reminders as store  # noqa: E402
+from db.engine import make_engine  # noqa: E402
 from db.models import Subscription  # noqa: E402
+from db.seed import open_knowledge  # noqa: E402
 from tests.e2e import BotProcess  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 

@@ -1,0 +1,77 @@
+"""The knowledge read with the database's own driver (sqlite3, psycopg), for `planbot ask` and `chat`.
+
+SQLAlchemy and SQLModel take about half a second to import; a one-question process does not need them to read
+four tables. The rows are turned into records exactly as `db.queries.load_knowledge` does (a test holds the two
+equal on both backends). `None` means "use the full path": no database yet, not seeded, or a driver error."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from decimal import Decimal
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from knowledge.loader import build
+from knowledge.records import Agency, KnowledgeBase, Record
+
+_AGENCIES = "SELECT id, name, type, aliases, parent_id FROM agency"
+_RECORDS = ("SELECT id, kind, title, source, seq, parent_id, text, unit, fields FROM record "
+            "WHERE NOT deleted ORDER BY seq")
+_AMOUNTS = 'SELECT record_id, "column", value FROM amount ORDER BY id'
+_LINKS = "SELECT record_id, agency_id FROM record_agency ORDER BY position"
+
+
+def _json(value: Any) -> Any:
+    """SQLite hands JSON columns back as text; psycopg has already parsed them."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _sqlite_path(url: str) -> str | None:
+    """The file of a `sqlite:///path` URL, None for an in-memory database (nothing to read there)."""
+    path = unquote(url.split(":///", 1)[1]) if ":///" in url else ""
+    return None if path in ("", ":memory:") else path
+
+
+def _connect(url: str) -> Any:
+    backend = url.split(":", 1)[0].split("+", 1)[0]
+    if backend == "sqlite":
+        path = _sqlite_path(url)
+        # mode=ro: a missing file stays missing (the full path creates and seeds it)
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True) if path else None
+    if backend in ("postgresql", "postgres"):
+        import psycopg
+        parts = urlsplit(url)
+        return psycopg.connect(parts._replace(scheme="postgresql").geturl(), connect_timeout=10)
+    return None
+
+
+def read_knowledge(url: str) -> KnowledgeBase | None:
+    """The live records, amounts and agency links of the database at `url`, or None (see the module's doc)."""
+    try:
+        conn = _connect(url)
+    except Exception:  # the full path reports connection problems with its own message
+        return None
+    if conn is None:
+        return None
+    try:
+        cur = conn.cursor()
+        agencies = [Agency(id=i, name=n, type=t, aliases=tuple(_json(a)), parent=p)
+                    for i, n, t, a, p in cur.execute(_AGENCIES).fetchall()]
+        rows = cur.execute(_RECORDS).fetchall()
+        decimal = (lambda v: Decimal(v)) if isinstance(conn, sqlite3.Connection) else (lambda v: v.normalize())
+        amounts: dict[str, dict[str, Decimal]] = {}
+        for rid, column, value in cur.execute(_AMOUNTS).fetchall():
+            amounts.setdefault(rid, {})[column] = decimal(value)
+        links: dict[str, list[str]] = {}
+        for rid, aid in cur.execute(_LINKS).fetchall():
+            links.setdefault(rid, []).append(aid)
+    except Exception:  # no tables yet, an older schema: the full path creates or reports it
+        return None
+    finally:
+        conn.close()
+    if not rows:
+        return None
+    records = [Record(id=i, kind=k, title=t, source=s, seq=q, parent=p, text=x, unit=u, amounts=amounts.get(i, {}),
+                      agencies=tuple(links.get(i, ())), fields=dict(_json(f)))
+               for i, k, t, s, q, p, x, u, f in rows]
+    return build(records, agencies)
