@@ -93,6 +93,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         try:
             lines = args.file.read_text(encoding="utf-8").splitlines()
             cases = evaluate.with_folded_variants(json.loads(line) for line in lines if line.strip())
+            for n in (n for case in cases for n in case.get("nums", [])):
+                evaluate.figure(n)  # a figure it cannot read is named now, not a traceback half-way
         except (OSError, ValueError) as exc:
             print(f"Không đọc được tệp câu hỏi: {exc}", file=sys.stderr)
             return 2

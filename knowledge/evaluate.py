@@ -34,7 +34,10 @@ def numbers_in(text: str) -> set[Decimal]:
 def figure(n: object) -> Decimal:
     """67765, 967.6, "67.765", "2.888,1" -> the number (a string is read the Vietnamese way)."""
     text = str(n).replace(".", "").replace(",", ".") if isinstance(n, str) else str(n)
-    return Decimal(text).quantize(Decimal("0.0001"))
+    try:
+        return Decimal(text).quantize(Decimal("0.0001"))
+    except InvalidOperation:
+        raise ValueError(f"con số {n!r} không đọc được (chỉ chữ số, dấu chấm và dấu phẩy)") from None
 
 
 def plain(text: str) -> str:

@@ -109,3 +109,11 @@ def test_eval_scores_the_generated_corpus_and_a_file(tmp_path: Path) -> None:
                      '{"id": "b", "q": "giá vàng hôm nay", "found": false, "cat": "y"}\n', encoding="utf-8")
     out, _ = planbot(tmp_path, "eval", str(cases)).communicate(timeout=60)
     assert out.strip().splitlines()[-1] == "accuracy 1.000 (3/3)"  # the first is asked again without diacritics
+
+
+def test_eval_names_a_figure_it_cannot_read(tmp_path: Path) -> None:
+    cases = tmp_path / "set.jsonl"
+    cases.write_text('{"id": "a", "q": "Tỷ lệ văn bản điện tử?", "nums": ["85%"]}\n', encoding="utf-8")
+    proc = planbot(tmp_path, "eval", str(cases))
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in err and "'85%'" in err
