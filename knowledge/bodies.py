@@ -53,7 +53,7 @@ class BodyRoutes:
         if len(kept) == 1:
             return self._one(kept[0], q.year, q.content)
         title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({len(kept)})"
-        text = compose.compose_list(self.kb, title, kept, q.year, compact=True, total=q.asks_total)
+        text = compose.compose_list(self.kb, title, kept, q.year, total=q.asks_total)
         return self._many("list", text, kept)
 
     def _names_a_record(self: Engine, q: Query) -> bool:
@@ -74,7 +74,7 @@ class BodyRoutes:
                 return None
             picked.append(scored[0][2])
         names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
-        text = compose.compose_list(self.kb, f"{names}{self._time_phrase(q)}", picked, q.year, compact=True)
+        text = compose.compose_list(self.kb, f"{names}{self._time_phrase(q)}", picked, q.year)
         return self._many("list", text, picked)
 
     def _duties(self: Engine, aid: str) -> Answer | None:
@@ -112,7 +112,7 @@ class BodyRoutes:
         if len(kept) == 1:
             return self._one(kept[0], q.year, q.content)
         title = f"Dự án do {name} làm chủ đầu tư{self._time_phrase(q)} ({len(kept)})"
-        text = compose.compose_list(self.kb, title, kept, q.year, compact=True, total=q.asks_total)
+        text = compose.compose_list(self.kb, title, kept, q.year, total=q.asks_total)
         return self._many("list", text, kept)
 
     def _peer_parent(self: Engine, aid: str) -> Record | None:

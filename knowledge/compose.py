@@ -28,6 +28,7 @@ LONG_LINE = 240  # a statement in a list (a cause, a solution) may take this man
 LINE_TITLE = 90
 HEADING_TITLE = 80  # characters of a record's title quoted in a heading
 COMPACT_TITLE = 60
+LINE_EXTRAS = 50  # what a list line holds besides its title: ' — kế hoạch vốn 12.914 triệu đồng [PL4-9]'
 KIND_LABELS = {"project": "dự án", "component": "hạng mục", "indicator": "chỉ tiêu", "target": "mục tiêu",
                "phase": "giai đoạn", "solution": "giải pháp", "duty": "nhiệm vụ", "viewpoint": "quan điểm",
                "legal_basis": "căn cứ", "budget_line": "nguồn kinh phí"}
@@ -345,10 +346,12 @@ _BODY = {
 
 
 def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: int | None = None,
-                 compact: bool = False, investor: bool = False, periods: bool = False, total: bool = False) -> str:
-    """A heading and a line per record; `compact` lines (shorter titles) keep long lists readable."""
-    limit = LINE_TITLE if len(records) <= SHORT_LIST or not (compact or len(records) > 8) else COMPACT_TITLE
+                 investor: bool = False, periods: bool = False, total: bool = False) -> str:
+    """A heading and a line per record, titles as long as the reply's budget allows."""
     shown = records[:LIST_LIMIT]
+    # titles as long as the reply's budget allows: a list of eight keeps its names whole ('… an ninh thông tin')
+    room = REPLY_BUDGET // max(len(shown), 1) - LINE_EXTRAS
+    limit = LINE_TITLE if len(records) <= SHORT_LIST else max(COMPACT_TITLE, min(LINE_TITLE, room))
     if all(r.text and r.kind not in ("project", "group", "component") for r in shown):  # statements, not titles
         limit = max(limit, min(LONG_LINE, REPLY_BUDGET // max(len(shown), 1)))
     drop = shared_opening([display_title(kb, r) for r in shown])

@@ -131,6 +131,9 @@ class Engine(BodyRoutes, SetOperations):
         self.plan_period = record_period(kb.plan) if kb.plan else None
         self._plan_title = tokens(self.lex.key(kb.plan.title)) if kb.plan else []
         self._places = self._other_places()
+        self._bodies = self._other_bodies()
+        place = kb.plan.get("dia_danh", "") if kb.plan else ""  # 'tỉnh Vĩnh Phúc' delimits no set of the plan's items
+        self._place_words = frozenset(tokens(fold(f"tỉnh {place}"))) if place else frozenset()
         self._when = {r.id: (record_period(r), record_years(r)) for r in kb.records.values()}  # read once
         # words several budget records' titles share ('nguồn', 'vốn'): they name the budget, not one line of it
         titles = Counter(t for r in kb.of_kind(*YEAR_MONEY_KINDS) for t in set(tokens(self.lex.key(r.title))))
@@ -295,12 +298,12 @@ class Engine(BodyRoutes, SetOperations):
             return Answer(False, compose.help_text(self.kb), "help")
         q.content = self._content_words(q)
         self._body_as_object(q)
-        if q.organisation and not q.agencies \
-                and not self.finder.names_something(" ".join(tokens(self.lex.key(q.organisation)))):
-            return self._refuse(f"Kế hoạch không nêu «{compose.short(q.organisation, ECHO_CHARS)}».")
         outside = self._outside_plan(q)
         if outside:
             return outside
+        if q.organisation and not q.agencies \
+                and not self.finder.names_something(" ".join(tokens(self.lex.key(q.organisation)))):
+            return self._refuse(f"Kế hoạch không nêu «{compose.short(q.organisation, ECHO_CHARS)}».")
         self._period_names_part(q)
         if scope:
             agency = self._agency_route(q) if "project" in scope else None
@@ -452,6 +455,10 @@ class Engine(BodyRoutes, SetOperations):
         if place:  # 'kế hoạch của tỉnh Bắc Ninh': a place the plan never writes
             where = f" của {self.kb.plan.get('dia_danh')}" if self.kb.plan and self.kb.plan.get("dia_danh") else ""
             return self._refuse(f"Kế hoạch {self._plan_name()}{where} không có thông tin về {place}.")
+        body = self._body_named(q)
+        if body:  # 'Sở GD&ĐT có dự án nào': a body of the province the plan gives nothing to
+            return self._refuse(f"Kế hoạch {self._plan_name()} không có thông tin về {body}: không nêu dự án, "
+                                f"kinh phí hay nhiệm vụ nào của cơ quan này.")
         missing = [d for d in q.doc_numbers if d.split("/")[0] not in self._document_numbers]
         if missing:
             return self._refuse(f"Kế hoạch không nhắc tới văn bản số {missing[0].upper()}.")
@@ -466,6 +473,30 @@ class Engine(BodyRoutes, SetOperations):
             return names[m.group(1)]
         m = folded.search(padded) if folded else None
         return names[m.group(1)] if m else ""
+
+    def _body_named(self, q: Query) -> str:
+        """A body of the province the question names and the plan does not (when it names none the plan does):
+        spelt as written, or, from three syllables ('so giao duc', 'cong an tinh'), folded; 'CA tỉnh' folded is
+        'cả tỉnh', so short forms only count as typed."""
+        spelt, folded, names = self._bodies
+        if q.agencies or spelt is None:
+            return ""
+        m = spelt.search(q.text) or (folded.search(f" {' '.join(tokens(fold(q.text)))} ") if folded else None)
+        return names[m.group(1)] if m else ""
+
+    def _other_bodies(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]:
+        """The patterns of the province's usual bodies that are none of the plan's agencies (read once)."""
+        known = {" ".join(tokens(fold(n))) for a in self.kb.agencies.values() for n in (a.name, *a.aliases)}
+        forms = [(form, name) for form, name in self.lex.bodies
+                 if not {" ".join(tokens(fold(f))) for f, n in self.lex.bodies if n == name} & known]
+        if not forms:
+            return None, None, {}
+        names = {**{form: name for form, name in forms},
+                 **{" ".join(tokens(fold(form))): name for form, name in forms}}
+        spelt = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f, _ in forms) + r")(?!\w)")
+        long = [" ".join(tokens(fold(f))) for f, _ in forms if len(tokens(fold(f))) >= 3]
+        folded = re.compile(r" (" + "|".join(map(re.escape, long)) + r") ") if long else None
+        return spelt, folded, names
 
     def _other_places(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]:
         """The patterns of the country's provinces the plan never writes (read once)."""

@@ -119,6 +119,8 @@ class Lexicon:
     # words read only as typed, with capitals or diacritics ('DA' is dự án, 'da' is 'đã'; 'phân bố' is no 'phân bổ')
     as_typed: dict[str, str] = field(default_factory=dict)
     compounds: frozenset[tuple[str, ...]] = frozenset()  # 'thông minh': its 'minh' is no filler ('mình')
+    # a province's usual bodies, each form as written -> the body's name ('Sở GD&ĐT' -> Sở Giáo dục và Đào tạo)
+    bodies: tuple[tuple[str, str], ...] = ()
     # the phrase a typed acronym stands for, derived from the plan (knowledge.vocabulary); None: not one
     acronym: Callable[[str], str | None] = field(default=lambda word: None)
 
@@ -234,5 +236,7 @@ def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_D
     unstated = tuple((" ".join(tokens(fold(k))), v) for k, v in chat.get("not_in_plan", {}).items())
     places = tuple((" ".join(tokens(fold(p))), p) for p in chat.get("tinh_thanh", []))
     compounds = frozenset(tuple(tokens(fold(w))) for w in chat.get("tu_ghep", []))
+    bodies = tuple((form, name) for name, forms in chat.get("co_quan_tinh", {}).items() for form in (name, *forms))
     return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated, places,
-                   frozenset(chat.get("tinh_thanh_ten_nguoi", [])), dict(chat.get("as_typed", {})), compounds)
+                   frozenset(chat.get("tinh_thanh_ten_nguoi", [])), dict(chat.get("as_typed", {})), compounds,
+                   bodies)

@@ -153,7 +153,7 @@ class SetOperations:
         """(the container named, if any; the records of `kinds` the question delimits). `by_body`: the set is
         for counting bodies, so no group is taken as the set, sub-projects count, and these words (the bodies'
         own names) do not delimit it."""
-        groups, ignore = by_body is None, by_body or frozenset()
+        groups, ignore = by_body is None, (by_body or frozenset()) | self._place_words  # every item is the province's
         words = [w for w in q.content if self.index.weight(w) > 0 and w not in ignore]
         container = self._container(q, words, kinds) if groups else None
         pool = self._descendants(container.id, kinds) if container else []

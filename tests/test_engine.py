@@ -241,6 +241,24 @@ def test_another_province_is_not_this_plans(engine_kb: Engine, question: str) ->
     assert not ans.found and "không có thông tin về Bắc Ninh" in ans.reason and "Vĩnh Phúc" in ans.reason
 
 
+@pytest.mark.parametrize(("question", "body"), [
+    ("so giao duc dao tao co du an cntt nao trong ke hoach ko", "Sở Giáo dục và Đào tạo"),
+    ("Sở GD&ĐT được giao nhiệm vụ gì?", "Sở Giáo dục và Đào tạo"),
+    ("cong an tinh duoc dau tu bao nhieu tien", "Công an tỉnh"),
+    ("Bệnh viện đa khoa tỉnh có dự án CNTT không", "Bệnh viện Đa khoa tỉnh"),
+])
+def test_a_body_of_the_province_the_plan_never_names_has_nothing_in_it(engine_kb: Engine, question: str,
+                                                                        body: str) -> None:
+    ans = engine_kb.answer(question)
+    assert not ans.found and f"không có thông tin về {body}" in ans.text
+
+
+@pytest.mark.parametrize("question", ["Sở Y tế có dự án nào", "cả tỉnh có bao nhiêu hộp thư điện tử công vụ"])
+def test_a_body_the_plan_names_or_a_word_like_one_is_answered(engine_kb: Engine, question: str) -> None:
+    """The list of a province's usual bodies yields to the plan's own agencies; 'CA tỉnh' folded is 'cả tỉnh'."""
+    assert engine_kb.answer(question).found
+
+
 def test_a_province_name_inside_other_words_is_not_a_place(engine_kb: Engine) -> None:
     """'DA nâng cấp' folds to 'da nang' (Đà Nẵng) and the plan's own province is no other place."""
     assert engine_kb.answer("TMĐT DA nâng cấp LAN Sở NN&PTNT gd 2011-2015?").found

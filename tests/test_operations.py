@@ -231,6 +231,8 @@ def test_a_count_without_a_named_group_counts_each_project_once(engine_kb: Engin
     assert cancelled.found and ": 1 dự án" in cancelled.text and "hủy bỏ" in cancelled.text
     year = engine_kb.answer("có bao nhiêu dự án năm 2013")  # not '04 dự án' of the other sources that year
     assert year.found and "04 dự án" not in year.text.split("\n")[0]
+    for whole in ("cả tỉnh có bao nhiêu dự án", "tinh co may du an", "toàn tỉnh Vĩnh Phúc có bao nhiêu dự án"):
+        assert f": {len(numbered)} dự án" in engine_kb.answer(whole).text, whole  # every item is the province's
 
 
 def test_the_preambles_body_is_the_one_the_asker_points_back_to(engine_kb: Engine) -> None:
