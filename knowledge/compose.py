@@ -429,6 +429,17 @@ def compose_extreme(kb: KnowledgeBase, label: str, among: int, best: list[Record
     return "\n".join(lines + [source_line(kb, *best)])
 
 
+def compose_family_extreme(kb: KnowledgeBase, family: list[Record], column: str, largest: bool) -> str:
+    """The year of the largest (or smallest) amount among one line's yearly records, each year's beside it."""
+    pick = (max if largest else min)(r.amounts[column] for r in family)
+    which = ", ".join(r.title for r in family if r.amounts[column] == pick)
+    col = COLUMN_LABELS.get(column, column).lower() if column != "tmdt" else "TMĐT"
+    head = f"{which}: {col} {'lớn' if largest else 'nhỏ'} nhất, {fmt_amount(pick, family[0].unit)}"
+    lines = [f"<b>{e(head)}</b> (so sánh số liệu theo năm của Kế hoạch)"]
+    lines += [f"• {e(r.title)}: {e(fmt_number(r.amounts[column]))}" for r in family]
+    return "\n".join(lines + [source_line(kb, *family)])
+
+
 def compose_year_extreme(kb: KnowledgeBase, r: Record, years: list[str], largest: bool) -> str:
     """The year(s) of a record's largest (or smallest) amount among `years`, with each of them beside it."""
     pick = (max if largest else min)(r.amounts[y] for y in years)

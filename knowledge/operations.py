@@ -5,6 +5,7 @@ of the kind counted that the question's words, time and body delimit."""
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from knowledge import compose
@@ -49,6 +50,13 @@ class SetOperations:
             return self._stated_total(q)  # 'tổng mức đầu tư … phụ lục 4': the appendix's own total
         if q.operation not in ("count", "max", "min"):
             return None
+        if q.operation != "count" and "when" in q.intents:
+            family = self._year_family(q)
+            if family:  # 'năm nào … khởi công mới lớn nhất': the year, among one line's yearly records
+                col = max(AMOUNT_COLUMNS, key=lambda c: sum(c in r.amounts for r in family))
+                text = compose.compose_family_extreme(self.kb, [r for r in family if col in r.amounts], col,
+                                                      q.operation == "max")
+                return self._many("record", text, family)
         if q.operation != "count" and not (q.intents & {"money", "project"} or q.counted):
             return None  # 'sở nào có nhiều cán bộ nhất': not a comparison of the plan's amounts
         kinds = q.counted or ("project",)
@@ -71,6 +79,29 @@ class SetOperations:
         best = [r for r in priced if r.amounts[col] == pick]
         text = compose.compose_extreme(self.kb, label, len(members), best, col, q.operation == "max")
         return self._many("list" if len(best) > 1 else "record", text, best)
+
+    def _year_family(self: Engine, q: Query) -> list[Record]:
+        """The yearly records of one line the question names ('Vốn CNTT năm 2011' … '2015', 'Dự án khởi công mới
+        năm 2011' … '2015': siblings with amounts, one year each, the same title but for it), in the time asked."""
+        asked, best, named_most = set(q.toks), [], CONTAINER_NAMED
+        for family in self._year_families:
+            title = {t for t in self.index.title_words[self.index.position[family[0].id]] if not t.isdigit()}
+            named = len(title & asked) / len(title) if title else 0.0
+            kept = [r for r in family if self._meets_time(q, r)
+                    and (q.period or q.year or not self.plan_period or record_period(r) == self.plan_period)]
+            if named >= named_most and len(kept) >= 2:
+                best, named_most = kept, named
+        return best
+
+    @cached_property
+    def _year_families(self: Engine) -> list[list[Record]]:
+        families: dict[tuple[str | None, str], list[Record]] = {}
+        for r in self.kb.records.values():
+            years = record_years(r)
+            if r.amounts and len(years) == 1 and str(next(iter(years))) in r.title:
+                line = r.title.replace(str(next(iter(years))), "")
+                families.setdefault((r.parent, line), []).append(r)
+        return [sorted(f, key=lambda r: r.seq) for f in families.values() if len(f) >= 2]
 
     def _count_bodies(self: Engine, q: Query) -> Answer | None:
         """"Bao nhiêu huyện … có dự án nâng cấp LAN": the bodies of that type among the projects the question

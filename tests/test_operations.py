@@ -376,3 +376,21 @@ def test_which_bodies_of_a_type_are_named_from_the_projects_they_own(engine_kb: 
     assert all(kb.agencies[a].name.split()[-1] in ans.text for a in own)
     assert not engine_kb.answer("Sở Công Thương có dự án nào trong danh mục đầu tư mới 2016-2020 không?").found
     assert "nhất" in engine_kb.answer("huyện nào được bố trí vốn nâng cấp mạng LAN nhiều nhất").text
+
+
+@pytest.mark.parametrize(("question", "year", "figure"), [
+    ("Giai đoạn 2011-2015, năm nào có tổng mức đầu tư các dự án khởi công mới lớn nhất?", "2012", "70.363"),
+    ("nam nao trong gd 11-15 von CNTT duoc phan bo it nhat", "2011", "11,5"),
+])
+def test_the_year_of_the_largest_among_one_lines_yearly_records(engine_kb: Engine, question: str, year: str,
+                                                                 figure: str) -> None:
+    """Siblings that are one year each of the same line are compared, not the projects inside them."""
+    ans = engine_kb.answer(question)
+    head = ans.text.split("\n")[0]
+    assert ans.found and f"năm {year}:" in head and figure in head and "so sánh số liệu theo năm" in head
+
+
+def test_the_year_of_the_largest_without_a_period_is_of_the_plans_own(engine_kb: Engine) -> None:
+    """'Năm nào vốn ĐTPT nhiều nhất' asks 2016-2020 (the plan's period), not the earlier yearly funding."""
+    ans = engine_kb.answer("năm nào được bố trí vốn ĐTPT nhiều nhất")
+    assert ans.found and "2017" in ans.text.split("\n")[0] and "70.000" in ans.text and "2011" not in ans.text
