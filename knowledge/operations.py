@@ -64,6 +64,10 @@ class SetOperations:
         if stated:
             return self._one(stated, q.year, q.content)
         container, members = self._members(q, kinds)
+        years = self._amount_years(container, q) if container and "when" in q.intents else []
+        if q.operation != "count" and len(years) >= 2:  # 'năm nào được bố trí vốn ĐTPT nhiều nhất': of its years
+            text = compose.compose_year_extreme(self.kb, container, years, q.operation == "max")
+            return self._many("record", text, [container])
         if not members:
             return self._one(container, q.year, q.content) if container else None
         label = compose.e(container.title if container else compose.kind_label(kinds[0], self._plan_name()))
