@@ -88,7 +88,7 @@ def tokens(folded: str) -> list[str]:
 _SHORT_PERIOD = re.compile(r"(?<![\w/.,])([0-3]\d)\s*-\s*([0-3]\d)(?![\w/.,%])")
 
 
-_HYPHENATED = re.compile(r"(?<![\w-])([a-z]{1,4})\s?-\s?([a-z]{1,4})(?![\w-])")
+_HYPHENATED = re.compile(r"(?<![\w-])[a-z]{1,4}(?:\s?-\s?[a-z]{1,4})+(?![\w-])")  # 'pt-th', 'nn-nd-nt'
 _APPENDIX_SHORT = re.compile(r"(?<![a-z0-9])pl ?(\d{1,2})(?![0-9])")  # 'PL1', 'pl 4': phụ lục
 _CONSONANTS = re.compile(r"(?<![a-z0-9])[b-df-hj-np-tv-xz]{3,7}(?![a-z0-9])")  # a short form typed in a hurry
 _VOWELS = re.compile(r"[aeiouy]")
@@ -167,8 +167,8 @@ class Lexicon:
         return near.pop() if len(near) == 1 else word
 
     def _joined(self, m: re.Match[str]) -> str:
-        """'pt-th' -> 'ptth' when that is a known short form."""
-        joined = m.group(1) + m.group(2)
+        """'pt-th' -> 'ptth', 'nn-nd-nt' -> 'nnndnt' when that is a known short form."""
+        joined = "".join(m.group(0).replace("-", " ").split())
         return joined if joined in self.abbreviations or self.acronym(joined) else m.group(0)
 
     @cached_property

@@ -27,7 +27,7 @@ CONNECTORS = frozenset({"va", "cua", "cho", "tai", "trong", "voi", "cac", "nhung
 # 'Phrase (Latin Name)': a name given in parentheses right after the phrase it names (at most 4 words)
 _DEFINED = re.compile(r"^(.{6,80}?)\s+\(([A-Za-z][A-Za-z ]{1,30}[A-Za-z])\)")
 _VOWEL = re.compile(r"[aeiouy]")
-_CLAUSE = re.compile(r"[,.;:()\[\]\n–—]|\s-\s")
+_CLAUSE = re.compile(r"[,.;:()\[\]\n–—]")  # 'nông nghiệp - nông dân - nông thôn' is one run: NN-ND-NT
 
 
 @lru_cache(maxsize=2)

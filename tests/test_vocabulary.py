@@ -45,7 +45,7 @@ def test_questions_in_everyday_words_are_answered_from_the_plan(engine_kb: Engin
     ("ĐTPT", "đầu tư phát triển"), ("CQNN", "cơ quan nhà nước"), ("QLNN", "quản lý nhà nước"),
     ("CQĐT", "chính quyền điện tử"), ("TTHC", "thủ tục hành chính"), ("DVCTT", "dịch vụ công trực tuyến"),
     ("CBCCVC", "cán bộ công chức viên chức"), ("PT-TH", "phát thanh truyền hình"), ("CSDL", "cơ sở dữ liệu"),
-    ("YHCT", "y học cổ truyền"), ("KBNN", "kho bạc nhà nước"),
+    ("YHCT", "y học cổ truyền"), ("KBNN", "kho bạc nhà nước"), ("NN-ND-NT", "nông nghiệp nông dân nông thôn"),
 ])
 def test_acronyms_are_derived_from_the_plans_own_text(engine_kb: Engine, acronym: str, phrase: str) -> None:
     assert tokens(engine_kb.lex.key(acronym)) == tokens(fold(phrase))
