@@ -1,22 +1,22 @@
 """The value every front end renders: one reply to one question, as content plus its two renderings.
 
 The engine decides what the reply is about (kind, records offered, sources, why it refuses, the nearest
-records it offers instead); compose writes the content once, in the small Telegram HTML subset (<b>, <i>,
-<code> and escaped text). `html` is what the bot sends; `text` is the same content rendered as plain text for
-the terminal and `planbot ask` (no tags, no entities)."""
+records it offers instead, the figures it states); compose writes the content once, as text with the words to
+stand out marked (knowledge.render). `html` is that content rendered for Telegram, what the bot sends; `text`
+is it rendered as plain text for the terminal and `planbot ask`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from knowledge.render import plain_text
+from knowledge.render import to_html, to_plain
 
 
 @dataclass(frozen=True)
 class Answer:
     found: bool
-    html: str
+    content: str  # the reply's words, emphasis marked, no markup
     kind: str  # "record", "list", "candidates", "not_found", "unstated", "help", "refused"
     candidates: list[tuple[str, str]] = field(default_factory=list)  # (record id, short label)
     sources: list[str] = field(default_factory=list)
@@ -25,8 +25,12 @@ class Answer:
     figures: list[str] = field(default_factory=list)  # the figure each record answered states, as shown
 
     @cached_property
+    def html(self) -> str:
+        return to_html(self.content)
+
+    @cached_property
     def text(self) -> str:
-        return plain_text(self.html)
+        return to_plain(self.content)
 
     def to_json(self) -> dict[str, Any]:
         return {"found": self.found, "kind": self.kind, "text": self.text, "html": self.html,

@@ -89,7 +89,7 @@ class BodyRoutes:
         one = self._one(shared, None, [])
         note = (f"Kế hoạch không giao nhiệm vụ riêng cho {compose.e(self.kb.agencies[aid].name)}; "
                 "nhiệm vụ chung của các sở, ngành, địa phương:\n")
-        return Answer(True, note + one.html, "record", one.candidates, one.sources)
+        return Answer(True, note + one.content, "record", one.candidates, one.sources)
 
     def _invested_by(self: Engine, q: Query, aid: str, rest: list[str] | None = None) -> Answer:
         """Projects whose investor (chủ đầu tư) is the agency or one of its units, within the time asked, and

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from html import escape
 
 from knowledge.normalize import fold, tokens
 from knowledge.numbers import fmt_amount, fmt_number
 from knowledge.records import KnowledgeBase, Record
+from knowledge.render import EMPHASIS, EMPHASIS_END, STRONG, STRONG_END, unmarked
 
 COLUMN_LABELS = {"tmdt": "Tổng mức đầu tư (TMĐT)", "tdt": "Tổng dự toán (TDT)", "ke_hoach": "Kế hoạch vốn",
                  "tong": "Tổng"}
@@ -35,7 +35,8 @@ KIND_LABELS = {"project": "dự án", "component": "hạng mục", "indicator": 
 
 
 def e(text: object) -> str:
-    return escape(str(text), quote=False)
+    """A value as it enters a reply's content (no marks of emphasis it might carry; rendering escapes it)."""
+    return unmarked(text)
 
 
 def short(text: str, limit: int = LINE_TITLE) -> str:
@@ -56,7 +57,7 @@ def source_line(kb: KnowledgeBase, *records: Record) -> str:
         head, sep, item = src.partition(", mục ")
         parts.setdefault(head if sep else src, []).append(item if sep else "")
     srcs = "; ".join(f"{head}, mục {', '.join(items)}" if all(items) else head for head, items in parts.items())
-    return f"<i>Nguồn: {e(srcs)}{' — Kế hoạch ' + e(doc) if doc else ''}.</i>"
+    return f"{EMPHASIS}Nguồn: {e(srcs)}{' — Kế hoạch ' + e(doc) if doc else ''}.{EMPHASIS_END}"
 
 
 def plan_period(kb: KnowledgeBase) -> str:
@@ -173,10 +174,10 @@ def _amount_lines(kb: KnowledgeBase, r: Record, year: int | None) -> list[str]:
     labels = _labels(kb, r)
     out = []
     if year and str(year) in r.amounts:
-        out.append(f"• <b>Năm {year}: {e(_money(r, str(year)))}</b>")
+        out.append(f"• {STRONG}Năm {year}: {e(_money(r, str(year)))}{STRONG_END}")
     for col, label in labels.items():
         if col in r.amounts:
-            out.append(f"• {label}: <b>{e(_money(r, col))}</b>")
+            out.append(f"• {label}: {STRONG}{e(_money(r, col))}{STRONG_END}")
     years = [c for c in r.amounts if c.isdigit() and c != str(year)]
     if years:
         out.append("• Theo năm: " + "; ".join(f"{c}: {e(fmt_number(r.amounts[c]))}" for c in years))
@@ -190,7 +191,7 @@ def compose_record(kb: KnowledgeBase, r: Record, year: int | None = None, focus:
 
 
 def _body_project(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    lines = [f"<b>{e(r.title)}</b>"]
+    lines = [f"{STRONG}{e(r.title)}{STRONG_END}"]
     who = _agency_phrase(kb, r)
     if r.get("cdt"):
         lines.append(f"• Chủ đầu tư: {e(who)}")
@@ -201,7 +202,7 @@ def _body_project(kb: KnowledgeBase, r: Record, year: int | None, focus: list[st
     if parent and parent.kind == "group" and r.get("giai_doan") != plan_period(kb):
         lines.append(f"• Thuộc: {e(parent.title)} (giai đoạn {e(r.get('giai_doan', ''))})")
     if r.get("huy_bo"):
-        lines.append("• <b>Dự án bị hủy bỏ.</b>")
+        lines.append(f"• {STRONG}Dự án bị hủy bỏ.{STRONG_END}")
     elif r.get("muc_tieu"):
         lines.append(f"• Mục tiêu: {e(r.get('muc_tieu'))}")
     if r.get("ghi_chu"):
@@ -221,7 +222,7 @@ def _child_line(kb: KnowledgeBase, c: Record) -> str:
 
 
 def _body_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    lines = [f"<b>{e(r.title)}</b>"] + _amount_lines(kb, r, year)
+    lines = [f"{STRONG}{e(r.title)}{STRONG_END}"] + _amount_lines(kb, r, year)
     kids = kb.children(r.id)
     if kids:
         lines.append(f"Gồm {len(kids)} mục:")
@@ -232,21 +233,21 @@ def _body_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]
 
 
 def _body_budget(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    lines = [f"<b>{e(r.title)}</b>"] + _amount_lines(kb, r, year)
+    lines = [f"{STRONG}{e(r.title)}{STRONG_END}"] + _amount_lines(kb, r, year)
     for c in kb.children(r.id):
         lines.append(list_line(kb, c, year if year and str(year) in c.amounts else None, limit=80))
     return lines
 
 
 def _body_funding(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    lines = [f"<b>{e(r.title)}: {e(_money(r, 'tong'))}</b>", e(r.text) + "."]
+    lines = [f"{STRONG}{e(r.title)}: {e(_money(r, 'tong'))}{STRONG_END}", e(r.text) + "."]
     for c in kb.children(r.id):
         lines.append(list_line(kb, c))
     return lines
 
 
 def _body_indicator(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    lines = [f"<b>{e(display_title(kb, r))}</b>"]
+    lines = [f"{STRONG}{e(display_title(kb, r))}{STRONG_END}"]
     lines += [f"• {lbl}: {e(r.get(k))}" for k, lbl in indicator_columns(r) if r.get(k)]
     for c in kb.children(r.id):
         lines.append(list_line(kb, c, limit=60))
@@ -274,26 +275,26 @@ def _body_text(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str])
     period = r.get("giai_doan", "")
     heading = TEXT_HEADINGS.get(r.kind, "").format(period=period, end=period[-4:])
     title = f"{heading} — {r.title}" if r.kind in ("target", "status") else heading
-    lines = [f"<b>{e(title)}</b>", e(_best_sentences(r.text, focus))]
+    lines = [f"{STRONG}{e(title)}{STRONG_END}", e(_best_sentences(r.text, focus))]
     return lines
 
 
 def _body_duty(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
     who = ", ".join(kb.agencies[a].name for a in r.agencies if a in kb.agencies) or r.title
-    return [f"<b>{e(who)}</b> (nhiệm vụ trong Kế hoạch):", f"• {e(r.text)}"]
+    return [f"{STRONG}{e(who)}{STRONG_END} (nhiệm vụ trong Kế hoạch):", f"• {e(r.text)}"]
 
 
 def _body_duty_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
     """Every duty of the body; long lists keep each duty's opening words so the reply stays one screen."""
     duties = kb.children(r.id)
     each = max(80, REPLY_BUDGET // max(len(duties), 1))
-    lines = [f"<b>Nhiệm vụ của {e(r.title)}</b> trong tổ chức thực hiện Kế hoạch:"]
+    lines = [f"{STRONG}Nhiệm vụ của {e(r.title)}{STRONG_END} trong tổ chức thực hiện Kế hoạch:"]
     lines += [f"{i}. {e(short(c.text, each))}" for i, c in enumerate(duties, 1)]
     return lines
 
 
 def _body_items(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    lines = [f"<b>{e(r.title)}</b>"]
+    lines = [f"{STRONG}{e(r.title)}{STRONG_END}"]
     parent = kb.records.get(r.parent) if r.parent else None
     if r.get("start") and r.get("end"):
         lines.append(f"Thời gian: {e(phase_time(r))}")
@@ -304,7 +305,7 @@ def _body_items(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]
     lines += [f"• {e(x)}" for x in r.get("items", [])]
     for c in kb.children(r.id):
         if c.get("items"):
-            lines.append(f"<b>{e(c.id.split('-', 1)[1])}. {e(c.title)}</b>")
+            lines.append(f"{STRONG}{e(c.id.split('-', 1)[1])}. {e(c.title)}{STRONG_END}")
             lines += [f"• {e(short(x, 75))}" for x in c.get("items")]
         else:
             lines.append(list_line(kb, c, limit=160))
@@ -312,7 +313,7 @@ def _body_items(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]
 
 
 def _body_plan(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    lines = [f"<b>{e(r.title)}</b>"]
+    lines = [f"{STRONG}{e(r.title)}{STRONG_END}"]
     for k, lbl in PLAN_FIELDS:
         v = r.get(k)
         if v:
@@ -321,7 +322,7 @@ def _body_plan(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str])
 
 
 def _body_generic(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
-    lines = [f"<b>{e(r.title)}</b>"]
+    lines = [f"{STRONG}{e(r.title)}{STRONG_END}"]
     if r.text:
         lines.append(e(_best_sentences(r.text, focus)))
     lines += _amount_lines(kb, r, year)
@@ -355,7 +356,7 @@ def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: i
     if all(r.text and r.kind not in ("project", "group", "component") for r in shown):  # statements, not titles
         limit = max(limit, min(LONG_LINE, REPLY_BUDGET // max(len(shown), 1)))
     drop = shared_opening([display_title(kb, r) for r in shown])
-    lines = [f"<b>{e(heading)}</b>"]
+    lines = [f"{STRONG}{e(heading)}{STRONG_END}"]
     if drop:
         lines.append(e(" ".join(display_title(kb, shown[0]).split()[:drop])) + " …")
     lines += [list_line(kb, r, year, limit=limit, drop=drop)
@@ -376,7 +377,7 @@ def computed_total(records: list[Record]) -> list[str]:
         return []
     label = COLUMN_LABELS.get(col, col).lower() if col != "tmdt" else "TMĐT"
     value = sum((r.amounts[col] for r in records), Decimal(0))
-    return [f"<b>Cộng {label} của {len(records)} mục trên: {e(fmt_amount(value, units.pop()))}</b> "
+    return [f"{STRONG}Cộng {label} của {len(records)} mục trên: {e(fmt_amount(value, units.pop()))}{STRONG_END} "
             "(tự cộng từ các mục, Kế hoạch không ghi con số này)"]
 
 
@@ -388,8 +389,8 @@ def years_total(r: Record, years: list[int]) -> list[str]:
     span = f"{years[0]}-{years[-1]}" if years == list(range(years[0], years[-1] + 1)) else \
         " và ".join(map(str, years))
     parts = "; ".join(f"{y}: {fmt_number(r.amounts[str(y)])}" for y in years)
-    return [f"<b>Cộng {span}: {e(fmt_amount(value, r.unit))}</b> ({e(parts)}; tự cộng từ số liệu theo năm, "
-            "Kế hoạch không ghi con số này)"]
+    return [f"{STRONG}Cộng {span}: {e(fmt_amount(value, r.unit))}{STRONG_END} ({e(parts)}; tự cộng từ số liệu "
+            "theo năm, Kế hoạch không ghi con số này)"]
 
 
 def compose_candidates(kb: KnowledgeBase, records: list[Record], year: int | None = None,
@@ -410,7 +411,7 @@ def compose_count(kb: KnowledgeBase, label: str, records: list[Record], year: in
     """'<label>: 5 dự án' and the list (a count the plan does not state is counted from its items); the group's
     own figure when it has one."""
     noun = KIND_LABELS.get(records[0].kind, "mục")
-    lines = [f"<b>{label}: {len(records)} {noun}</b> (đếm theo danh mục trong Kế hoạch)"]
+    lines = [f"{STRONG}{label}: {len(records)} {noun}{STRONG_END} (đếm theo danh mục trong Kế hoạch)"]
     if container is not None and container.amounts:
         lines.append(f"• {e(key_figure(kb, container, year))}")
     lines += [list_line(kb, r, year, limit=COMPACT_TITLE) for r in records[:COUNT_LIST_LIMIT]]
@@ -424,7 +425,7 @@ def compose_extreme(kb: KnowledgeBase, label: str, among: int, best: list[Record
     which = "lớn nhất" if largest else "nhỏ nhất"
     col = COLUMN_LABELS.get(column, column).lower() if column != "tmdt" else "TMĐT"
     head = f"Trong {among} {KIND_LABELS.get(best[0].kind, 'mục')} ({label}), {col} {which}"
-    lines = [f"<b>{head}: {e(_money(best[0], column))}</b>"]
+    lines = [f"{STRONG}{head}: {e(_money(best[0], column))}{STRONG_END}"]
     lines += [f"• {e(r.title)} [{e(r.id)}]" + (f" — CĐT: {e(r.get('cdt'))}" if r.get("cdt") else "") for r in best]
     return "\n".join(lines + [source_line(kb, *best)])
 
@@ -435,7 +436,7 @@ def compose_family_extreme(kb: KnowledgeBase, family: list[Record], column: str,
     which = ", ".join(r.title for r in family if r.amounts[column] == pick)
     col = COLUMN_LABELS.get(column, column).lower() if column != "tmdt" else "TMĐT"
     head = f"{which}: {col} {'lớn' if largest else 'nhỏ'} nhất, {fmt_amount(pick, family[0].unit)}"
-    lines = [f"<b>{e(head)}</b> (so sánh số liệu theo năm của Kế hoạch)"]
+    lines = [f"{STRONG}{e(head)}{STRONG_END} (so sánh số liệu theo năm của Kế hoạch)"]
     lines += [f"• {e(r.title)}: {e(fmt_number(r.amounts[column]))}" for r in family]
     return "\n".join(lines + [source_line(kb, *family)])
 
@@ -445,7 +446,7 @@ def compose_year_extreme(kb: KnowledgeBase, r: Record, years: list[str], largest
     pick = (max if largest else min)(r.amounts[y] for y in years)
     which = ", ".join(y for y in years if r.amounts[y] == pick)
     head = f"{r.title}: năm {which} {'nhiều' if largest else 'ít'} nhất, {fmt_amount(pick, r.unit)}"
-    lines = [f"<b>{e(head)}</b> (so sánh số liệu theo năm của Kế hoạch)",
+    lines = [f"{STRONG}{e(head)}{STRONG_END} (so sánh số liệu theo năm của Kế hoạch)",
              "• Theo năm: " + "; ".join(f"{y}: {e(fmt_number(r.amounts[y]))}" for y in years)]
     return "\n".join(lines + [source_line(kb, r)])
 

@@ -288,7 +288,7 @@ class Engine(BodyRoutes, SetOperations):
 
     @staticmethod
     def _joined(parts: list[Answer]) -> Answer:
-        return Answer(True, "\n\n".join(p.html for p in parts), "list", [c for p in parts for c in p.candidates],
+        return Answer(True, "\n\n".join(p.content for p in parts), "list", [c for p in parts for c in p.candidates],
                       list(dict.fromkeys(s for p in parts for s in p.sources)),
                       figures=[f for p in parts for f in p.figures])
 
