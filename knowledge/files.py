@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,16 +16,17 @@ from knowledge.loader import DataError, parse_agency, parse_record
 from knowledge.records import CORE_KEYS, DEFAULT_UNIT, Agency, KnowledgeBase, Record
 
 KIND_SHEETS = {
-    "plan": "Văn bản", "legal_basis": "Căn cứ", "status": "Hiện trạng", "section": "Mục", "funding": "Vốn 2011-2015",
+    "plan": "Văn bản", "legal_basis": "Căn cứ", "status": "Hiện trạng", "section": "Mục", "funding": "Vốn theo năm",
     "shortcoming": "Tồn tại", "cause": "Nguyên nhân", "viewpoint": "Quan điểm", "general_goal": "Mục tiêu tổng quát",
     "target_group": "Nhóm mục tiêu", "target": "Mục tiêu", "task_group": "Nhiệm vụ trọng tâm", "solution": "Giải pháp",
     "phase": "Giai đoạn", "phase_item": "Nội dung giai đoạn", "budget": "Kinh phí", "budget_line": "Phân kỳ vốn",
     "duty_group": "Nhóm nhiệm vụ", "duty": "Nhiệm vụ", "group": "Nhóm dự án", "project": "Dự án",
-    "component": "Hạng mục", "indicator_group": "Nhóm chỉ tiêu", "indicator": "Chỉ tiêu 2011-2015",
+    "component": "Hạng mục", "indicator_group": "Nhóm chỉ tiêu", "indicator": "Chỉ tiêu",
 }
 AGENCY_SHEET = "Cơ quan"
-AMOUNT_HEADERS = {"tmdt": "TMĐT", "tdt": "TDT", "ke_hoach": "Kế hoạch 2016-2020", "tong": "Tổng",
-                  **{str(y): f"Năm {y}" for y in range(2010, 2021)}}
+AMOUNT_HEADERS = {"tmdt": "TMĐT", "tdt": "TDT", "ke_hoach": "Kế hoạch vốn", "tong": "Tổng"}  # and 'Năm 2017' …
+_YEAR_HEADER = re.compile(r"^Năm (\d{4})$")
+_PLAN_HEADER = re.compile(r"^Kế hoạch(?: \d{4}-\d{4})?$")  # as files exported before named the column
 BASE_HEADERS = ["Mã", "Loại", "Mục cha", "Tên", "Nội dung", "Đơn vị tính", "Cơ quan"]
 TAIL_HEADERS = ["Trường khác (JSON)", "Nguồn"]
 AGENCY_HEADERS = ["Mã", "Tên", "Loại", "Cơ quan cấp trên", "Tên viết tắt"]
@@ -57,8 +59,22 @@ def _agency_data(a: Agency) -> dict[str, Any]:
 
 
 def _columns(records: list[Record]) -> list[str]:
+    """The amount columns the records hold: the named ones in their order, then the years the data has."""
     present = {c for r in records for c in r.amounts}
-    return [c for c in AMOUNT_HEADERS if c in present]
+    return [c for c in AMOUNT_HEADERS if c in present] + sorted(c for c in present if c not in AMOUNT_HEADERS)
+
+
+def _header(column: str) -> str:
+    return AMOUNT_HEADERS.get(column, f"Năm {column}")
+
+
+def _column(header: str) -> str | None:
+    """The amount column a header names ('Năm 2017' -> '2017'), None for any other header."""
+    named = next((c for c, h in AMOUNT_HEADERS.items() if h == header), None)
+    if named:
+        return named
+    m = _YEAR_HEADER.match(header)
+    return m.group(1) if m else ("ke_hoach" if _PLAN_HEADER.match(header) else None)
 
 
 def _row(r: Record, amount_cols: list[str], numbers: bool) -> list[Any]:
@@ -79,7 +95,7 @@ def to_xlsx(kb: KnowledgeBase) -> bytes:
             continue
         cols = _columns(rows)
         ws = wb.create_sheet(sheet_name)
-        ws.append(BASE_HEADERS + [AMOUNT_HEADERS[c] for c in cols] + TAIL_HEADERS)
+        ws.append(BASE_HEADERS + [_header(c) for c in cols] + TAIL_HEADERS)
         for r in rows:
             ws.append(_row(r, cols, numbers=True))
     ws = wb.create_sheet(AGENCY_SHEET)
@@ -94,8 +110,8 @@ def to_xlsx(kb: KnowledgeBase) -> bytes:
 def to_csv(kb: KnowledgeBase) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    cols = list(AMOUNT_HEADERS)
-    writer.writerow(BASE_HEADERS + [AMOUNT_HEADERS[c] for c in cols] + TAIL_HEADERS)
+    cols = _columns(list(kb.records.values()))
+    writer.writerow(BASE_HEADERS + [_header(c) for c in cols] + TAIL_HEADERS)
     for r in sorted(kb.records.values(), key=lambda r: r.seq):
         writer.writerow(_row(r, cols, numbers=False))
     return out.getvalue().encode("utf-8-sig")
@@ -127,7 +143,7 @@ def _record_from_row(header: list[str], values: list[Any], where: str, seq: int,
     agencies = [a.strip() for a in str(cells.get("Cơ quan") or "").split(",") if a.strip()]
     if agencies:
         raw["agencies"] = agencies
-    amounts = {col: _amount(cells[h]) for col, h in AMOUNT_HEADERS.items() if cells.get(h) not in (None, "")}
+    amounts = {col: _amount(v) for h, v in cells.items() if (col := _column(h)) and v not in (None, "")}
     if amounts:
         raw["amounts"] = amounts
     extra = cells.get("Trường khác (JSON)")

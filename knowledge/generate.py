@@ -56,7 +56,7 @@ def main_amount(r: Record) -> str | None:
 
 
 class Generator:
-    def __init__(self, kb: KnowledgeBase, seed: int = 3854) -> None:
+    def __init__(self, kb: KnowledgeBase, seed: int = 1) -> None:
         self.kb = kb
         self.rng = random.Random(seed)
         # the administration's short forms (not chat shorthand), to write questions as officials shorten them
@@ -307,5 +307,5 @@ class Generator:
                            "ngoai_pham_vi_don_vi", found=False)
 
 
-def generate(kb: KnowledgeBase, seed: int = 3854) -> list[dict]:
+def generate(kb: KnowledgeBase, seed: int = 1) -> list[dict]:
     return [c.to_json(n) for n, c in enumerate(Generator(kb, seed).cases(), 1)]

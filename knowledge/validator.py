@@ -7,7 +7,7 @@ from decimal import Decimal
 from knowledge.numbers import fmt_number
 from knowledge.records import KnowledgeBase, Record
 
-COLUMN_NAMES = {"tmdt": "TMĐT", "tdt": "TDT", "ke_hoach": "Kế hoạch 2016-2020", "tong": "Tổng"}
+COLUMN_NAMES = {"tmdt": "TMĐT", "tdt": "TDT", "ke_hoach": "Kế hoạch vốn", "tong": "Tổng"}
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def test_reports_the_real_mismatches_and_nothing_else(kb: KnowledgeBase) -> None
 def test_check_prints_both_figures_in_vietnamese_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
     out = capsys.readouterr().out
-    assert "PL4-TONG [Kế hoạch 2016-2020]: ghi 250.000" in out and "228.108" in out
+    assert "PL4-TONG [Kế hoạch vốn]: ghi 250.000" in out and "228.108" in out
     assert "PL1-A [TMĐT]: ghi 5.640" in out and "5.640,4" in out
     assert "7 chênh lệch" in out
 
