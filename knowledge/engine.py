@@ -445,8 +445,7 @@ class Engine(BodyRoutes, SetOperations):
                 return self._refuse(f"Kế hoạch không có số liệu cho {span}: Kế hoạch {self._plan_name()} "
                                     f"nói về các năm {lo}-{hi}.")
         padded = f" {' '.join(tokens(fold(q.text)))} "
-        unstated = next((what for words, what in self.lex.unstated
-                         if f" {words} " in padded or f" {words} " in f" {q.key} "), None)  # as typed or written out
+        unstated = self._unstated_asked(padded, f" {q.key} ")
         if unstated and (not q.intents & (PART_INTENTS | SPOKEN_OF) or "money" in q.intents):
             # a contractor, a unit price, a salary: no field says it ('giải pháp về chọn công ty tư vấn', 'mục tiêu
             # về lựa chọn nhà thầu qua mạng' ask the parts of the plan that do speak of it)
@@ -473,6 +472,21 @@ class Engine(BodyRoutes, SetOperations):
             return names[m.group(1)]
         m = folded.search(padded) if folded else None
         return names[m.group(1)] if m else ""
+
+    def _unstated_asked(self, *texts: str) -> str | None:
+        """What the question asks that no field of the plan states (a salary, a unit price), found as typed or
+        written out; a lone syllable that makes a word of the plan with a neighbour is that word ('lương' folds
+        like the 'lượng' of 'chất lượng', 'lượng giấy tờ')."""
+        for words, what in self.lex.unstated:
+            for padded in texts:
+                at = padded.find(f" {words} ")
+                while at >= 0:
+                    before = padded[:at].rsplit(" ", 1)[-1]
+                    after = padded[at + len(words) + 2:].split(" ", 1)[0]
+                    if " " in words or not {f"{before}_{words}", f"{words}_{after}"} & self.index.compounds:
+                        return what
+                    at = padded.find(f" {words} ", at + 1)
+        return None
 
     def _body_named(self, q: Query) -> str:
         """A body of the province the question names and the plan does not (when it names none the plan does):
