@@ -28,7 +28,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "list": ("cac du an", "nhung du an", "danh sach", "liet ke", "gom nhung", "co nhung", "nhung gi", "gom gi",
              "nhung cong trinh", "cac cong trinh", "bao nhieu du an", "may du an", "du an nao", "du an gi",
              "cong trinh nao", "cong trinh gi"),
-    "project": ("du an", "cong trinh", "duoc dau tu"),
+    "project": ("du an", "cong trinh", "duoc dau tu", "hang muc"),  # a hạng mục is a part of a project
     "roadmap": ("lo trinh", "lo trinh thuc hien"),
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",

@@ -394,3 +394,9 @@ def test_local_bodies_get_the_shared_duties_of_part_vii(engine_kb: Engine, quest
 def test_a_row_cited_by_the_plans_numbering(engine_kb: Engine, question: str, found: bool, expected: str) -> None:
     ans = engine_kb.answer(question)
     assert ans.found == found and expected in ans.text
+
+
+def test_the_parts_of_a_named_project_are_listed(engine_kb: Engine) -> None:
+    """'… gồm những hạng mục gì': a hạng mục is a part of a project; the project named answers with its parts."""
+    ans = engine_kb.answer("nang cap 3 ung dung dung chung gom nhung hang muc gi")
+    assert ans.found and ans.kind == "record" and "quản lý văn bản" in ans.text and "thư điện tử" in ans.text
