@@ -121,6 +121,7 @@ class Lexicon:
     compounds: frozenset[tuple[str, ...]] = frozenset()  # 'thông minh': its 'minh' is no filler ('mình')
     # a province's usual bodies, each form as written -> the body's name ('Sở GD&ĐT' -> Sở Giáo dục và Đào tạo)
     bodies: tuple[tuple[str, str], ...] = ()
+    body_heads: tuple[tuple[str, str], ...] = ()  # (head of a body's name, its short form): Trung tâm -> TT
     # the phrase a typed acronym stands for, derived from the plan (knowledge.vocabulary); None: not one
     acronym: Callable[[str], str | None] = field(default=lambda word: None)
 
@@ -239,4 +240,4 @@ def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_D
     bodies = tuple((form, name) for name, forms in chat.get("co_quan_tinh", {}).items() for form in (name, *forms))
     return Lexicon(abbreviations, synonyms, frozenset(single), frozenset(phrases), particles, unstated, places,
                    frozenset(chat.get("tinh_thanh_ten_nguoi", [])), dict(chat.get("as_typed", {})), compounds,
-                   bodies)
+                   bodies, tuple(data.get("ten_co_quan_viet_tat", {}).items()))

@@ -151,7 +151,7 @@ class AgencyFinder:
     def __init__(self, agencies: list[Agency], lex: Lexicon) -> None:
         names: dict[str, str] = {}
         for a in agencies:
-            for n in (a.name, *a.aliases):
+            for n in (a.name, *a.aliases, *_head_shortened((a.name, *a.aliases), lex.body_heads)):
                 k = " ".join(tokens(lex.key(n)))
                 if len(k) >= 4:
                     names.setdefault(k, a.id)
@@ -178,6 +178,12 @@ class AgencyFinder:
         if not self._re:
             return []
         return [(self._names[m.group(0)], m.group(0)) for m in self._re.finditer(key)]
+
+
+def _head_shortened(names: tuple[str, ...], heads: tuple[tuple[str, str], ...]) -> list[str]:
+    """'Trung tâm khuyến nông' -> 'TT khuyến nông': each name with its head written short, as officials type it."""
+    return [short + n[len(head):] for n in names for head, short in heads
+            if fold(n).startswith(fold(head) + " ")]
 
 
 def parse(text: str, lex: Lexicon, finder: AgencyFinder,

@@ -400,3 +400,14 @@ def test_the_parts_of_a_named_project_are_listed(engine_kb: Engine) -> None:
     """'… gồm những hạng mục gì': a hạng mục is a part of a project; the project named answers with its parts."""
     ans = engine_kb.answer("nang cap 3 ung dung dung chung gom nhung hang muc gi")
     assert ans.found and ans.kind == "record" and "quản lý văn bản" in ans.text and "thư điện tử" in ans.text
+
+
+@pytest.mark.parametrize(("question", "investor"), [
+    ("TT Khuyến nông tỉnh được giao dự án gì vậy", "Trung tâm KN&KN tỉnh"),
+    ("bv yhct co du an j", "Bệnh viện Y học cổ truyền tỉnh"),
+])
+def test_a_bodys_name_with_its_head_written_short_is_that_body(engine_kb: Engine, question: str,
+                                                               investor: str) -> None:
+    """'TT' for Trung tâm, 'BV' for Bệnh viện: the heads' short forms are data, every body's name gets them."""
+    ans = engine_kb.answer(question)
+    assert ans.found and f"Chủ đầu tư: {investor}" in ans.text
