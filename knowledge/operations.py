@@ -46,7 +46,8 @@ class SetOperations:
         bodies = self._count_bodies(q)
         if bodies:
             return bodies
-        if q.operation == "total" or q.appendix and not q.content and "money" in q.intents:
+        if q.operation == "total" or q.appendix and not q.content and "money" in q.intents \
+                and q.operation not in ("count", "max", "min"):  # 'PL1 dự án nào TMĐT cao nhất' compares its rows
             return self._stated_total(q)  # 'tổng mức đầu tư … phụ lục 4': the appendix's own total
         if q.operation not in ("count", "max", "min"):
             return None

@@ -394,3 +394,9 @@ def test_the_year_of_the_largest_without_a_period_is_of_the_plans_own(engine_kb:
     """'Năm nào vốn ĐTPT nhiều nhất' asks 2016-2020 (the plan's period), not the earlier yearly funding."""
     ans = engine_kb.answer("năm nào được bố trí vốn ĐTPT nhiều nhất")
     assert ans.found and "2017" in ans.text.split("\n")[0] and "70.000" in ans.text and "2011" not in ans.text
+
+
+def test_the_largest_row_of_an_appendix_named_by_number(engine_kb: Engine) -> None:
+    """'Trong PL1 dự án nào TMĐT cao nhất' compares the appendix's rows; it does not give the appendix's total."""
+    ans = engine_kb.answer("trong PL1 du an nao TMDT cao nhat")
+    assert ans.found and "lớn nhất: 67.765" in ans.text and "166.151" not in ans.text
