@@ -201,43 +201,89 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+_EXAMPLES = {
+    "run": "planbot run\n  planbot run --webhook https://bot.example.gov.vn/planbot --port 8443",
+    "chat": "planbot chat",
+    "ask": "planbot ask \"Dự án chữ ký số bao nhiêu tiền?\"\n  echo \"vốn ĐTPT năm 2017\" | planbot ask --json",
+    "eval": "planbot eval\n  planbot eval bo-cau-hoi.jsonl --show-fail",
+    "check": "planbot check\n  planbot check --data knowledge/data",
+    "seed": "planbot seed\n  planbot seed --reset",
+    "export": "planbot export sao-luu.json\n  planbot export ke-hoach.xlsx",
+    "import": "planbot import ke-hoach.xlsx --dry-run\n  planbot import ke-hoach.xlsx",
+    "doctor": "planbot doctor\n  planbot doctor --webhook https://bot.example.gov.vn/planbot",
+}
+
+
+class _VietnameseHelp(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
+def _vietnamese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Help without argparse's English: the usage prefix, the options' title and -h's own line."""
+    parser._optionals.title = "tùy chọn"
+    parser._positionals.title = "đối số"
+    parser.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+    return parser
+
+
+def _command(sub: argparse._SubParsersAction, name: str, summary: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help says what it does and shows an example."""
+    return _vietnamese(sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
+                                      epilog="Ví dụ:\n  " + _EXAMPLES[name], formatter_class=_VietnameseHelp,
+                                      add_help=False))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="planbot", description="Trợ lý về Kế hoạch 3854/KH-UBND.")
-    sub = p.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="chạy bot Telegram (long polling; --webhook URL để dùng webhook)")
+    p = _vietnamese(argparse.ArgumentParser(
+        prog="planbot", formatter_class=_VietnameseHelp, add_help=False,
+        description="Trợ lý về Kế hoạch ứng dụng CNTT (Telegram và terminal). Gõ planbot <lệnh> --help để xem chi "
+                    "tiết và ví dụ của từng lệnh."))
+    sub = p.add_subparsers(dest="command", title="các lệnh", metavar="<lệnh>")
+    run = _command(sub, "run", "chạy bot Telegram (long polling; --webhook URL để dùng webhook)")
     run.add_argument("--webhook", metavar="URL", help="URL công khai mà Telegram gửi update tới")
     run.add_argument("--listen", default="0.0.0.0", help="địa chỉ máy chủ webhook lắng nghe")
     run.add_argument("--port", type=int, default=8443, help="cổng máy chủ webhook")
     run.set_defaults(func=cmd_run)
-    sub.add_parser("chat", help="hỏi đáp trong terminal, không cần token").set_defaults(func=cmd_chat)
-    ask = sub.add_parser("ask", help="trả lời một câu hỏi (--json: đọc từng dòng từ stdin)")
+    _command(sub, "chat", "hỏi đáp trong terminal, không cần token").set_defaults(func=cmd_chat)
+    ask = _command(sub, "ask", "trả lời một câu hỏi (--json: đọc từng dòng từ stdin)")
     ask.add_argument("--json", action="store_true", help="in một đối tượng JSON mỗi câu hỏi")
-    ask.add_argument("question", nargs="*")
+    ask.add_argument("question", nargs="*", help="câu hỏi")
     ask.set_defaults(func=cmd_ask)
-    ev = sub.add_parser("eval", help="chấm điểm bộ trả lời: trên câu hỏi sinh từ dữ liệu, hoặc trên một tệp .jsonl")
+    ev = _command(sub, "eval", "chấm điểm bộ trả lời: trên câu hỏi sinh từ dữ liệu, hoặc trên một tệp .jsonl")
     ev.add_argument("file", nargs="?", type=Path, help="bộ câu hỏi theo định dạng eval/score.py")
     ev.add_argument("--sample", type=int, default=1, help="chỉ dùng mỗi câu thứ n của bộ câu hỏi sinh ra")
     ev.add_argument("--show-fail", action="store_true", help="in các câu trả lời sai")
     ev.set_defaults(func=cmd_eval)
-    check = sub.add_parser("check", help="kiểm tra dữ liệu, liệt kê các chênh lệch tổng")
+    check = _command(sub, "check", "kiểm tra dữ liệu, liệt kê các chênh lệch tổng")
     check.add_argument("--data", type=Path, help="thư mục dữ liệu (mặc định: knowledge/data)")
     check.set_defaults(func=cmd_check)
-    seed = sub.add_parser("seed", help="nạp dữ liệu từ knowledge/data vào cơ sở dữ liệu")
+    seed = _command(sub, "seed", "nạp dữ liệu từ knowledge/data vào cơ sở dữ liệu")
     seed.add_argument("--reset", action="store_true", help="xóa và nạp lại")
     seed.set_defaults(func=cmd_seed)
-    export = sub.add_parser("export", help="xuất toàn bộ dữ liệu ra tệp .json, .xlsx hoặc .csv")
-    export.add_argument("file", type=Path)
+    export = _command(sub, "export", "xuất toàn bộ dữ liệu ra tệp .json, .xlsx hoặc .csv (sao lưu)")
+    export.add_argument("file", type=Path, help="tệp đích")
     export.set_defaults(func=cmd_export)
-    imp = sub.add_parser("import", help="nhập tệp .json, .xlsx hoặc .csv (xem trước với --dry-run)")
-    imp.add_argument("file", type=Path)
+    imp = _command(sub, "import", "nhập tệp .json, .xlsx hoặc .csv (xem trước với --dry-run)")
+    imp.add_argument("file", type=Path, help="tệp nguồn")
     imp.add_argument("--dry-run", action="store_true", help="chỉ báo cáo, không ghi gì")
     imp.set_defaults(func=cmd_import)
+    doctor = _command(sub, "doctor", "kiểm tra một bản cài đặt: cấu hình, cơ sở dữ liệu, dữ liệu, token, quản trị viên")
+    doctor.add_argument("--webhook", metavar="URL", help="kiểm tra cả URL webhook này có tới được không")
+    doctor.set_defaults(func=None)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # 'planbot' alone: what it can do
+        parser.print_help()
+        return 0
+    if args.command == "doctor":  # checks the settings itself, so a bad one is a ✗ line, not a stop
+        from bot import doctor
+        return doctor.run(args.webhook)
     try:
         settings = Settings.load()
     except SettingsError as exc:
