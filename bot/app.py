@@ -6,8 +6,9 @@ import logging
 import secrets
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -27,7 +28,7 @@ from bot.updates import PerChatUpdateProcessor
 from db.engine import make_engine
 from db.queries import knowledge_version
 from db.seed import open_knowledge
-from handlers import admin, errors, milestones, new_project, plan_commands, questions, transfer
+from handlers import account, admin, errors, milestones, new_project, plan_commands, questions, transfer
 from handlers.common import RECORD_PREFIX
 from knowledge.engine import Engine
 
@@ -50,11 +51,29 @@ MENU = [
     BotCommand("moc", "Các mốc sắp tới và thời gian còn lại"),
     BotCommand("dangky", "Đăng ký nhắc mốc: /dangky [30,7,1]"),
     BotCommand("huydangky", "Hủy nhận nhắc mốc"),
+    BotCommand("id", "Mã người dùng và mã cuộc trò chuyện (để cài đặt bot)"),
+]
+ADMIN_MENU = [
+    BotCommand("sua", "Sửa một trường: /sua <mã> <trường> <giá trị>"),
+    BotCommand("them", "Thêm dự án mới (từng bước)"),
+    BotCommand("xoa", "Xóa một mục: /xoa <mã>"),
+    BotCommand("hoantac", "Hoàn tác thay đổi gần nhất"),
+    BotCommand("nhatky", "Nhật ký thay đổi: /nhatky [số dòng]"),
+    BotCommand("nhap", "Nhập dữ liệu từ tệp .xlsx, .csv, .json"),
+    BotCommand("xuat", "Xuất toàn bộ dữ liệu"),
+    BotCommand("themmoc", "Thêm mốc: /themmoc <dd/mm/yyyy> [HH:MM] <tiêu đề>"),
+    BotCommand("xoamoc", "Xóa mốc: /xoamoc <mã>"),
 ]
 
 
 async def _post_init(app: Application) -> None:
+    """Everyone's menu; each admin's private chat also lists the admin commands (as rules-bot scopes them)."""
     await app.bot.set_my_commands(MENU)
+    for admin_id in app.bot_data["settings"].admin_ids:
+        try:
+            await app.bot.set_my_commands(MENU + ADMIN_MENU, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:  # an admin who never opened a chat with the bot: the menu waits for them
+            log.warning("Không đặt được menu quản trị cho %s: %s", admin_id, exc.message)
 
 
 async def sweep_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -91,6 +110,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
                                 name="knowledge-refresh")
     app.add_handler(new_project.conversation())
     app.add_handler(CommandHandler(["start", "help"], questions.start))
+    app.add_handler(CommandHandler("id", account.ids))
     app.add_handler(CommandHandler("duan", plan_commands.project))
     app.add_handler(CommandHandler("ngansach", plan_commands.budget))
     app.add_handler(CommandHandler("nhiemvu", plan_commands.duties))

@@ -197,3 +197,14 @@ def test_an_agency_gets_a_new_short_form_and_questions_use_it(tg: FakeTelegram, 
     assert "Cơ quan chỉ sửa được trường" in say(tg, "/sua SO-YT tmdt 5")
     say(tg, "/hoantac")
     assert "Sở YT" not in say(tg, "/nhatky 1").split("→")[-1]
+
+
+def test_admin_commands_are_in_each_admins_own_menu_only(tg: FakeTelegram, bot: BotProcess) -> None:
+    """Everyone's menu lists the ordinary commands; an admin's private chat also lists /sua, /them, /nhap …"""
+    calls = tg.sent("setMyCommands")
+    everyone = [c for c in calls if "scope" not in c.params][-1].params["commands"]
+    admin = [c for c in calls if c.params.get("scope", {}).get("chat_id") == ADMIN]
+    assert admin and admin[-1].params["scope"]["type"] == "chat"
+    names = [c["command"] for c in admin[-1].params["commands"]]
+    assert {"sua", "them", "xoa", "nhap", "xuat", "nhatky", "hoantac", "themmoc", "xoamoc"} <= set(names)
+    assert not {"sua", "them", "nhap"} & {c["command"] for c in everyone}

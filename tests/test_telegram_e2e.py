@@ -33,11 +33,19 @@ def ask(tg: FakeTelegram, text: str, chat_id: int, **kw) -> str:  # noqa: ANN003
 
 
 def test_menu_in_vietnamese_is_set_at_start_up(tg: FakeTelegram, bot: BotProcess) -> None:
-    commands = tg.sent("setMyCommands")[-1].params["commands"]
+    commands = [c for c in tg.sent("setMyCommands") if "scope" not in c.params][-1].params["commands"]
     names = [c["command"] for c in commands]
     assert names == ["start", "help", "duan", "ngansach", "nhiemvu", "muctieu", "lotrinh", "moc", "dangky",
-                     "huydangky"]
+                     "huydangky", "id"]
     assert all(c["description"] for c in commands) and "Dự án" in commands[2]["description"]
+
+
+def test_id_tells_anyone_their_user_id_and_the_chat_id(tg: FakeTelegram, bot: BotProcess) -> None:
+    """What ADMIN_IDS and a group's set-up need, for anyone who asks (no admin rights needed)."""
+    text = ask(tg, "/id", 2050, user_id=7777)
+    assert "Mã người dùng của bạn: <code>7777</code>" in text and "Mã cuộc trò chuyện này: <code>2050</code>" in text
+    group = ask(tg, f"/id@{BOT_USERNAME}", -100123, user_id=7778, kind="supergroup")
+    assert "<code>7778</code>" in group and "<code>-100123</code>" in group
 
 
 def test_start_shows_what_the_bot_knows(tg: FakeTelegram, bot: BotProcess) -> None:
