@@ -48,6 +48,21 @@ def _halves(part: str) -> list[str]:
     return [part]
 
 
+_JOINED = re.compile(r"\s+(?:và|va|với|voi|vs)\s+", re.IGNORECASE)
+
+
+def shared_question(text: str) -> tuple[str, str] | None:
+    """'nhóm quyết toán và nhóm quá hạn được bố trí bn vốn': two subjects joined by 'và' / 'với', the question
+    written once, after the second: (the first subject, the second clause with the question)."""
+    sides = _JOINED.split(text.strip())
+    if len(sides) != 2:
+        return None
+    first, second = (tokens(fold(side)) for side in sides)
+    if is_question(first) or not is_question(second) or len(first) < MIN_SUBJECT_WORDS:
+        return None
+    return sides[0].strip(" ,"), sides[1].strip()
+
+
 # 'so sánh [giúp tôi] A với B[, dự án nào lớn hơn]': the sides end where the question of which one begins
 _COMPARE_HEAD = r"\bso s[aá]nh\b(?:\s+(?:giúp|giup|giùm|gium|hộ|ho)\s+(?:tôi|toi|em|mình|minh))?\s+(.+?)"
 _COMPARE_TAIL = (r"\s+(.+?)(?=[,;.?]?\s*(?:thì\s+|thi\s+)?(?:dự án|du an|cái|cai|bên|ben|nơi|noi|đơn vị|don vi)"

@@ -166,7 +166,8 @@ class Engine(BodyRoutes, SetOperations):
         pointed = self._asker_body_written(text, parts)
         if pointed != text:
             text, parts = pointed, clauses.split(pointed)
-        for reading in (self._each_question, self._after_errand, self._each_side, self._pointing_back):
+        for reading in (self._each_question, self._after_errand, self._each_side, self._shared_question,
+                        self._pointing_back):
             found = reading(text, parts)
             if found:
                 return found
@@ -205,6 +206,29 @@ class Engine(BodyRoutes, SetOperations):
         each = [self._answer_one(side) for side in sides]
         return self._joined(each) if all(a.found for a in each) and each[0].candidates != each[1].candidates \
             else None
+
+    def _shared_question(self, text: str, parts: clauses.Clauses) -> Answer | None:
+        """'Nhóm quyết toán và nhóm quá hạn được bố trí bao nhiêu vốn': the question written once, after the second
+        subject, asked of each; both must be answered (or offered), about different records."""
+        pair = clauses.shared_question(text)
+        whole = self._parse(text) if pair else None
+        if not pair or not whole or whole.operation == "total" or whole.asks_total \
+                or any(" va " in f" {name} " for _, name in self.finder.mentions(whole.key)):
+            return None  # 'tổng … ĐTPT và chi thường xuyên' asks their sum; 'Sở Kế hoạch và Đầu tư' is one body
+        first, second = pair
+        q = self._parse(second)
+        subject = set(self._content_words(q))
+        named = [i for i, t in enumerate(q.toks) if t in subject]
+        if not named or not self._has_subject(first):
+            return None
+        tail = next((" ".join(q.toks[i:]) for i in range(named[0] + 1, len(q.toks)) if q.toks[i] not in subject), "")
+        if not tail:
+            return None
+        each = [self._answer_one(f"{first} {tail}"), self._answer_one(second)]
+        if all(a.found and a.kind in ("record", "candidates") for a in each) \
+                and each[0].candidates != each[1].candidates:
+            return self._joined(each)
+        return None
 
     def _pointing_back(self, text: str, parts: clauses.Clauses) -> Answer | None:
         """'…, nghe nói sở mình có dự án LAN, dự án đó bao nhiêu tiền': the clause before names the subject."""

@@ -411,3 +411,13 @@ def test_a_bodys_name_with_its_head_written_short_is_that_body(engine_kb: Engine
     """'TT' for Trung tâm, 'BV' for Bệnh viện: the heads' short forms are data, every body's name gets them."""
     ans = engine_kb.answer(question)
     assert ans.found and f"Chủ đầu tư: {investor}" in ans.text
+
+
+def test_a_question_written_once_after_two_subjects_is_asked_of_each(engine_kb: Engine) -> None:
+    """'A và B được bố trí bao nhiêu vốn': each group's amount; 'tổng … A và B' still asks their sum."""
+    ans = engine_kb.answer("công trình quyết toán 13 DA và công trình quá hạn đầu tư 04 DA được bố trí bn vốn")
+    assert ans.found and "1.514" in ans.text and "168" in ans.text
+    total = engine_kb.answer("Năm 2016 tổng vốn cả đầu tư phát triển và chi thường xuyên là bao nhiêu?")
+    assert total.found and "22.150" in total.text
+    body = engine_kb.answer("Sở Kế hoạch và Đầu tư có nhiệm vụ gì")  # one body, not two subjects
+    assert body.found and body.text.startswith("Nhiệm vụ của Sở Kế hoạch và Đầu tư")
