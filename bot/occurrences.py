@@ -51,3 +51,11 @@ def time_left(delta: timedelta) -> str:
 def local_text(when: datetime, tz: ZoneInfo) -> str:
     """dd/mm/yyyy HH:MM in the bot's time zone."""
     return when.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
+def due_text(when: datetime, tz: ZoneInfo, derived: bool) -> str:
+    """A milestone's date as the plan gives it: a plan milestone is the end of a year the plan names ('giai đoạn
+    2016-2018', 'năm 2017'), so it says so rather than show a day the plan never writes."""
+    if derived:
+        return f"hết năm {when.astimezone(tz).year} (mốc suy ra: Kế hoạch chỉ ghi năm, không ghi ngày)"
+    return local_text(when, tz)

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.occurrences import local_text, occurrences, time_left
+from bot.occurrences import due_text, occurrences, time_left
 from db import reminders as ledger
 from db.models import Milestone, Subscription
 
@@ -76,9 +76,9 @@ def due_keys(milestones: list[Milestone], subscriptions: list[Subscription], now
     return send, skip
 
 
-def reminder_text(title: str, occurrence: datetime, now: datetime, tz: ZoneInfo) -> str:
+def reminder_text(title: str, occurrence: datetime, now: datetime, tz: ZoneInfo, derived: bool = False) -> str:
     return (f"⏰ <b>Nhắc mốc kế hoạch:</b> {escape(title, quote=False)}\n"
-            f"Hạn: {local_text(occurrence, tz)}\nCòn {time_left(occurrence - now)}.")
+            f"Hạn: {due_text(occurrence, tz, derived)}\nCòn {time_left(occurrence - now)}.")
 
 
 class ReminderService:
@@ -127,7 +127,7 @@ class ReminderService:
         self._last_sent[chat_id] = time.monotonic()
 
     async def _deliver(self, item: ledger.Claimed, now: datetime, send: Send) -> str:
-        text = reminder_text(item.title, item.occurrence_at, now, self.tz)
+        text = reminder_text(item.title, item.occurrence_at, now, self.tz, item.derived)
         chat_id = item.chat_id
         for attempt in range(MAX_RETRY_AFTER + 1):
             await self._pace(chat_id)

@@ -25,6 +25,7 @@ class Claimed:
     chat_id: int
     lead_days: int
     attempts: int
+    derived: bool = False  # the date is the end of a year the plan names (a phase, a budget year), not a day it gives
 
 
 def active_milestones(engine: Engine) -> list[Milestone]:
@@ -81,10 +82,15 @@ def claim(engine: Engine, worker: str, limit: int) -> list[Claimed]:
                     taken.append(r.id)
         if not taken:
             return []
-        titles = {mid: title for mid, title in s.exec(select(Milestone.id, Milestone.title))}
+        milestones = {mid: (title, record is not None)
+                      for mid, title, record in s.exec(select(Milestone.id, Milestone.title, Milestone.record_id))}
         rows = s.exec(select(Delivery).where(col(Delivery.id).in_(taken)).order_by(Delivery.id)).all()
-        return [Claimed(r.id, r.milestone_id, titles.get(r.milestone_id, ""), r.occurrence_at, r.chat_id,
-                        r.lead_days, r.attempts) for r in rows]
+        claimed = []
+        for r in rows:
+            title, derived = milestones.get(r.milestone_id, ("", False))
+            claimed.append(Claimed(r.id, r.milestone_id, title, r.occurrence_at, r.chat_id, r.lead_days, r.attempts,
+                                   derived))
+        return claimed
 
 
 def finish(engine: Engine, delivery_id: int, status: str, error: str = "", chat_id: int | None = None) -> None:

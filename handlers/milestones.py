@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.occurrences import RECURRENCES, local_text, next_occurrence, time_left
+from bot.occurrences import RECURRENCES, due_text, local_text, next_occurrence, time_left
 from bot.reminders import parse_leads
 from db import reminders as store
-from handlers.common import refuse_non_admin, say
+from handlers.common import engine_of, refuse_non_admin, say
 
 MAX_TITLE = 200
 UPCOMING = 10
@@ -28,9 +29,11 @@ def _ctx(context: ContextTypes.DEFAULT_TYPE) -> tuple:
     return data["db"], ZoneInfo(data["settings"].tz), data["clock"].now()
 
 
-async def milestones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Upcoming milestones with the time left, and the most recent past ones."""
-    engine, tz, now = _ctx(context)
+ADD_HINT = ("Quản trị viên thêm mốc mới: /themmoc &lt;dd/mm/yyyy&gt; [HH:MM] &lt;tiêu đề&gt;, "
+            "ví dụ /themmoc 15/12/2026 Nộp báo cáo ứng dụng CNTT năm")
+
+
+def _upcoming_and_past(engine: Engine, tz: ZoneInfo, now: datetime) -> tuple[list, list]:
     upcoming, past = [], []
     for m in store.active_milestones(engine):
         nxt = next_occurrence(m.due_at, m.recurrence, now, tz)
@@ -38,21 +41,38 @@ async def milestones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             upcoming.append((nxt, m))
         else:
             past.append((m.due_at, m))
-    lines = ["<b>Mốc sắp tới</b>"] if upcoming else ["Chưa có mốc nào sắp tới."]
-    for when, m in sorted(upcoming, key=lambda x: x[0])[:UPCOMING]:
+    return sorted(upcoming, key=lambda x: x[0]), sorted(past, key=lambda x: x[0], reverse=True)
+
+
+def _nothing_upcoming(context: ContextTypes.DEFAULT_TYPE) -> str:
+    plan = engine_of(context).kb.plan
+    period = f" ({escape(plan.get('giai_doan'), quote=False)})" if plan and plan.get("giai_doan") else ""
+    return f"Không có mốc nào sắp tới: các mốc của Kế hoạch{period} đều đã qua."
+
+
+async def milestones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Upcoming milestones with the time left, and the most recent past ones; when none is upcoming (the plan's
+    own have all passed), it says so and how an admin adds one."""
+    engine, tz, now = _ctx(context)
+    upcoming, past = _upcoming_and_past(engine, tz, now)
+    lines = ["<b>Mốc sắp tới</b>"] if upcoming else [_nothing_upcoming(context)]
+    for when, m in upcoming[:UPCOMING]:
         repeat = f" ({RECURRENCES[m.recurrence]})" if m.recurrence else ""
-        lines.append(f"• [{m.id}] {escape(m.title, quote=False)} — {local_text(when, tz)}, "
+        lines.append(f"• [{m.id}] {escape(m.title, quote=False)} — {due_text(when, tz, m.record_id is not None)}, "
                      f"còn {time_left(when - now)}{repeat}")
     if past:
         lines.append("<b>Mốc đã qua gần đây</b>")
-        for when, m in sorted(past, key=lambda x: x[0], reverse=True)[:RECENT_PAST]:
-            lines.append(f"• [{m.id}] {escape(m.title, quote=False)} — {local_text(when, tz)} (đã qua)")
+        for when, m in past[:RECENT_PAST]:
+            lines.append(f"• [{m.id}] {escape(m.title, quote=False)} — {due_text(when, tz, m.record_id is not None)}"
+                         " (đã qua)")
+    if not upcoming:
+        lines.append(ADD_HINT)
     lines.append("Đăng ký nhận nhắc: /dangky 30,7,1")
     await say(update, "\n".join(lines))
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    engine, _, _ = _ctx(context)
+    engine, tz, now = _ctx(context)
     settings = context.application.bot_data["settings"]
     arg = " ".join(context.args or [])
     try:
@@ -63,8 +83,15 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_chat is None:
         return
     store.subscribe(engine, update.effective_chat.id, leads)
+    upcoming, _ = _upcoming_and_past(engine, tz, now)
+    if upcoming:
+        when, m = upcoming[0]
+        ahead = (f"Mốc gần nhất: {escape(m.title, quote=False)} — {due_text(when, tz, m.record_id is not None)}, "
+                 f"còn {time_left(when - now)}.")
+    else:
+        ahead = f"{_nothing_upcoming(context)} Bạn sẽ được nhắc khi có mốc mới (quản trị viên thêm bằng /themmoc)."
     await say(update, "Đã đăng ký nhận nhắc mốc cho cuộc trò chuyện này, báo trước "
-                       f"{', '.join(str(d) for d in leads)} ngày. Hủy: /huydangky. Xem các mốc: /moc")
+                       f"{', '.join(str(d) for d in leads)} ngày. {ahead} Hủy: /huydangky. Xem các mốc: /moc")
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

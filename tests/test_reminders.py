@@ -11,7 +11,7 @@ from telegram.error import ChatMigrated, Forbidden, RetryAfter, TimedOut
 
 from bot import reminders as reminders_module
 from bot.clock import ManualClock
-from bot.reminders import ReminderService, parse_leads
+from bot.reminders import ReminderService, parse_leads, reminder_text
 from db import reminders as store
 from db.engine import make_engine
 from handlers.milestones import parse_milestone
@@ -225,3 +225,11 @@ def test_two_workers_on_postgresql_never_send_twice(postgres_url: str) -> None:
     assert len(set(sender.sent)) == len(sender.sent)  # no (chat, text) twice
     assert all(r.get("sent") for r in results)  # both workers did part of the work
     assert store.delivery_counts(engine) == {"sent": 900}
+
+
+def test_a_plan_milestone_names_the_year_it_ends_not_a_day_the_plan_never_gives() -> None:
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    end = datetime(2018, 12, 31, 17, 0, tzinfo=hanoi)
+    text = reminder_text("Kết thúc giai đoạn 2016-2018 của Kế hoạch", end, end - timedelta(days=7), hanoi, True)
+    assert "Hạn: hết năm 2018 (mốc suy ra" in text and "31/12" not in text
+    assert "Hạn: 31/12/2018 17:00" in reminder_text("Báo cáo", end, end - timedelta(days=7), hanoi)

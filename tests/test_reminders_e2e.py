@@ -49,3 +49,19 @@ def test_admin_adds_a_milestone_a_chat_subscribes_and_gets_the_reminder_once(tmp
             bot.stop()
         reminders = [c for c in tg.sent("sendMessage", 4200) if "Nhắc mốc" in c.params["text"]]
         assert len(reminders) == 1  # the restart (and its sweeps) did not resend
+
+
+def test_when_only_the_plans_past_milestones_remain_moc_and_dangky_say_so(tmp_path: Path) -> None:
+    """The plan's milestones (2016-2020) are past: /moc says so, lists the last ones without a day the plan never
+    gives, and tells admins how to add one; /dangky says it will remind when there is one."""
+    with FakeTelegram() as tg:
+        bot = BotProcess(tg, tmp_path, ADMIN_IDS=str(ADMIN)).start()
+        try:
+            moc = ask(tg, "/moc", 4400)
+            assert "Không có mốc nào sắp tới: các mốc của Kế hoạch (2016-2020) đều đã qua." in moc
+            assert "Kết thúc giai đoạn 2019-2020 của Kế hoạch — hết năm 2020 (mốc suy ra" in moc
+            assert "31/12/2020" not in moc and "1/1/2019" not in moc and "/themmoc &lt;dd/mm/yyyy&gt;" in moc
+            dangky = ask(tg, "/dangky", 4400)
+            assert "Đã đăng ký" in dangky and "Bạn sẽ được nhắc khi có mốc mới" in dangky
+        finally:
+            bot.stop()
