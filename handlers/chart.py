@@ -1,7 +1,8 @@
-"""The yearly budget chart (PNG, headless matplotlib) with Vietnamese labels and amounts."""
+"""The charts the bot sends (PNG, headless matplotlib): the yearly budget, and the roadmap on a time line."""
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 from decimal import Decimal
 
 import matplotlib
@@ -32,6 +33,42 @@ def budget_chart(series: list[tuple[str, dict[str, Decimal]]], title: str) -> by
     ax.set_ylabel("Triệu đồng")
     ax.legend(loc="upper right", fontsize=8)
     ax.margins(y=0.12)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def _year_position(when: date) -> float:
+    """A day as a fraction of the year axis (2018-07-02 -> about 2018.5)."""
+    start = date(when.year, 1, 1)
+    return when.year + (when - start).days / ((date(when.year + 1, 1, 1) - start).days)
+
+
+def roadmap_chart(phases: list[tuple[str, int, int]], milestones: list[datetime], today: date,
+                  title: str) -> bytes:
+    """The phases as bars over the years they cover (as the plan states them: whole years), the milestones as
+    marks, and today as a line, so an official sees where the plan stands."""
+    first = min(p[1] for p in phases)
+    last = max(max(p[2] for p in phases) + 1, today.year + 1)
+    fig, ax = plt.subplots(figsize=(9, 2.2 + 0.6 * len(phases)), dpi=100)
+    rows = len(phases)
+    for i, (_, start, end) in enumerate(phases):  # the first phase on top
+        ax.barh(rows - i, end + 1 - start, left=start, height=0.5, color=("#1f5fa8", "#f0a030", "#4a9a5a")[i % 3])
+    for when in milestones:
+        if first <= when.year < last:
+            ax.plot(_year_position(when.date()), 0, marker="D", color="#9a4a8a", markersize=7)
+    now = _year_position(today)
+    ax.axvline(now, color="#c0392b", linewidth=1.5)
+    ax.annotate(f"Hôm nay {today.day}/{today.month}/{today.year}", (now, rows + 0.45), ha="right", fontsize=8,
+                color="#c0392b")
+    ax.set_xlim(first, last)
+    ax.set_xticks(range(first, last + 1))
+    ax.set_ylim(-0.6, rows + 0.7)
+    ax.set_yticks(range(rows + 1), ["Mốc", *(label for label, _, _ in reversed(phases))])
+    ax.set_xlabel("Năm")
+    ax.set_title(title, fontsize=11)
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png")

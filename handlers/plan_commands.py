@@ -4,10 +4,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from handlers.chart import budget_chart
+from db import reminders as store
+from handlers.chart import budget_chart, roadmap_chart
 from handlers.common import engine_of, reply, say
 from knowledge.answer import Answer
 from knowledge.budget import yearly_sources
+from knowledge.periods import record_period
 
 PROJECT_KINDS = frozenset({"project", "group", "component"})
 TARGET_KINDS = frozenset({"target", "target_group", "general_goal", "indicator"})
@@ -64,5 +66,15 @@ async def targets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def roadmap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_message:
-        await reply(update.effective_message, engine_of(context).section("roadmap"))
+    """The roadmap as the plan states it, and a picture of its phases, the milestones and today."""
+    message = update.effective_message
+    if not message:
+        return
+    data = context.application.bot_data
+    kb = engine_of(context).kb
+    phases = [(r.title, *period) for r in kb.of_kind("phase") if (period := record_period(r))]
+    if phases:
+        marks = [m.due_at for m in store.active_milestones(data["db"])]
+        title = f"Lộ trình thực hiện Kế hoạch {kb.plan.get('so_hieu', '') if kb.plan else ''}".strip()
+        await message.reply_photo(roadmap_chart(phases, marks, data["clock"].now().date(), title), caption=title)
+    await reply(message, engine_of(context).section("roadmap"))

@@ -92,6 +92,16 @@ def test_budget_chart_is_a_png_with_the_figures_as_text(tg: FakeTelegram, bot: B
     assert "260.650" in text and "250.000" in text and "10.650" in text
 
 
+def test_roadmap_is_a_timeline_png_and_the_plans_own_periods_as_text(tg: FakeTelegram, bot: BotProcess) -> None:
+    before = len(tg.sent("sendMessage", 2008))
+    tg.message("/lotrinh", chat_id=2008)
+    photo = tg.reply_to(2008, method="sendPhoto", timeout=30)
+    assert photo.files["photo"].startswith(PNG_MAGIC) and "Lộ trình" in photo.params["caption"]
+    text = tg.reply_to(2008, after=before, timeout=30).params["text"]
+    assert "Giai đoạn 2016-2018" in text and "2019-2020" in text
+    assert "1/1/2019" not in text and "31/12/2020" not in text and "31/12/2018" not in text
+
+
 def test_budget_of_one_year_and_a_bad_year(tg: FakeTelegram, bot: BotProcess) -> None:
     assert "Năm 2017: 72.100 triệu đồng" in ask(tg, "/ngansach 2017", 2006)
     assert "Năm không hợp lệ" in ask(tg, "/ngansach 20x7", 2006)
