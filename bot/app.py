@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import signal
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -147,9 +148,32 @@ def configure_logging() -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
-def run_polling(settings: Settings) -> None:
+def run_polling(settings: Settings) -> int:
+    """Polls until stopped; 1 when it stopped because another process polls the same token."""
     configure_logging()
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    app = build_application(settings)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 1 if app.bot_data.get("stopped_by_conflict") else 0
+
+
+def run_worker(settings: Settings) -> int:
+    """Reminder sweeps and knowledge refreshes without taking updates: any number of these beside the one
+    polling process (Telegram lets one getUpdates run per token)."""
+    configure_logging()
+    app = build_application(settings)
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+        async with app:
+            await app.start()  # the JobQueue: sweeps and refreshes; no updater, so no getUpdates
+            log.info("planbot worker đang chạy: nhắc mốc, không nhận update")
+            await stop.wait()
+            await app.stop()
+
+    asyncio.run(serve())
+    return 0
 
 
 def run_webhook(settings: Settings, url: str, listen: str, port: int) -> None:

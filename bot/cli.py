@@ -196,13 +196,21 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import run_polling, run_webhook
     if args.webhook:
         run_webhook(settings, args.webhook, args.listen, args.port)
-    else:
-        run_polling(settings)
-    return 0
+        return 0
+    return run_polling(settings)
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.bot_token:
+        print("Chưa có TELEGRAM_BOT_TOKEN: planbot worker gửi nhắc mốc qua Telegram nên cần token.", file=sys.stderr)
+        return 2
+    from bot.app import run_worker
+    return run_worker(settings)
 
 
 _EXAMPLES = {
     "run": "planbot run\n  planbot run --webhook https://bot.example.gov.vn/planbot --port 8443",
+    "worker": "planbot worker   # bên cạnh một planbot run, cùng DATABASE_URL (PostgreSQL)",
     "chat": "planbot chat",
     "ask": "planbot ask \"Dự án chữ ký số bao nhiêu tiền?\"\n  echo \"vốn ĐTPT năm 2017\" | planbot ask --json",
     "eval": "planbot eval\n  planbot eval bo-cau-hoi.jsonl --show-fail",
@@ -245,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--listen", default="0.0.0.0", help="địa chỉ máy chủ webhook lắng nghe")
     run.add_argument("--port", type=int, default=8443, help="cổng máy chủ webhook")
     run.set_defaults(func=cmd_run)
+    _command(sub, "worker", "chỉ gửi nhắc mốc (không nhận update): chạy thêm bên cạnh một planbot run"
+             ).set_defaults(func=cmd_worker)
     _command(sub, "chat", "hỏi đáp trong terminal, không cần token").set_defaults(func=cmd_chat)
     ask = _command(sub, "ask", "trả lời một câu hỏi (--json: đọc từng dòng từ stdin)")
     ask.add_argument("--json", action="store_true", help="in một đối tượng JSON mỗi câu hỏi")

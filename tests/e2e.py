@@ -11,18 +11,18 @@ from tests.fake_telegram import TOKEN, FakeTelegram
 
 
 class BotProcess:
-    def __init__(self, tg: FakeTelegram, workdir: Path, *args: str, **env: str) -> None:
+    def __init__(self, tg: FakeTelegram, workdir: Path, *args: str, command: str = "run", **env: str) -> None:
         self.tg = tg
         self.env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": tg.base_url,
                     "TELEGRAM_BASE_FILE_URL": tg.base_file_url, "DATABASE_URL": f"sqlite:///{workdir / 'bot.db'}",
                     "PYTHONUNBUFFERED": "1", **env}
-        self.workdir, self.args = workdir, args
-        self.log = workdir / "bot.log"
+        self.workdir, self.args, self.command = workdir, args, command
+        self.log = workdir / f"{command}-{id(self)}.log"
         self.proc: subprocess.Popen | None = None
 
     def start(self, ready: str = "setMyCommands", timeout: float = 30) -> BotProcess:
         seen = len(self.tg.sent(ready))
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", *self.args], cwd=self.workdir,
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot.cli", self.command, *self.args], cwd=self.workdir,
                                      env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
         self.tg.wait_for(lambda c: c.method == ready, timeout=timeout, count=seen + 1)
         return self

@@ -31,6 +31,10 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
+class PollConflict(Exception):
+    """A newer getUpdates started while this one waited: Telegram answers the older one 409."""
+
+
 class FakeTelegram:
     """Start with `with FakeTelegram() as tg:`; point the bot at `tg.base_url`."""
 
@@ -42,6 +46,8 @@ class FakeTelegram:
         self.files: dict[str, bytes] = {}
         self.failures: dict[str, list[Callable[[dict], tuple[int, dict] | None]]] = {}
         self._cond = threading.Condition()
+        self._polls = 0  # getUpdates requests so far: a newer one ends the one still waiting, as Telegram does
+        self.conflicts = 0  # getUpdates requests ended with 409 Conflict
         self._ids = itertools.count(1)
         self._msg_ids = itertools.count(1000)
         self._server = _QuietServer(("127.0.0.1", 0), self._handler())
@@ -183,10 +189,16 @@ class FakeTelegram:
         timeout = float(p.get("timeout", 0) or 0)
         deadline = time.monotonic() + min(timeout, 5.0)
         with self._cond:
+            self._polls += 1
+            mine = self._polls
+            self._cond.notify_all()  # a long poll still waiting is now the older one
             if offset:
                 self.updates = [u for u in self.updates if u["update_id"] >= offset]
-            while not self.updates and time.monotonic() < deadline:
+            while not self.updates and time.monotonic() < deadline and self._polls == mine:
                 self._cond.wait(deadline - time.monotonic())
+            if self._polls != mine:
+                self.conflicts += 1
+                raise PollConflict
             out = list(self.updates[: int(p.get("limit", 100) or 100)])
             now = time.monotonic()
             for u in out:
@@ -237,7 +249,13 @@ class FakeTelegram:
                         self._send(outcome[0], json.dumps(outcome[1]).encode())
                         return
                 if method == "getUpdates":
-                    result: Any = fake._get_updates(params)
+                    try:
+                        result: Any = fake._get_updates(params)
+                    except PollConflict:
+                        self._send(409, json.dumps({"ok": False, "error_code": 409, "description": (
+                            "Conflict: terminated by other getUpdates request; make sure that only one bot "
+                            "instance is running")}).encode())
+                        return
                 else:
                     result = fake._result(method, params)
                     with fake._cond:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
 
-COMMANDS = ("run", "chat", "ask", "eval", "check", "seed", "export", "import", "doctor")
+COMMANDS = ("run", "worker", "chat", "ask", "eval", "check", "seed", "export", "import", "doctor")
 
 
 def planbot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

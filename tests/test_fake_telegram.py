@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+import urllib.error
 import urllib.request
 
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -25,3 +28,26 @@ def test_json_form_and_multipart_bodies() -> None:
         calls = tg.sent()
         assert [c.params.get("text") for c in calls[:2]] == ["JSON", "form"]
         assert str(calls[2].params["chat_id"]) == "3" and calls[2].files["photo"] == b"\x89PNG-bytes"
+
+
+def test_a_newer_get_updates_ends_the_waiting_one_with_409_as_telegram_does() -> None:
+    with FakeTelegram() as tg:
+        url = f"{tg.base_url}{TOKEN}/getUpdates"
+        outcome: dict[str, int] = {}
+
+        def long_poll() -> None:
+            request = urllib.request.Request(url, data=b"timeout=5", method="POST")
+            try:
+                urllib.request.urlopen(request, timeout=10)
+                outcome["status"] = 200
+            except urllib.error.HTTPError as exc:
+                outcome["status"] = exc.code
+                outcome["description"] = json.loads(exc.read())["description"]
+
+        older = threading.Thread(target=long_poll)
+        older.start()
+        time.sleep(0.5)
+        urllib.request.urlopen(urllib.request.Request(url, data=b"timeout=0", method="POST"), timeout=10)
+        older.join(timeout=10)
+        assert outcome["status"] == 409 and "terminated by other getUpdates request" in str(outcome["description"])
+        assert tg.conflicts == 1
