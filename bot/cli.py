@@ -149,6 +149,23 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from db import migrate
+    try:
+        before, after = migrate.upgrade(create_engine(settings.database_url))
+    except SQLAlchemyError as exc:
+        print(f"Không nâng cấp được cơ sở dữ liệu ({type(exc).__name__}): kiểm tra DATABASE_URL.", file=sys.stderr)
+        return 1
+    if before == after:
+        print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({after}).")
+    else:
+        print(f"Đã nâng cấp cơ sở dữ liệu từ {before or 'chưa có bảng'} lên phiên bản {after}.")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from db.engine import make_engine
     from db.seed import open_knowledge
@@ -218,6 +235,7 @@ _EXAMPLES = {
     "seed": "planbot seed\n  planbot seed --reset",
     "export": "planbot export sao-luu.json\n  planbot export ke-hoach.xlsx",
     "import": "planbot import ke-hoach.xlsx --dry-run\n  planbot import ke-hoach.xlsx",
+    "migrate": "planbot migrate",
     "doctor": "planbot doctor\n  planbot doctor --webhook https://bot.example.gov.vn/planbot",
 }
 
@@ -278,6 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, help="tệp nguồn")
     imp.add_argument("--dry-run", action="store_true", help="chỉ báo cáo, không ghi gì")
     imp.set_defaults(func=cmd_import)
+    _command(sub, "migrate", "nâng cấp cấu trúc cơ sở dữ liệu lên phiên bản mới nhất (sau khi cập nhật planbot)"
+             ).set_defaults(func=cmd_migrate)
     doctor = _command(sub, "doctor", "kiểm tra một bản cài đặt: cấu hình, cơ sở dữ liệu, dữ liệu, token, quản trị viên")
     doctor.add_argument("--webhook", metavar="URL", help="kiểm tra cả URL webhook này có tới được không")
     doctor.set_defaults(func=None)

@@ -29,6 +29,7 @@ def _database(settings: Settings) -> Iterator[Finding]:
     from sqlmodel import SQLModel
 
     import db.models  # noqa: F401  (the tables the code expects)
+    from db import migrate
     from db.reader import read_knowledge
     try:
         url = make_url(settings.database_url)
@@ -45,7 +46,12 @@ def _database(settings: Settings) -> Iterator[Finding]:
     if missing:
         yield Finding(False, f"Cơ sở dữ liệu kết nối được nhưng thiếu bảng {', '.join(missing)}: chạy planbot seed.")
         return
-    yield Finding(True, "Cơ sở dữ liệu kết nối được, đủ các bảng.")
+    at, newest = migrate.current(engine), migrate.head()
+    if at != newest:
+        yield Finding(False, f"Cơ sở dữ liệu ở phiên bản {at or 'trước khi có migration'}, mới nhất là {newest}: "
+                             "chạy planbot migrate.")
+        return
+    yield Finding(True, f"Cơ sở dữ liệu kết nối được, đủ các bảng, phiên bản {newest}.")
     kb = read_knowledge(settings.database_url)
     if kb is None or not len(kb):
         yield Finding(False, "Cơ sở dữ liệu chưa có dữ liệu Kế hoạch: chạy planbot seed.")

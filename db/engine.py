@@ -5,9 +5,10 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from db.migrate import upgrade
 from db.url import DEFAULT_DATABASE_URL
 
 
@@ -20,7 +21,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
 
 
 def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
-    """Create the engine and the tables (idempotent)."""
+    """Create the engine and bring the schema to the newest migration (idempotent)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -29,7 +30,7 @@ def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
+    upgrade(engine)  # the schema at the newest migration (created on first use)
     return engine
 
 

@@ -5,14 +5,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import SQLModel
 
-from db.engine import make_engine
 from knowledge.engine import Engine
 from knowledge.loader import load_files
 from knowledge.records import KnowledgeBase
 from tests.fake_telegram import FakeTelegram
-from tests.pg import PostgresUnavailable, TempPostgres
+from tests.pg import PostgresUnavailable, TempPostgres, empty_database
 
 SOURCE = Path(__file__).resolve().parents[1] / "knowledge" / "data" / "source" / "ke-hoach-3854-KH-UBND-2016.txt"
 
@@ -67,7 +65,5 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'planbot.db'}"
         return
     url = request.getfixturevalue("postgres_url")
-    eng = make_engine(url)
-    SQLModel.metadata.drop_all(eng)
-    eng.dispose()
+    empty_database(url)
     yield url

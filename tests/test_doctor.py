@@ -11,7 +11,7 @@ import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
 
-COMMANDS = ("run", "worker", "chat", "ask", "eval", "check", "seed", "export", "import", "doctor")
+COMMANDS = ("run", "worker", "chat", "ask", "eval", "check", "seed", "export", "import", "migrate", "doctor")
 
 
 def planbot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -75,3 +75,18 @@ def test_doctor_names_a_database_without_the_tables(tmp_path: Path) -> None:
     sqlite3.connect(tmp_path / "empty.db").close()
     out = planbot(tmp_path, "doctor", DATABASE_URL="sqlite:///empty.db", ADMIN_IDS="42")
     assert out.returncode == 1 and "✗ Cơ sở dữ liệu kết nối được nhưng thiếu bảng" in out.stdout
+
+
+def test_doctor_names_a_database_not_migrated_and_migrate_fixes_it(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine
+    from sqlmodel import SQLModel
+
+    import db.models  # noqa: F401  (the tables, as the models define them)
+
+    SQLModel.metadata.create_all(create_engine(f"sqlite:///{tmp_path / 'old.db'}"))  # tables from before migrations
+    env = {"DATABASE_URL": "sqlite:///old.db", "ADMIN_IDS": "42"}
+    before = planbot(tmp_path, "doctor", **env)
+    assert before.returncode == 1 and "chạy planbot migrate" in before.stdout
+    assert planbot(tmp_path, "migrate", **env).returncode == 0
+    assert planbot(tmp_path, "seed", **env).returncode == 0
+    assert planbot(tmp_path, "doctor", **env).returncode == 0

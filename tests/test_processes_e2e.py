@@ -5,13 +5,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlmodel import SQLModel
-
 from db import reminders as store
 from db.engine import make_engine
 from db.seed import open_knowledge
 from tests.e2e import BotProcess
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.pg import empty_database
 
 CHATS = range(9000, 9060)
 
@@ -36,8 +35,7 @@ def test_a_second_polling_process_ends_the_first_with_a_clear_line(tmp_path: Pat
 
 def test_one_run_and_two_workers_on_postgresql_remind_60_chats_exactly_once(tmp_path: Path,
                                                                            postgres_url: str) -> None:
-    db = make_engine(postgres_url)
-    SQLModel.metadata.drop_all(db)
+    empty_database(postgres_url)
     db = make_engine(postgres_url)
     open_knowledge(db)
     store.add_milestone(db, "Nộp báo cáo ứng dụng CNTT", datetime.now(UTC) + timedelta(hours=12), created_by=1)

@@ -15,6 +15,7 @@ from bot.reminders import ReminderService, parse_leads, reminder_text
 from db import reminders as store
 from db.engine import make_engine
 from handlers.milestones import parse_milestone
+from tests.pg import empty_database
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 T0 = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 in Hanoi
@@ -200,9 +201,7 @@ def test_bad_lead_days(text: str) -> None:
 
 
 def test_two_workers_on_postgresql_never_send_twice(postgres_url: str) -> None:
-    from sqlmodel import SQLModel
-    engine = make_engine(postgres_url)
-    SQLModel.metadata.drop_all(engine)
+    empty_database(postgres_url)
     engine = make_engine(postgres_url)
     clock, sender = ManualClock(T0), Sender()
     for i in range(3):

@@ -1,0 +1,1 @@
+"""Alembic migrations of the schema (`planbot migrate`); `versions/` holds one file per change."""

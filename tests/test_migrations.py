@@ -1,0 +1,40 @@
+"""The schema comes from migrations: created on first use, kept current, equal to the models on both backends."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+from sqlmodel import SQLModel
+
+from bot.cli import main
+from db import migrate
+from db.engine import make_engine
+from db.seed import open_knowledge
+
+
+def test_first_use_migrates_to_the_newest_revision_and_matches_the_models(database_url: str) -> None:
+    engine = make_engine(database_url)
+    assert migrate.current(engine) == migrate.head()
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+
+
+def test_a_database_made_before_migrations_is_stamped_and_keeps_its_data(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(url)
+    SQLModel.metadata.create_all(old)  # how tables were made before migrations existed
+    assert migrate.current(old) is None
+    before, after = migrate.upgrade(old)
+    assert (before, after) == (None, migrate.head())
+    assert "alembic_version" in inspect(old).get_table_names()
+    assert len(open_knowledge(make_engine(url))) > 300
+
+
+def test_planbot_migrate_says_where_the_schema_is(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    assert main(["migrate"]) == 0
+    assert f"phiên bản {migrate.head()}" in capsys.readouterr().out
+    assert main(["migrate"]) == 0
+    assert "đã ở phiên bản mới nhất" in capsys.readouterr().out
