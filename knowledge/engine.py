@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from knowledge import clauses, compose
 from knowledge.answer import Answer
@@ -44,6 +45,9 @@ PLAN_TITLE_WORDS = 4  # this many opening words of the plan's title name the pla
 ECHO_CHARS = 60  # characters of the user's own words echoed back in a refusal
 HITS, WIDE_HITS = 60, 200  # BM25 hits taken; more when a scope or an appendix filters them afterwards
 _DIGIT = re.compile(r"\d")
+# dates, document numbers and years say when or which document, not how many: 'bao nhiêu' finds no figure there
+_NOT_A_FIGURE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d+/\d{4}(?:/[\w-]+)?|\b\d+/[A-ZĐa-zđ][\w-]*"
+                           r"|\b(?:19|20)\d\d\b")
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 BUDGET_WORD_TITLES = 4  # a word in this many budget titles ('nguồn', 'kinh phí') names no line in particular
 YEAR_MONEY_COVER = 0.5  # "năm 2014 bố trí bao nhiêu tỷ nguồn CNTT": the record must hold that much of the rest
@@ -57,6 +61,11 @@ STATES_ASKED = ("money_miss", "investor_miss", "figure_miss", "measure_miss", "r
                 "names_miss")
 TABLE_ROWS = {"indicator", "indicator_group"}  # their unit is in the row's title, not after each figure
 _NUMBER_UNIT = re.compile(r"\d+([a-z]+)")
+
+
+@lru_cache(maxsize=1024)
+def _cue_words(cue: str) -> tuple[str, ...]:
+    return tuple(tokens(cue))
 
 
 def counted_words(toks: list[str]) -> set[str]:
@@ -139,7 +148,8 @@ class Engine(BodyRoutes, SetOperations):
         titles = Counter(t for r in kb.of_kind(*YEAR_MONEY_KINDS) for t in set(tokens(self.lex.key(r.title))))
         self._budget_words = {t for t, n in titles.items() if n >= BUDGET_WORD_TITLES}
         self._numbered = {r.id: bool(r.amounts or r.get("figures") or r.kind == "indicator"  # states a figure
-                                     or _DIGIT.search(r.title + r.text)) for r in kb.records.values()}
+                                     or _DIGIT.search(_NOT_A_FIGURE.sub(" ", f"{r.title} {r.text}")))
+                         for r in kb.records.values()}
         self._rated = {r.id: r.kind in TABLE_ROWS or "%" in " ".join(map(str, (r.title, r.text, *r.fields.values())))
                        for r in kb.records.values()}  # states a percentage
         self._counted: dict[str, set[str]] = {}  # the words each record counts, read when a count is asked
@@ -416,7 +426,10 @@ class Engine(BodyRoutes, SetOperations):
         if q.appendix:
             cues.append(f"phu luc {q.appendix}")
         keep = list(q.mask) if len(q.mask) == len(q.toks) else [t in q.content for t in q.toks]
-        for phrase in {tuple(tokens(c)) for c in cues}:  # a cue's words go where the cue stands ('nội bộ' stays)
+        present = set(q.toks)
+        for phrase in {_cue_words(c) for c in cues}:  # a cue's words go where the cue stands ('nội bộ' stays)
+            if not phrase or phrase[0] not in present:
+                continue
             for i in range(len(q.toks) - len(phrase) + 1):
                 if tuple(q.toks[i:i + len(phrase)]) == phrase:
                     keep[i:i + len(phrase)] = [False] * len(phrase)

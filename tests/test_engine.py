@@ -421,3 +421,9 @@ def test_a_question_written_once_after_two_subjects_is_asked_of_each(engine_kb: 
     assert total.found and "22.150" in total.text
     body = engine_kb.answer("Sở Kế hoạch và Đầu tư có nhiệm vụ gì")  # one body, not two subjects
     assert body.found and body.text.startswith("Nhiệm vụ của Sở Kế hoạch và Đầu tư")
+
+
+def test_a_count_asked_of_a_record_whose_only_numbers_are_dates_is_not_stated(engine_kb: Engine) -> None:
+    """'Luật An toàn thông tin mạng có bao nhiêu điều': its date (19/11/2015) is no figure of what is asked."""
+    ans = engine_kb.answer("Luat An toan thong tin mang co bao nhieu dieu")
+    assert not ans.found and "không nêu con số" in ans.text
