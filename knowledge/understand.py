@@ -33,7 +33,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "meta": ("so hieu", "ke hoach so", "nguoi ky", "ky ban hanh", "ai ky", "ngay ban hanh",
              "ban hanh ngay", "ban hanh nam", "tham dinh", "to trinh", "co quan ban hanh", "trich yeu", "ten ke hoach",
              "ten day du", "ky ke hoach", "ky ngay", "ngay ky", "ban hanh khi nao", "ke hoach nay so may",
-             "ke hoach so may", "de xuat ke hoach"),
+             "ke hoach so may", "de xuat ke hoach", "nao ky", "ky ten", "ky boi"),  # "đồng chí nào ký"
     "legal": ("can cu", "can cu xay dung", "dua tren van ban", "co so phap ly", "dua tren"),
     "solution": ("giai phap", "giai phap thuc hien"),
     "viewpoint": ("quan diem",),
