@@ -41,6 +41,7 @@ ASKING_WORDS = {"lam", "bao", "ai", "sao", "the", "nhu", "gom", "kinh", "tong"} 
 NUMBER_WORDS = {"mot", "hai", "ba", "bon", "bay", "tam", "chin", "muoi"}  # numerals spelt out
 # what one side of a comparison asks that the other inherits: an amount, a year, a period (folded, expanded)
 ASKED_OF_BOTH = re.compile(r"\bkinh phi\b|\bnam (?:19|20)\d\d\b|\b(?:19|20)\d\d (?:19|20)\d\d\b")
+NAME_RUN = 4  # a cue inside this many words of a record's title is part of its name
 PLAN_TITLE_WORDS = 4  # this many opening words of the plan's title name the plan ('kế hoạch ứng dụng CNTT')
 ECHO_CHARS = 60  # characters of the user's own words echoed back in a refusal
 HITS, WIDE_HITS = 60, 200  # BM25 hits taken; more when a scope or an appendix filters them afterwards
@@ -139,6 +140,11 @@ class Engine(BodyRoutes, SetOperations):
                                  for a in kb.agencies.values()}
         self.plan_period = record_period(kb.plan) if kb.plan else None
         self._plan_title = tokens(self.lex.key(kb.plan.title)) if kb.plan else []
+        self._title_runs: dict[tuple[str, ...], set[str]] = {}  # each run of NAME_RUN title words -> the kinds
+        for r in kb.records.values():
+            title = tokens(self.lex.key(r.title))
+            for i in range(len(title) - NAME_RUN + 1):
+                self._title_runs.setdefault(tuple(title[i:i + NAME_RUN]), set()).add(r.kind)
         self._places = self._other_places()
         self._bodies = self._other_bodies()
         place = kb.plan.get("dia_danh", "") if kb.plan else ""  # 'tỉnh Vĩnh Phúc' delimits no set of the plan's items
@@ -330,6 +336,7 @@ class Engine(BodyRoutes, SetOperations):
         q = self._parse(text)
         if not q.toks:
             return Answer(False, compose.help_text(self.kb), "help")
+        self._cues_inside_names(q)
         q.content = self._content_words(q)
         self._body_as_object(q)
         outside = self._outside_plan(q)
@@ -409,6 +416,20 @@ class Engine(BodyRoutes, SetOperations):
         return self._one(r, None, [])
 
     # ---- understanding
+    def _cues_inside_names(self, q: Query) -> None:
+        """'Phòng thí nghiệm thử nghiệm giải pháp CNTT … đặt ở đơn vị nào': a cue written inside the name of a record of
+        another kind (a project's title holds 'giải pháp') names that record; it does not ask for solutions."""
+        for intent in [i for i in q.intents if i in KIND_PREFERENCE]:
+            for cue in (c for c in INTENT_CUES.get(intent, ()) if f" {c} " in f" {q.key} "):
+                words = _cue_words(cue)
+                at = next(i for i in range(len(q.toks)) if tuple(q.toks[i:i + len(words)]) == words)
+                runs = (tuple(q.toks[s:s + NAME_RUN]) for s in range(max(0, at + len(words) - NAME_RUN), at + 1))
+                # … of records of other kinds only ('dự án chuyển tiếp' also names a group of projects)
+                if any(run in self._title_runs and not self._title_runs[run] & KIND_PREFERENCE[intent] for run in runs
+                       if len(run) == NAME_RUN and set(run) - set(words)):
+                    q.intents.discard(intent)
+                    break
+
     def _content_words(self, q: Query) -> list[str]:
         """Words that name the subject: not stop words, not intent cues, not years (those are slots)."""
         years = {str(y) for y in q.years}

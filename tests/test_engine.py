@@ -427,3 +427,11 @@ def test_a_count_asked_of_a_record_whose_only_numbers_are_dates_is_not_stated(en
     """'Luật An toàn thông tin mạng có bao nhiêu điều': its date (19/11/2015) is no figure of what is asked."""
     ans = engine_kb.answer("Luat An toan thong tin mang co bao nhieu dieu")
     assert not ans.found and "không nêu con số" in ans.text
+
+
+def test_a_cue_inside_a_projects_name_asks_nothing(engine_kb: Engine) -> None:
+    """'… thử nghiệm giải pháp CNTT' is a project's name: its 'giải pháp' does not ask for the plan's solutions;
+    'giải pháp thực hiện có mấy cái' still does."""
+    ans = engine_kb.answer("Phòng thí nghiệm thử nghiệm giải pháp CNTT (DA chuyển tiếp) TMĐT bao nhiêu")
+    assert ans.found and "1.117,3" in ans.text
+    assert engine_kb.answer("giải pháp thực hiện có mấy cái").text.startswith("Giải pháp thực hiện")
