@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from knowledge.normalize import fold, tokens
 
 # 'còn' turns to another question; typed without diacritics it is 'con', as in 'con số' (a figure)
-_SPLIT = re.compile(r"[,;?!\n]+|\.(?=\s)|\s+(?:còn|thế còn)\s+(?=\w)", re.IGNORECASE)
-_SPLIT_PLAIN = re.compile(r"[,;?!\n]+|\.(?=\s)|\s+(?:con|the con)\s+(?!so\b)(?=\w)", re.IGNORECASE)
+_SPLIT = re.compile(r"[,;?!\n]+|:(?=\s)|\.(?=\s)|\s+(?:còn|thế còn)\s+(?=\w)", re.IGNORECASE)
+_SPLIT_PLAIN = re.compile(r"[,;?!\n]+|:(?=\s)|\.(?=\s)|\s+(?:con|the con)\s+(?!so\b)(?=\w)", re.IGNORECASE)
 # folded question words ('cho em xin con số …' asks too); 'bao nhiêu' and 'mấy' are checked in context
 QUESTION_WORDS = {"bn", "gi", "j", "nao", "ai", "sao", "xin"}  # folded; 'bao nhiêu' and 'mấy' are checked in context
 NOT_ASKING_XIN = {"loi", "phep", "chao", "cam"}  # 'xin lỗi', 'xin phép', 'xin chào', 'xin cảm ơn' ask nothing
@@ -115,6 +115,16 @@ def refers_to_self(clause: str) -> bool:
     toks = tokens(fold(clause))
     return any(t in SELF and (i == 0 or toks[i - 1] not in NOT_SELF_BEFORE)
                and (i + 1 == len(toks) or toks[i + 1] not in NOT_SELF_AFTER) for i, t in enumerate(toks))
+
+
+ERRAND_VERBS = {"can", "muon", "xin"}  # 'tôi cần số liệu gấp', 'em muốn hỏi', 'mình xin ít thông tin'
+
+
+def is_errand(clause: str) -> bool:
+    """Whether the clause is the asker saying what they want ('tôi cần số liệu gấp'), asking nothing itself."""
+    toks = tokens(fold(clause))
+    return not is_question(toks) and any(t in SELF and i + 1 < len(toks) and toks[i + 1] in ERRAND_VERBS
+                                         for i, t in enumerate(toks))
 
 
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")

@@ -287,11 +287,12 @@ class Engine(BodyRoutes, SetOperations):
 
     def _about_asker(self, context: list[str]) -> bool:
         """Whether every clause around the question is a greeting or speaks of the asker ('chào anh chị, em mới
-        về phòng', 'mình đang viết báo cáo', 'tôi ở Sở Y tế'), not of the plan."""
+        về phòng', 'mình đang viết báo cáo', 'tôi ở Sở Y tế', 'tôi cần số liệu gấp'), not of the plan."""
         # 'tôi ở Sở Văn hóa, Thể thao và Du lịch': the asker's body may span a comma
         selfish = any(clauses.refers_to_self(c) for c in context)
         named = set(tokens(self.lex.key(self._bodies_named(context)))) if selfish else set()
-        return all(clauses.refers_to_self(c) or not set(self._parse(c).content) - named for c in context)
+        return all(clauses.refers_to_self(c) or clauses.is_errand(c) or not set(self._parse(c).content) - named
+                   for c in context)
 
     def _both_sides(self, first: str, second: str) -> tuple[str, str] | None:
         """'vốn LAN huyện Tam Đảo với huyện Lập Thạch': a second side that names only a body is asked the first

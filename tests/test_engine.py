@@ -435,3 +435,10 @@ def test_a_cue_inside_a_projects_name_asks_nothing(engine_kb: Engine) -> None:
     ans = engine_kb.answer("Phòng thí nghiệm thử nghiệm giải pháp CNTT (DA chuyển tiếp) TMĐT bao nhiêu")
     assert ans.found and "1.117,3" in ans.text
     assert engine_kb.answer("giải pháp thực hiện có mấy cái").text.startswith("Giải pháp thực hiện")
+
+
+def test_the_askers_errand_before_a_colon_is_not_the_subject(engine_kb: Engine) -> None:
+    """'Xin chào, tôi cần số liệu gấp: <câu hỏi>? Cảm ơn bot' asks the question after the colon."""
+    ans = engine_kb.answer("Xin chào, tôi cần số liệu gấp: tỉnh đã cấp bao nhiêu hộp thư điện tử công vụ rồi? "
+                           "Cảm ơn bot")
+    assert ans.found and "8.150" in ans.text
