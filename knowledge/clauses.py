@@ -32,10 +32,11 @@ def is_question(toks: list[str]) -> bool:
 _TIME = re.compile(r"\b(?:năm|nam|giai đoạn|giai doan|gđ|gd)\s+\d{2,4}(?:\s*-\s*\d{2,4})?"
                    r"|\b(?:19|20)\d\d\s*-\s*(?:19|20)?\d\d\b", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 3
+MAX_SECOND_WORDS = 8  # a second subject added after the question ('… với hồ sơ khai thuế nữa ạ') is short
 MIN_SUBJECT_WORDS = 2  # a clause answered on its own names its subject ("mục tiêu đến 2020 thế nào" does not)
 
 
-_AND = re.compile(r"\s+(?:và|va)\s+", re.IGNORECASE)
+_AND = re.compile(r"\s+(?:và|va|vs|với|voi)\s+", re.IGNORECASE)
 
 
 def _halves(part: str) -> list[str]:
@@ -61,6 +62,18 @@ def shared_question(text: str) -> tuple[str, str] | None:
     if is_question(first) or not is_question(second) or len(first) < MIN_SUBJECT_WORDS:
         return None
     return sides[0].strip(" ,"), sides[1].strip()
+
+
+def second_subject(text: str) -> tuple[str, str] | None:
+    """'mục tiêu nộp thuế qua mạng đến 2020 là bn % với hồ sơ khai thuế nữa': the question written once, before a
+    second subject that asks nothing itself: (the question, the second subject)."""
+    sides = _JOINED.split(text.strip())
+    if len(sides) != 2:
+        return None
+    first, second = (tokens(fold(side)) for side in sides)
+    if not is_question(first) or is_question(second) or not MIN_SUBJECT_WORDS <= len(second) <= MAX_SECOND_WORDS:
+        return None
+    return sides[0].strip(" ,"), sides[1].strip(" ,.?")
 
 
 # 'so sánh [giúp tôi] A với B[, dự án nào lớn hơn]': the sides end where the question of which one begins

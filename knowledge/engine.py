@@ -183,7 +183,7 @@ class Engine(BodyRoutes, SetOperations):
         if pointed != text:
             text, parts = pointed, clauses.split(pointed)
         for reading in (self._each_question, self._after_errand, self._each_side, self._shared_question,
-                        self._pointing_back):
+                        self._second_subject, self._pointing_back):
             found = reading(text, parts)
             if found:
                 return found
@@ -241,6 +241,26 @@ class Engine(BodyRoutes, SetOperations):
         if not tail:
             return None
         each = [self._answer_one(f"{first} {tail}"), self._answer_one(second)]
+        if all(a.found and a.kind in ("record", "candidates") for a in each) \
+                and each[0].candidates != each[1].candidates:
+            return self._joined(each)
+        return None
+
+    def _second_subject(self, text: str, parts: clauses.Clauses) -> Answer | None:
+        """'Mục tiêu nộp thuế qua mạng đến 2020 là bn % với hồ sơ khai thuế nữa': the second subject is asked the
+        first's question (its words but the first subject's); both answered, about different records."""
+        pair = clauses.second_subject(text)
+        whole = self._parse(text) if pair else None
+        if not pair or not whole or whole.operation == "total" or whole.asks_total \
+                or any(" va " in f" {name} " for _, name in self.finder.mentions(whole.key)):
+            return None
+        first, second = pair
+        q = self._parse(first)
+        subject = set(self._content_words(q))
+        asked = " ".join(t for t in q.toks if t not in subject)
+        if not subject or not self._has_subject(second):
+            return None
+        each = [self._answer_one(first), self._answer_one(f"{second} {asked}")]
         if all(a.found and a.kind in ("record", "candidates") for a in each) \
                 and each[0].candidates != each[1].candidates:
             return self._joined(each)

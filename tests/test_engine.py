@@ -442,3 +442,12 @@ def test_the_askers_errand_before_a_colon_is_not_the_subject(engine_kb: Engine) 
     ans = engine_kb.answer("Xin chào, tôi cần số liệu gấp: tỉnh đã cấp bao nhiêu hộp thư điện tử công vụ rồi? "
                            "Cảm ơn bot")
     assert ans.found and "8.150" in ans.text
+
+
+def test_a_second_subject_after_the_question_is_asked_the_same(engine_kb: Engine) -> None:
+    """'… chữ ký số là bao nhiêu với phần mềm số hóa nữa': each project's amount; 'hiện có bn hộp thư vs bn chứng
+    thư số' is two questions."""
+    ans = engine_kb.answer("kế hoạch vốn dự án chữ ký số là bao nhiêu với phần mềm số hóa nữa")
+    assert ans.found and "2.000" in ans.text and "4.000" in ans.text
+    two = engine_kb.answer("e chào a, bên em cần số liệu: hiện có bn hộp thư công vụ vs bn chứng thư số ạ")
+    assert two.found and "8.150" in two.text and "93" in two.text
