@@ -133,6 +133,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     app.add_handler(CallbackQueryHandler(admin.delete_button,
                                          pattern=f"^({admin.DELETE_PREFIX}|{admin.CANCEL_PREFIX})"))
     app.add_handler(CallbackQueryHandler(questions.record_button, pattern=f"^{RECORD_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(questions.stale_button))  # any other button: answered, never spinning
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, questions.question))
     app.add_handler(MessageHandler(filters.COMMAND, questions.unknown_command))

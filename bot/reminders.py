@@ -23,6 +23,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.occurrences import due_text, occurrences, time_left
 from db import reminders as ledger
 from db.models import Milestone, Subscription
+from knowledge.numbers import whole_number
 
 log = logging.getLogger("planbot.reminders")
 Send = Callable[[int, str], Awaitable[object]]
@@ -45,10 +46,11 @@ def _seconds(exc: RetryAfter) -> float:
 def parse_leads(text: str) -> list[int]:
     """'30,7,1' -> [30, 7, 1]; raises ValueError with a Vietnamese message."""
     parts = [p for p in text.replace(" ", ",").split(",") if p]
-    if not parts or not all(p.isdigit() for p in parts):
+    days = [whole_number(p, 0, 10**9) for p in parts]
+    if not parts or None in days:
         raise ValueError("Số ngày báo trước phải là các số nguyên, cách nhau bởi dấu phẩy, ví dụ 30,7,1.")
-    leads = sorted({int(p) for p in parts}, reverse=True)
-    if len(leads) > 10 or leads[0] > 365 or leads[-1] < 0:
+    leads = sorted({d for d in days if d is not None}, reverse=True)
+    if len(leads) > 10 or leads[0] > 365:
         raise ValueError("Số ngày báo trước phải từ 0 đến 365, tối đa 10 mốc.")
     return leads
 

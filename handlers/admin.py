@@ -13,6 +13,7 @@ from db.queries import knowledge_version, load_knowledge
 from handlers.common import admin_press, engine_of, refuse_non_admin, say
 from knowledge.engine import Engine
 from knowledge.fields import FIELD_NAMES, EditError, field_list, prepare, prepare_agency
+from knowledge.numbers import whole_number
 
 DELETE_PREFIX = "xoa:"  # callback_data "xoa:<id>" / "xoa-huy:<id>"
 CANCEL_PREFIX = "xoa-huy:"
@@ -112,10 +113,11 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await refuse_non_admin(update, context):
         return
     arg = " ".join(context.args or []).strip()
-    if arg and not (arg.isdigit() and 1 <= int(arg) <= LOG_MAX):
+    count = whole_number(arg, 1, LOG_MAX) if arg else LOG_DEFAULT
+    if count is None:
         await say(update, f"Cú pháp: /nhatky [số dòng từ 1 đến {LOG_MAX}].")
         return
-    entries = edits.recent(context.application.bot_data["db"], int(arg) if arg else LOG_DEFAULT)
+    entries = edits.recent(context.application.bot_data["db"], count)
     tz = ZoneInfo(context.application.bot_data["settings"].tz)
     lines = ["<b>Nhật ký thay đổi</b>"] if entries else ["Chưa có thay đổi nào."]
     for a in entries:

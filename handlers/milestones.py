@@ -14,12 +14,16 @@ from bot.occurrences import RECURRENCES, due_text, local_text, next_occurrence, 
 from bot.reminders import parse_leads
 from db import reminders as store
 from handlers.common import engine_of, refuse_non_admin, say
+from knowledge.numbers import whole_number
 
 MAX_TITLE = 200
+MAX_ID = 2**31 - 1  # ids the database holds
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a milestone outside these years is a typo
 UPCOMING = 10
 RECENT_PAST = 5
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_TIME_LIKE = re.compile(r"^-?\d{1,2}[:hg.]\d{0,2}$")
 _RECURRENCE_WORDS = {"hằng năm": "yearly", "hàng năm": "yearly", "hang nam": "yearly",
                      "hằng tháng": "monthly", "hàng tháng": "monthly", "hang thang": "monthly"}
 
@@ -114,6 +118,12 @@ def parse_milestone(args: list[str], tz: ZoneInfo, now: datetime) -> tuple[datet
     if rest and _TIME.match(rest[0]):
         hour, minute = (int(x) for x in _TIME.match(rest[0]).groups())
         rest = rest[1:]
+    elif rest and _TIME_LIKE.match(rest[0]):  # '-1:00', '7h30': a time, mistyped, is not the title's first word
+        raise ValueError(f"Giờ «{escape(rest[0][:10])}» không đúng dạng HH:MM (00:00 đến 23:59).")
+    if not now.year - 1 <= int(m.group(3)) <= LAST_YEAR:  # a past date is said to be past, a year 1 or 9999 a typo
+        if int(m.group(3)) >= FIRST_YEAR and int(m.group(3)) < now.year:
+            raise ValueError(f"Ngày {escape(args[0][:20])} đã qua; mốc mới phải ở tương lai.")
+        raise ValueError(f"Năm {escape(m.group(3))} không hợp lệ: mốc phải từ năm {now.year} đến {LAST_YEAR}.")
     try:
         local = datetime(int(m.group(3)), int(m.group(2)), int(m.group(1)), hour, minute, tzinfo=tz)
     except ValueError:
@@ -158,11 +168,12 @@ async def remove_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     engine, _, _ = _ctx(context)
     arg = " ".join(context.args or []).strip()
-    if not arg.isdigit():
+    mid = whole_number(arg, 1, MAX_ID)
+    if mid is None:
         await say(update, "Cú pháp: /xoamoc &lt;mã mốc&gt; (mã là số trong ngoặc vuông ở /moc).")
         return
-    m = store.deactivate_milestone(engine, int(arg))
+    m = store.deactivate_milestone(engine, mid)
     if m is None:
-        await say(update, f"Không có mốc đang hoạt động nào mang mã {arg}. Xem /moc.")
+        await say(update, f"Không có mốc đang hoạt động nào mang mã {mid}. Xem /moc.")
         return
     await say(update, f"Đã xóa mốc [{m.id}] {escape(m.title, quote=False)}; sẽ không còn nhắc mốc này.")

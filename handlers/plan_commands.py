@@ -1,6 +1,8 @@
 """/duan, /ngansach, /nhiemvu, /muctieu, /lotrinh: parse the argument, ask the engine, send."""
 from __future__ import annotations
 
+from html import escape
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -9,11 +11,11 @@ from handlers.chart import budget_chart, roadmap_chart
 from handlers.common import engine_of, reply, say
 from knowledge.answer import Answer
 from knowledge.budget import yearly_sources
+from knowledge.numbers import whole_number
 from knowledge.periods import record_period
 
 PROJECT_KINDS = frozenset({"project", "group", "component"})
 TARGET_KINDS = frozenset({"target", "target_group", "general_goal", "indicator"})
-FIRST_YEAR, LAST_YEAR = 2011, 2020
 
 
 def _argument(context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -37,11 +39,13 @@ async def budget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     engine = engine_of(context)
     arg = _argument(context)
     if arg:
-        if not (arg.isdigit() and FIRST_YEAR <= int(arg) <= LAST_YEAR):
-            await say(update, f"Năm không hợp lệ: «{arg[:20]}». Gõ /ngansach hoặc /ngansach 2017 "
-                                 f"(từ {FIRST_YEAR} đến {LAST_YEAR}).")
+        first, last = engine.years or (0, 0)
+        year = whole_number(arg, first, last)
+        if year is None:
+            await say(update, f"Năm không hợp lệ: «{escape(arg[:20], quote=False)}». Gõ /ngansach hoặc "
+                                 f"/ngansach {last} (từ {first} đến {last}).")
             return
-        await reply(message, engine.budget_year(int(arg)))
+        await reply(message, engine.budget_year(year))
         return
     series, title = yearly_sources(engine.kb)
     if series:

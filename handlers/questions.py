@@ -28,6 +28,8 @@ ADMIN_HELP = (
 INLINE_RESULTS = 5
 
 
+STALE_BUTTON = "Nút này không còn dùng được. Hãy hỏi lại hoặc gõ lệnh mới."
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is None:
         return
@@ -72,7 +74,10 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if message is None or not message.text:
         return
     command = message.text.split()[0]
-    if message.chat.type != ChatType.PRIVATE and "@" not in command:
+    addressee = command.partition("@")[2]
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return  # '/start@otherbot': another bot's command, wherever it is written
+    if message.chat.type != ChatType.PRIVATE and not addressee:
         return  # another bot's command in a group
     await message.reply_text(f"Không có lệnh {command[:40]}. Gõ /help để xem các lệnh.")
 
@@ -90,6 +95,12 @@ async def record_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.message.edit_text(chunks[0], parse_mode=ParseMode.HTML, disable_web_page_preview=True)
         for chunk in chunks[1:]:
             await query.message.reply_text(chunk, parse_mode=ParseMode.HTML)
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button no handler knows (an old message's, or data nobody sent): say so, so it stops spinning."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(STALE_BUTTON, show_alert=True)
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,6 +14,19 @@ class BadNumber(ValueError):
     """A figure that is not a plain non-negative decimal."""
 
 
+_WHOLE = re.compile(r"[0-9]{1,10}")
+
+
+def whole_number(text: str, lo: int, hi: int) -> int | None:
+    """A count, an id or a year typed by a user: ASCII digits only ('²' and '٣' are no numbers here) within
+    [lo, hi]; None otherwise."""
+    text = text.strip()
+    if not _WHOLE.fullmatch(text):
+        return None
+    value = int(text)
+    return value if lo <= value <= hi else None
+
+
 def parse_canonical(text: object) -> Decimal:
     """Parse a data-file amount such as "67765" or "967.6"; floats and other styles are refused."""
     if not isinstance(text, str) or not CANONICAL.match(text):

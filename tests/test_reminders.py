@@ -194,7 +194,7 @@ def test_lead_days(text: str, ok: list[int]) -> None:
     assert parse_leads(text) == ok
 
 
-@pytest.mark.parametrize("text", ["abc", "-1", "1000", "1,2,3,4,5,6,7,8,9,10,11", ""])
+@pytest.mark.parametrize("text", ["abc", "-1", "1000", "1,2,3,4,5,6,7,8,9,10,11", "", "²", "٣", "99999999999999999999"])
 def test_bad_lead_days(text: str) -> None:
     with pytest.raises(ValueError):
         parse_leads(text)
@@ -232,3 +232,14 @@ def test_a_plan_milestone_names_the_year_it_ends_not_a_day_the_plan_never_gives(
     text = reminder_text("Kết thúc giai đoạn 2016-2018 của Kế hoạch", end, end - timedelta(days=7), hanoi, True)
     assert "Hạn: hết năm 2018 (mốc suy ra" in text and "31/12" not in text
     assert "Hạn: 31/12/2018 17:00" in reminder_text("Báo cáo", end, end - timedelta(days=7), hanoi)
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["01/01/0001", "00:00", "X"], "không hợp lệ"),
+    (["1/1/9999", "X"], "không hợp lệ"),
+    (["1/1/2027", "-1:00", "X"], "không đúng dạng HH:MM"),
+    (["1/1/2027", "25:00", "X"], "không tồn tại"),
+])
+def test_a_milestone_date_or_time_out_of_range_is_refused_with_a_message(args: list[str], said: str) -> None:
+    with pytest.raises(ValueError, match=said):
+        parse_milestone(args, HANOI, T0)

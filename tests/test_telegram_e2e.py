@@ -171,6 +171,12 @@ def test_long_reply_is_split_at_line_boundaries(tmp_path: Path) -> None:
     ("\x00\x01 dự án chữ ký số bao nhiêu tiền \x07", "2.000 triệu đồng"),
     ("/khongcolenh", "Không có lệnh /khongcolenh"),
     ("Tỷ giá đô la hôm nay", "không có thông tin"),
+    ("/ngansach <b>", "Năm không hợp lệ: «&lt;b&gt;»"),
+    ("/ngansach a < b", "Năm không hợp lệ"),
+    ("/ngansach ²", "Năm không hợp lệ"),
+    ("/ngansach 99999999999999999999", "Năm không hợp lệ"),
+    ("/dangky ²", "Số ngày báo trước phải là các số nguyên"),
+    ("/dangky -1", "Số ngày báo trước phải là các số nguyên"),
 ])
 def test_bad_input_gets_a_clear_vietnamese_reply(tg: FakeTelegram, bot: BotProcess, text: str,
                                                   expected: str) -> None:
@@ -244,3 +250,21 @@ def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
             assert len(tg.sent("sendMessage", 8)) == 1
         finally:
             proc.stop()
+
+
+def test_an_unknown_or_stale_button_is_answered_not_left_spinning(tg: FakeTelegram, bot: BotProcess) -> None:
+    message = {"message_id": 77, "date": 0, "chat": tg.chat(2013), "text": "cũ", "from": tg.user(BOT_ID)}
+    for data in ("them:luu", "khong-ai-gui-nut-nay", "xoa"):
+        before = len(tg.sent("answerCallbackQuery"))
+        tg.press(message, data, user_id=2013)
+        answered = tg.wait_for(lambda c: c.method == "answerCallbackQuery", count=before + 1)[-1]
+        assert "không còn dùng được" in answered.params.get("text", "")
+
+
+def test_another_bots_command_in_a_group_is_left_alone(tg: FakeTelegram, bot: BotProcess) -> None:
+    group = -100777
+    tg.message("/start@otherbot", chat_id=group, user_id=2014, kind="supergroup")
+    tg.message(f"/id@{BOT_USERNAME}", chat_id=group, user_id=2014, kind="supergroup")
+    replies = [c.params["text"] for c in tg.wait_for(lambda c: c.method == "sendMessage"
+                                                      and str(c.params["chat_id"]) == str(group))]
+    assert len(replies) == 1 and "<code>2014</code>" in replies[0]
