@@ -147,6 +147,10 @@ class Engine(BodyRoutes, SetOperations):
                 self._title_runs.setdefault(tuple(title[i:i + NAME_RUN]), set()).add(r.kind)
         self._places = self._other_places()
         self._bodies = self._other_bodies()
+        # a row of figures that also names bodies ('Sở Xây dựng, Ban Dân tộc … chưa có cán bộ chuyên trách') answers
+        # 'những cơ quan nào …'
+        self._names_bodies = {r.id: bool(self.finder.find(" ".join(tokens(self.lex.key(
+            " ".join(str(v) for k, v in r.fields.items() if k not in ("muc_tieu",))))))) for r in kb.records.values()}
         place = kb.plan.get("dia_danh", "") if kb.plan else ""  # 'tỉnh Vĩnh Phúc' delimits no set of the plan's items
         self._place_words = frozenset(tokens(fold(f"tỉnh {place}"))) if place else frozenset()
         self._when = {r.id: (record_period(r), record_years(r)) for r in kb.records.values()}  # read once
@@ -659,7 +663,8 @@ class Engine(BodyRoutes, SetOperations):
                 "kind_fit": float(r.kind in wanted),
                 "kind_other": float(bool(wanted) and r.kind not in wanted),
                 "component": float(r.kind == "component"),
-                "names_miss": float(q.asks_names and (r.kind == "indicator" or self._unlisted(r))),
+                "names_miss": float(q.asks_names and (r.kind == "indicator" and not self._names_bodies[r.id]
+                                                      or self._unlisted(r))),
                 "sibling_other": float(self.index.sibling_named(r, asked_pairs) is False),
                 "container_fit": float(q.operation == "total" and bool(r.amounts)
                                        and (bool(self.kb.children(r.id)) or r.title.lower().startswith("tổng"))),

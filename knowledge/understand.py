@@ -74,7 +74,7 @@ _SPLIT_SUPERLATIVE = {"max": re.compile(r"\b(?:nhieu|lon|cao|to|ton)\b(?: \w+){1
 _MONEY_WORDS = re.compile(r" (?:kinh phi|bo tri|phan bo|tien|ty dong|ty(?! le )|trieu|trieu dong|ngan sach|chi phi|"
                           r"phu cap|muc luong|tien luong|luong thang|don gia) ")
 # "những dịch vụ nào", "là những gì", "kể tên": what is asked is names ('những chỉ tiêu nào' asks for rows)
-_ASKS_NAMES = re.compile(r" nhung (\w+(?: \w+)?) nao | la nhung gi | ke ten ")
+_ASKS_NAMES = re.compile(r" nhung (\w+(?: \w+){0,7}) nao | la nhung gi | ke ten ")
 _APPENDIX = re.compile(r"\bphu luc (\d+)\b")
 _APPENDIX_ITEM = re.compile(r"\bphu luc (\d+)\W+(?:muc|dong|stt)\s+([0-9a-z]+(?:\.[0-9a-z]+)*)")  # 'PL4 mục 8.2'
 _ORDINAL = re.compile(r"\b(giai doan|giai phap|nhom|muc tieu) (?:thu )?(\d{1,2})\b(?! ?\d)"

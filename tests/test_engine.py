@@ -451,3 +451,12 @@ def test_a_second_subject_after_the_question_is_asked_the_same(engine_kb: Engine
     assert ans.found and "2.000" in ans.text and "4.000" in ans.text
     two = engine_kb.answer("e chào a, bên em cần số liệu: hiện có bn hộp thư công vụ vs bn chứng thư số ạ")
     assert two.found and "8.150" in two.text and "93" in two.text
+
+
+def test_which_bodies_lack_something_is_answered_by_the_row_that_names_them(engine_kb: Engine) -> None:
+    """'những cơ quan … nào chưa có cán bộ chuyên trách': the indicator whose evaluation names them; 'những dịch vụ
+    công trực tuyến mức độ 3 nào' asks names, which a row of figures does not give."""
+    ans = engine_kb.answer("nhung co quan cap tinh nao chua co can bo chuyen trach cntt")
+    assert ans.found and "Sở Xây dựng" in ans.text and "Ban Dân tộc" in ans.text
+    services = engine_kb.answer("da co nhung dv cong truc tuyen muc do 3 nao r")
+    assert services.found and "ngành in" in services.text
