@@ -199,11 +199,19 @@ class Engine(BodyRoutes, SetOperations):
         all, which the whole message then does)."""
         asked = [c for c, own in zip(parts.questions, parts.timed) if self._has_subject(c, own_time=own)] \
             if len(parts.questions) >= 2 else []
+        if len(asked) < 2 and self._parts_each(parts.questions):  # 'nhiệm vụ trọng tâm mấy nhóm, giải pháp mấy cái'
+            asked = parts.questions
         if len(asked) < 2:
             return None
         each = [self._answer_one(c) for c in asked]
         return self._joined(each) if all(a.found for a in each) and len({tuple(a.candidates) for a in each}) > 1 \
             else None
+
+    def _parts_each(self, questions: list[str]) -> bool:
+        """Whether each question names a different part of the plan (a clause 'mục tiêu đến 2020 là gì' after one
+        about an indicator asks that indicator's target, not a part of its own)."""
+        named = [self._parse(c).intents & set(CATEGORY_KINDS) for c in questions]
+        return len(questions) >= 2 and all(named) and sum(map(len, named)) == len(set().union(*named))
 
     def _after_errand(self, text: str, parts: clauses.Clauses) -> Answer | None:
         """'em đang làm báo cáo, cho em xin tổng kinh phí …': the asker's errand or body ('tôi ở Sở Y tế, mục tiêu
@@ -848,7 +856,10 @@ class Engine(BodyRoutes, SetOperations):
                 return self._one(records[0], None if q.period else q.year, [])
             if records:
                 heading = " và ".join(dict.fromkeys(CATEGORY_HEADINGS.get(k, k) for k in kinds))
-                text = compose.compose_list(self.kb, heading, records)
+                # 'có mấy nhóm', 'bao nhiêu giải pháp': the count and short lines
+                counted = q.operation == "count" or any(f" {w} " in f" {q.key} " for w in ("may", "bao nhieu"))
+                text = compose.compose_count(self.kb, heading, records, None, None) if counted \
+                    else compose.compose_list(self.kb, heading, records)
                 return self._many("list", text, records)
         return None
 

@@ -400,3 +400,9 @@ def test_the_largest_row_of_an_appendix_named_by_number(engine_kb: Engine) -> No
     """'Trong PL1 dự án nào TMĐT cao nhất' compares the appendix's rows; it does not give the appendix's total."""
     ans = engine_kb.answer("trong PL1 du an nao TMDT cao nhat")
     assert ans.found and "lớn nhất: 67.765" in ans.text and "166.151" not in ans.text
+
+
+def test_two_parts_of_the_plan_counted_in_one_message(engine_kb: Engine) -> None:
+    """'Nhiệm vụ trọng tâm có mấy nhóm, giải pháp thực hiện có mấy cái': each part counted, short lines."""
+    ans = engine_kb.answer("Nhiệm vụ trọng tâm có mấy nhóm, giải pháp thực hiện có mấy cái")
+    assert ans.found and ": 6 " in ans.text and ": 8 giải pháp" in ans.text and len(ans.text) <= 1500
