@@ -33,6 +33,7 @@ WHOLE_TITLE = 1.0  # a title written out whole names its group whatever else the
 CONTAINER_MIN_COVER = 0.5  # … and, named that way, it must still hold this share of the question's words
 MEMBER_COVER = 0.8  # members of a set kept by their words: this share of the best member's coverage
 STATED_COUNT_COVER = 0.5  # share of the question's other words a year's funding must hold to be the count asked
+GROUP_NOUN, GROUP_NAME_WORDS = "nhom", 3  # 'trong nhóm sở ngành …, sở nào …': what follows 'nhóm' names the group
 PART_WORDS = 2  # words the question must add to a total's title to pick some of its lines ('đào tạo')
 CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indicator_group", "indicator", "phase",
                    "target_group", "duty_group"}
@@ -231,10 +232,13 @@ class SetOperations:
                 return min(roots, key=lambda r: r.seq) if roots else None
             return None
         asked, scored = set(q.toks), []
+        at = q.toks.index(GROUP_NOUN) + 1 if GROUP_NOUN in q.toks else len(q.toks)
+        after = [t for t in q.toks[at:at + GROUP_NAME_WORDS] if t in words]  # 'nhóm sở ngành': the words naming it
         for r in pool:
             title = self.index.title_words[self.index.position[r.id]]
             named = len(title & asked) / len(title) if title else 0.0  # its title is in the question
-            cover = self.index.title_coverage(r, words)  # the question's words are in its title
+            # the question's words are in its title (or those right after 'nhóm' are)
+            cover = max(self.index.title_coverage(r, words), self.index.title_coverage(r, after) if after else 0.0)
             dated = float(bool(q.year) and q.year in record_years(r))
             if named >= CONTAINER_NAMED or (cover >= CONTAINER_COVER and named >= CONTAINER_HALF_NAMED):
                 scored.append((dated, named + cover, -len(title), -r.seq, r, cover))

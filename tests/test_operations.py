@@ -406,3 +406,9 @@ def test_two_parts_of_the_plan_counted_in_one_message(engine_kb: Engine) -> None
     """'Nhiệm vụ trọng tâm có mấy nhóm, giải pháp thực hiện có mấy cái': each part counted, short lines."""
     ans = engine_kb.answer("Nhiệm vụ trọng tâm có mấy nhóm, giải pháp thực hiện có mấy cái")
     assert ans.found and ": 6 " in ans.text and ": 8 giải pháp" in ans.text and len(ans.text) <= 1500
+
+
+def test_the_words_after_nhom_name_the_group_compared(engine_kb: Engine) -> None:
+    """'trong nhóm sở ngành …, sở nào nhiều tiền nhất': the rows of the group 'Các sở, ban, ngành' are compared."""
+    ans = engine_kb.answer("trong nhóm sở ngành nâng cấp hạ tầng, sở nào nhiều tiền nhất")
+    assert ans.found and "(Các sở, ban, ngành)" in ans.text and "2.400" in ans.text and "Sở TN&MT" in ans.text
