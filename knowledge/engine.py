@@ -237,12 +237,10 @@ class Engine(BodyRoutes, SetOperations):
 
     def _shared_question(self, text: str, parts: clauses.Clauses) -> Answer | None:
         """'Nhóm quyết toán và nhóm quá hạn được bố trí bao nhiêu vốn': the question written once, after the second
-        subject, asked of each; both must be answered (or offered), about different records."""
+        subject, asked of each."""
         pair = clauses.shared_question(text)
-        whole = self._parse(text) if pair else None
-        if not pair or not whole or whole.operation == "total" or whole.asks_total \
-                or any(" va " in f" {name} " for _, name in self.finder.mentions(whole.key)):
-            return None  # 'tổng … ĐTPT và chi thường xuyên' asks their sum; 'Sở Kế hoạch và Đầu tư' is one body
+        if not pair or not self._two_subjects_can_be(text):
+            return None
         first, second = pair
         q = self._parse(second)
         subject = set(self._content_words(q))
@@ -250,29 +248,30 @@ class Engine(BodyRoutes, SetOperations):
         if not named or not self._has_subject(first):
             return None
         tail = next((" ".join(q.toks[i:]) for i in range(named[0] + 1, len(q.toks)) if q.toks[i] not in subject), "")
-        if not tail:
-            return None
-        each = [self._answer_one(f"{first} {tail}"), self._answer_one(second)]
-        if all(a.found and a.kind in ("record", "candidates") for a in each) \
-                and each[0].candidates != each[1].candidates:
-            return self._joined(each)
-        return None
+        return self._both_answered(f"{first} {tail}", second) if tail else None
 
     def _second_subject(self, text: str, parts: clauses.Clauses) -> Answer | None:
         """'Mục tiêu nộp thuế qua mạng đến 2020 là bn % với hồ sơ khai thuế nữa': the second subject is asked the
-        first's question (its words but the first subject's); both answered, about different records."""
+        first's question (its words but the first subject's)."""
         pair = clauses.second_subject(text)
-        whole = self._parse(text) if pair else None
-        if not pair or not whole or whole.operation == "total" or whole.asks_total \
-                or any(" va " in f" {name} " for _, name in self.finder.mentions(whole.key)):
+        if not pair or not self._two_subjects_can_be(text):
             return None
         first, second = pair
         q = self._parse(first)
         subject = set(self._content_words(q))
-        asked = " ".join(t for t in q.toks if t not in subject)
         if not subject or not self._has_subject(second):
             return None
-        each = [self._answer_one(first), self._answer_one(f"{second} {asked}")]
+        return self._both_answered(first, f"{second} {' '.join(t for t in q.toks if t not in subject)}")
+
+    def _two_subjects_can_be(self, text: str) -> bool:
+        """'tổng … ĐTPT và chi thường xuyên' asks their sum; 'Sở Kế hoạch và Đầu tư' is one body."""
+        whole = self._parse(text)
+        return not (whole.operation == "total" or whole.asks_total
+                    or any(" va " in f" {name} " for _, name in self.finder.mentions(whole.key)))
+
+    def _both_answered(self, first: str, second: str) -> Answer | None:
+        """Both questions answered (or offered), about different records, as one reply; else None."""
+        each = [self._answer_one(first), self._answer_one(second)]
         if all(a.found and a.kind in ("record", "candidates") for a in each) \
                 and each[0].candidates != each[1].candidates:
             return self._joined(each)
