@@ -41,6 +41,7 @@ ASKING_WORDS = {"lam", "bao", "ai", "sao", "the", "nhu", "gom", "kinh", "tong"} 
 NUMBER_WORDS = {"mot", "hai", "ba", "bon", "bay", "tam", "chin", "muoi"}  # numerals spelt out
 # what one side of a comparison asks that the other inherits: an amount, a year, a period (folded, expanded)
 ASKED_OF_BOTH = re.compile(r"\bkinh phi\b|\bnam (?:19|20)\d\d\b|\b(?:19|20)\d\d (?:19|20)\d\d\b")
+JOINING_WORDS = {"va", "voi", "vs"}  # what joins two subjects ('A và B', 'A với B')
 NAME_RUN = 4  # a cue inside this many words of a record's title is part of its name
 PLAN_TITLE_WORDS = 4  # this many opening words of the plan's title name the plan ('kế hoạch ứng dụng CNTT')
 ECHO_CHARS = 60  # characters of the user's own words echoed back in a refusal
@@ -264,7 +265,13 @@ class Engine(BodyRoutes, SetOperations):
         return self._both_answered(first, f"{second} {' '.join(t for t in q.toks if t not in subject)}")
 
     def _two_subjects_can_be(self, text: str) -> bool:
-        """'tổng … ĐTPT và chi thường xuyên' asks their sum; 'Sở Kế hoạch và Đầu tư' is one body."""
+        """'tổng … ĐTPT và chi thường xuyên' asks their sum; 'Sở Kế hoạch và Đầu tư' is one body, and '… mạng LAN
+        và bổ sung thiết bị …' one project's name (a run of a record's title spans the 'và')."""
+        toks = tokens(self.lex.key(text))
+        joins = [i for i, t in enumerate(toks) if t in JOINING_WORDS]
+        if any(tuple(toks[s:s + NAME_RUN]) in self._title_runs for i in joins
+               for s in range(max(0, i - NAME_RUN + 1), i + 1)):
+            return False
         whole = self._parse(text)
         return not (whole.operation == "total" or whole.asks_total
                     or any(" va " in f" {name} " for _, name in self.finder.mentions(whole.key)))
