@@ -45,7 +45,7 @@ JOINING_WORDS = {"va", "voi", "vs"}  # what joins two subjects ('A và B', 'A v�
 NAME_RUN = 4  # a cue inside this many words of a record's title is part of its name
 PLAN_TITLE_WORDS = 4  # this many opening words of the plan's title name the plan ('kế hoạch ứng dụng CNTT')
 ECHO_CHARS = 60  # characters of the user's own words echoed back in a refusal
-HITS, WIDE_HITS = 60, 200  # BM25 hits taken; more when a scope or an appendix filters them afterwards
+HITS, WIDE_HITS = 40, 200  # BM25 hits taken; more when a scope or an appendix filters them afterwards
 _DIGIT = re.compile(r"\d")
 # dates, document numbers and years say when or which document, not how many: 'bao nhiêu' finds no figure there
 _NOT_A_FIGURE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d+/\d{4}(?:/[\w-]+)?|\b\d+/[A-ZĐa-zđ][\w-]*"
