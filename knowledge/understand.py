@@ -41,7 +41,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "cause": ("nguyen nhan", "vi sao", "tai sao", "ly do", "do dau"),
     "task": ("nhiem vu trong tam", "trach nhiem trong tam"),
     "status": ("hien trang", "thuc trang", "da dat", "dat duoc", "den het", "hien co", "da thuc hien",
-               "ket qua thuc hien"),
+               "ket qua thuc hien", "dang co"),  # "đang có": what there is now
     "help": ("xin chao", "chao ban", "chao", "hello", "alo", "help", "huong dan", "tro giup", "cam on", "start",
              "ban la ai", "ban biet gi", "hoi duoc gi", "hoi gi", "menu"),
 }

@@ -460,3 +460,9 @@ def test_which_bodies_lack_something_is_answered_by_the_row_that_names_them(engi
     assert ans.found and "Sở Xây dựng" in ans.text and "Ban Dân tộc" in ans.text
     services = engine_kb.answer("da co nhung dv cong truc tuyen muc do 3 nao r")
     assert services.found and "ngành in" in services.text
+
+
+def test_what_there_is_now_is_the_status_part(engine_kb: Engine) -> None:
+    """'… mức độ 3 đang có là những dịch vụ nào': the status names them (bản tin, ngành in), not the new project."""
+    ans = engine_kb.answer("DVC trực tuyến mức độ 3 đang có là những dv nào z")
+    assert ans.found and "ngành in" in ans.text
