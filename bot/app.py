@@ -47,7 +47,7 @@ MENU = [
     BotCommand("duan", "Dự án và kinh phí: /duan <từ khóa>"),
     BotCommand("ngansach", "Ngân sách theo năm: /ngansach [năm]"),
     BotCommand("nhiemvu", "Nhiệm vụ của cơ quan: /nhiemvu <cơ quan>"),
-    BotCommand("muctieu", "Mục tiêu đến năm 2020: /muctieu [chủ đề]"),
+    BotCommand("muctieu", "Mục tiêu của Kế hoạch: /muctieu [chủ đề]"),
     BotCommand("lotrinh", "Lộ trình thực hiện"),
     BotCommand("moc", "Các mốc sắp tới và thời gian còn lại"),
     BotCommand("dangky", "Đăng ký nhắc mốc: /dangky [30,7,1]"),

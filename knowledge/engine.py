@@ -65,6 +65,15 @@ TABLE_ROWS = {"indicator", "indicator_group"}  # their unit is in the row's titl
 _NUMBER_UNIT = re.compile(r"\d+([a-z]+)")
 
 
+_GROUP_PREFIX = re.compile(r"^[ivx]+\.(?=\d)")  # 'V.13': row 13 of group V, cited as 'mục 13'
+_LETTER_AFTER_DOT = re.compile(r"\.(?=[a-z]$)")  # '1.a' is cited as '1a'
+
+
+def _item_number(item: str) -> str:
+    """A row's number as people cite it: 'v.13' -> '13', 'v.1.a' -> '1a', '1.3' stays."""
+    return _LETTER_AFTER_DOT.sub("", _GROUP_PREFIX.sub("", item.strip()))
+
+
 @lru_cache(maxsize=1024)
 def _cue_words(cue: str) -> tuple[str, ...]:
     return tuple(tokens(cue))
@@ -764,7 +773,7 @@ class Engine(BodyRoutes, SetOperations):
             return None
         appendix, item = q.item
         cited = [r for r in self.kb.records.values() if appendix_of(r) == appendix
-                 and fold(r.source).lower().rsplit("muc ", 1)[-1] == item]
+                 and _item_number(fold(r.source).lower().rsplit("muc ", 1)[-1]) == _item_number(item)]
         if not cited:
             return self._refuse(f"Phụ lục {appendix} không có mục {item}.")
         return self._one(cited[0], q.year, q.content)

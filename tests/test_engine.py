@@ -466,3 +466,13 @@ def test_what_there_is_now_is_the_status_part(engine_kb: Engine) -> None:
     """'… mức độ 3 đang có là những dịch vụ nào': the status names them (bản tin, ngành in), not the new project."""
     ans = engine_kb.answer("DVC trực tuyến mức độ 3 đang có là những dv nào z")
     assert ans.found and "ngành in" in ans.text
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("TMĐT, TDT và KHV của DA phần mềm khung CQĐT (PL4 mục 13)?", "63.000"),
+    ("mang LAN cac huyen, thanh, thi (PL4 muc 1a) cong lai bn", "10.736"),
+])
+def test_a_row_cited_by_the_number_people_read_in_the_table(engine_kb: Engine, question: str, figure: str) -> None:
+    """Phụ lục 4 numbers row 13 of group V as '13' and the sub-group 'a' of row 1 as '1a'."""
+    ans = engine_kb.answer(question)
+    assert ans.found and figure in ans.text
