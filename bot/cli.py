@@ -150,14 +150,18 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy import create_engine
+    from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
     from db import migrate
+    from db.engine import make_engine
     try:
-        before, after = migrate.upgrade(create_engine(settings.database_url))
+        before, after = migrate.upgrade(make_engine(settings.database_url, migrate=False))
     except SQLAlchemyError as exc:
         print(f"Không nâng cấp được cơ sở dữ liệu ({type(exc).__name__}): kiểm tra DATABASE_URL.", file=sys.stderr)
+        return 1
+    except CommandError:  # a revision this planbot does not know: the database was migrated by a newer one
+        print("Cơ sở dữ liệu ở phiên bản mới hơn bản planbot này: hãy cài bản planbot mới hơn.", file=sys.stderr)
         return 1
     if before == after:
         print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({after}).")

@@ -47,6 +47,10 @@ def _database(settings: Settings) -> Iterator[Finding]:
         yield Finding(False, f"Cơ sở dữ liệu kết nối được nhưng thiếu bảng {', '.join(missing)}: chạy planbot seed.")
         return
     at, newest = migrate.current(engine), migrate.head()
+    if at is not None and at not in migrate.known():
+        yield Finding(False, f"Cơ sở dữ liệu ở phiên bản {at}, mới hơn bản planbot này ({newest}): hãy cài bản "
+                             "planbot mới hơn.")
+        return
     if at != newest:
         yield Finding(False, f"Cơ sở dữ liệu ở phiên bản {at or 'trước khi có migration'}, mới nhất là {newest}: "
                              "chạy planbot migrate.")

@@ -20,8 +20,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
-def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
-    """Create the engine and bring the schema to the newest migration (idempotent)."""
+def make_engine(url: str = DEFAULT_DATABASE_URL, migrate: bool = True) -> Engine:
+    """Create the engine and (unless `migrate` is false) bring the schema to the newest migration (idempotent)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -30,7 +30,8 @@ def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    upgrade(engine)  # the schema at the newest migration (created on first use)
+    if migrate:
+        upgrade(engine)  # the schema at the newest migration (created on first use)
     return engine
 
 

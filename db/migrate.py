@@ -9,10 +9,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlmodel import SQLModel
+
+import db.models  # noqa: F401  (the tables a database from before migrations may lack)
 
 FIRST = "0001"
+LOCK_KEY = 7_310_001  # the advisory lock that serialises migrations on PostgreSQL
 _SCRIPTS = Path(__file__).with_name("migrations")
 
 
@@ -27,6 +32,11 @@ def head() -> str:
     return str(ScriptDirectory(str(_SCRIPTS)).get_current_head())
 
 
+def known() -> set[str]:
+    """Every revision this code has."""
+    return {s.revision for s in ScriptDirectory(str(_SCRIPTS)).walk_revisions()}
+
+
 def current(engine: Engine) -> str | None:
     """The revision the database is at; None before any migration ran."""
     with engine.connect() as conn:
@@ -38,9 +48,19 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     before = current(engine)
     if before == head():
         return before, before
-    with engine.begin() as conn:
-        cfg = _config(conn)
-        if before is None and inspect(conn).has_table("record"):  # tables from before migrations existed
-            command.stamp(cfg, FIRST)
-        command.upgrade(cfg, "head")
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # processes started together: one migrates, the others wait
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+            at = MigrationContext.configure(conn).get_current_revision()
+            if at != head():
+                cfg = _config(conn)
+                if at is None and inspect(conn).has_table("record"):  # tables from before migrations existed
+                    missing = set(SQLModel.metadata.tables) - set(inspect(conn).get_table_names())
+                    SQLModel.metadata.create_all(conn, tables=[SQLModel.metadata.tables[t] for t in missing])
+                    command.stamp(cfg, FIRST)
+                command.upgrade(cfg, "head")
+    except (OperationalError, IntegrityError, ProgrammingError):
+        if current(engine) != head():  # another process (SQLite has no advisory lock) migrated meanwhile: fine
+            raise
     return before, head()

@@ -38,3 +38,31 @@ def test_planbot_migrate_says_where_the_schema_is(tmp_path: Path, monkeypatch, c
     assert f"phiên bản {migrate.head()}" in capsys.readouterr().out
     assert main(["migrate"]) == 0
     assert "đã ở phiên bản mới nhất" in capsys.readouterr().out
+
+
+def test_a_database_newer_than_this_planbot_is_named_not_a_traceback(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0999'")
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["migrate"]) == 1
+    assert "mới hơn bản planbot này" in capsys.readouterr().err
+
+
+def test_migrate_creates_the_default_folder(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'new' / 'p.db'}")
+    assert main(["migrate"]) == 0 and (tmp_path / "new" / "p.db").exists()
+
+
+def test_processes_started_together_on_postgresql_all_start(postgres_url: str) -> None:
+    """Several processes migrating one empty PostgreSQL database at once: one migrates, none fails."""
+    import subprocess
+    import sys
+
+    from tests.pg import empty_database
+    empty_database(postgres_url)
+    code = f"from db.engine import make_engine; make_engine({postgres_url!r})"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    assert all(p.wait(timeout=120) == 0 for p in procs), [p.stderr.read() for p in procs if p.stderr]
+    assert migrate.current(make_engine(postgres_url)) == migrate.head()
