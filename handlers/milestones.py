@@ -23,7 +23,7 @@ UPCOMING = 10
 RECENT_PAST = 5
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-_TIME_LIKE = re.compile(r"^-?\d{1,2}[:hg.]\d{0,2}$")
+_TIME_LIKE = re.compile(r"^-\d{1,2}:\d{2}$|^\d{1,2}(?::\d{1,3}|[hg]\d{1,2})$")  # -1:00, 7:5, 7h30 (not 1.)
 _RECURRENCE_WORDS = {"hằng năm": "yearly", "hàng năm": "yearly", "hang nam": "yearly",
                      "hằng tháng": "monthly", "hàng tháng": "monthly", "hang thang": "monthly"}
 
@@ -120,9 +120,7 @@ def parse_milestone(args: list[str], tz: ZoneInfo, now: datetime) -> tuple[datet
         rest = rest[1:]
     elif rest and _TIME_LIKE.match(rest[0]):  # '-1:00', '7h30': a time, mistyped, is not the title's first word
         raise ValueError(f"Giờ «{escape(rest[0][:10])}» không đúng dạng HH:MM (00:00 đến 23:59).")
-    if not now.year - 1 <= int(m.group(3)) <= LAST_YEAR:  # a past date is said to be past, a year 1 or 9999 a typo
-        if int(m.group(3)) >= FIRST_YEAR and int(m.group(3)) < now.year:
-            raise ValueError(f"Ngày {escape(args[0][:20])} đã qua; mốc mới phải ở tương lai.")
+    if not FIRST_YEAR <= int(m.group(3)) <= LAST_YEAR:  # a year 1 or 9999 is a typo (a past date is said later)
         raise ValueError(f"Năm {escape(m.group(3))} không hợp lệ: mốc phải từ năm {now.year} đến {LAST_YEAR}.")
     try:
         local = datetime(int(m.group(3)), int(m.group(2)), int(m.group(1)), hour, minute, tzinfo=tz)

@@ -243,3 +243,10 @@ def test_a_plan_milestone_names_the_year_it_ends_not_a_day_the_plan_never_gives(
 def test_a_milestone_date_or_time_out_of_range_is_refused_with_a_message(args: list[str], said: str) -> None:
     with pytest.raises(ValueError, match=said):
         parse_milestone(args, HANOI, T0)
+
+
+def test_a_recurring_milestone_may_start_in_a_past_year_and_a_title_may_start_with_a_number() -> None:
+    due, recurrence, title = parse_milestone(["15/12/2020", "hằng", "năm", "Báo", "cáo"], HANOI, T0)
+    assert recurrence == "yearly" and title == "Báo cáo"
+    _, _, numbered = parse_milestone(["30/06/2027", "1.", "Nộp", "báo", "cáo"], HANOI, T0)
+    assert numbered == "1. Nộp báo cáo"
