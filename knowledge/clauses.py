@@ -36,7 +36,9 @@ MAX_SECOND_WORDS = 8  # a second subject added after the question ('… với h�
 MIN_SUBJECT_WORDS = 2  # a clause answered on its own names its subject ("mục tiêu đến 2020 thế nào" does not)
 
 
-_AND = re.compile(r"\s+(?:và|va|vs|với|voi)\s+", re.IGNORECASE)
+# 'và' / 'với' joining two subjects or two questions; not the 'với' of a verb ('so với', 'kết nối với', 'phối hợp với')
+_AND = re.compile(r"(?<!\bso)(?<!\bnối)(?<!\bnoi)(?<!\bhợp)(?<!\bhop)(?<!\bgắn)(?<!\bgan)(?<!\bđối)(?<!\bdoi)"
+                  r"(?<!\bcùng)(?<!\bcung)\s+(?:và|va|vs|với|voi)\s+", re.IGNORECASE)
 
 
 def _halves(part: str) -> list[str]:
@@ -49,13 +51,12 @@ def _halves(part: str) -> list[str]:
     return [part]
 
 
-_JOINED = re.compile(r"\s+(?:và|va|với|voi|vs)\s+", re.IGNORECASE)
 
 
 def shared_question(text: str) -> tuple[str, str] | None:
     """'nhóm quyết toán và nhóm quá hạn được bố trí bn vốn': two subjects joined by 'và' / 'với', the question
     written once, after the second: (the first subject, the second clause with the question)."""
-    sides = _JOINED.split(text.strip())
+    sides = _AND.split(text.strip())
     if len(sides) != 2:
         return None
     first, second = (tokens(fold(side)) for side in sides)
@@ -67,7 +68,7 @@ def shared_question(text: str) -> tuple[str, str] | None:
 def second_subject(text: str) -> tuple[str, str] | None:
     """'mục tiêu nộp thuế qua mạng đến 2020 là bn % với hồ sơ khai thuế nữa': the question written once, before a
     second subject that asks nothing itself: (the question, the second subject)."""
-    sides = _JOINED.split(text.strip())
+    sides = _AND.split(text.strip())
     if len(sides) != 2:
         return None
     first, second = (tokens(fold(side)) for side in sides)

@@ -288,8 +288,9 @@ class Engine(BodyRoutes, SetOperations):
     def _both_answered(self, first: str, second: str) -> Answer | None:
         """Both questions answered (or offered), about different records, as one reply; else None."""
         each = [self._answer_one(first), self._answer_one(second)]
+        kinds = [{self.kb.records[i].kind for i, _ in a.candidates if i in self.kb.records} for a in each]
         if all(a.found and a.kind in ("record", "candidates") for a in each) \
-                and each[0].candidates != each[1].candidates:
+                and each[0].candidates != each[1].candidates and kinds[0] & kinds[1]:  # two of a kind, compared
             return self._joined(each)
         return None
 

@@ -476,3 +476,14 @@ def test_a_row_cited_by_the_number_people_read_in_the_table(engine_kb: Engine, q
     """Phụ lục 4 numbers row 13 of group V as '13' and the sub-group 'a' of row 1 as '1a'."""
     ans = engine_kb.answer(question)
     assert ans.found and figure in ans.text
+
+
+@pytest.mark.parametrize(("question", "record"), [
+    ("Vốn ĐTPT năm 2017 so với năm 2016 tăng bao nhiêu", None),
+    ("nâng cấp mạng lan vs mua thêm thiết bị cho sở y tế bao nhiêu tiền", "PL4-1.10"),
+])
+def test_the_vois_of_a_verb_or_a_project_name_join_no_two_subjects(engine_kb: Engine, question: str,
+                                                                    record: str | None) -> None:
+    """'so với', 'kết nối với' are verbs; 'mạng LAN vs thiết bị' names one project: one answer, no extra records."""
+    ans = engine_kb.answer(question)
+    assert ans.found and ans.kind == "record" and (record is None or ans.candidates[0][0] == record)
