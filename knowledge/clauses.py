@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from knowledge.normalize import fold, tokens
 
 # 'còn' turns to another question; typed without diacritics it is 'con', as in 'con số' (a figure)
-_SPLIT = re.compile(r"[,;?!\n]+|:(?=\s)|\.(?=\s)|\s+(?:còn|thế còn)\s+(?=\w)", re.IGNORECASE)
-_SPLIT_PLAIN = re.compile(r"[,;?!\n]+|:(?=\s)|\.(?=\s)|\s+(?:con|the con)\s+(?!so\b)(?=\w)", re.IGNORECASE)
+_SPLIT = re.compile(r"[,;?!\n]+|\.(?=\s)|\s+(?:còn|thế còn)\s+(?=\w)", re.IGNORECASE)
+_SPLIT_PLAIN = re.compile(r"[,;?!\n]+|\.(?=\s)|\s+(?:con|the con)\s+(?!so\b)(?=\w)", re.IGNORECASE)
 # folded question words ('cho em xin con số …' asks too); 'bao nhiêu' and 'mấy' are checked in context
 QUESTION_WORDS = {"bn", "gi", "j", "nao", "ai", "sao", "xin"}  # folded; 'bao nhiêu' and 'mấy' are checked in context
 NOT_ASKING_XIN = {"loi", "phep", "chao", "cam"}  # 'xin lỗi', 'xin phép', 'xin chào', 'xin cảm ơn' ask nothing
@@ -142,12 +142,16 @@ def is_errand(clause: str) -> bool:
 
 
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
+# 'tôi cần số liệu gấp: <câu hỏi>': a colon ends a clause when a question follows it ('… gđ 2011-2015: tổng kinh
+# phí …' goes on with the same question)
+_COLON = re.compile(r":\s+(?=([^,;?!\n:]*))")
 
 
 def pieces(text: str) -> list[str]:
     """The clauses of a message, as written ('(Cổng TTGT-ĐT, thư CV, QLVB&ĐH)' explains one thing: its commas
     separate no questions)."""
     text = _PARENTHESIS.sub(lambda m: "(" + re.sub(r"[,;]", " ", m.group(1)) + ")", text)
+    text = _COLON.sub(lambda m: ", " if is_question(tokens(fold(m.group(1)))) else " ", text)
     splitter = _SPLIT if fold(text) != text.lower() else _SPLIT_PLAIN
     return [piece for p in splitter.split(text) if p and p.strip() for piece in _halves(p.strip())]
 

@@ -487,3 +487,9 @@ def test_the_vois_of_a_verb_or_a_project_name_join_no_two_subjects(engine_kb: En
     """'so với', 'kết nối với' are verbs; 'mạng LAN vs thiết bị' names one project: one answer, no extra records."""
     ans = engine_kb.answer(question)
     assert ans.found and ans.kind == "record" and (record is None or ans.candidates[0][0] == record)
+
+
+def test_a_colon_before_the_rest_of_the_same_question_splits_nothing(engine_kb: Engine) -> None:
+    """'cho e xin số liệu gđ 2011-2015: tổng kinh phí nguồn CNTT …' is one question (the period is its own)."""
+    ans = engine_kb.answer("cho e xin so lieu gd 2011-2015: tong kinh phi nguon CNTT theo ke hoach")
+    assert ans.found and "116,5" in ans.text
