@@ -38,6 +38,7 @@ from knowledge.engine import Engine
 # twice the rate. A bucket of one message refilled every 1/25 s (3,2 s) keeps every window under the limit,
 # with room for network jitter.
 log = logging.getLogger("planbot")
+CONFLICT_EXIT = 3  # another process polls the token: a service manager must not restart this one into a fight
 RATE_LIMITS = {"overall_max_rate": 1, "overall_time_period": 1 / 25, "group_max_rate": 1,
                "group_time_period": 3.2, "max_retries": 3}
 
@@ -154,7 +155,7 @@ def run_polling(settings: Settings) -> int:
     configure_logging()
     app = build_application(settings)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 1 if app.bot_data.get("stopped_by_conflict") else 0
+    return CONFLICT_EXIT if app.bot_data.get("stopped_by_conflict") else 0
 
 
 def run_worker(settings: Settings) -> int:

@@ -56,6 +56,7 @@ def local_text(when: datetime, tz: ZoneInfo) -> str:
 def due_text(when: datetime, tz: ZoneInfo, derived: bool) -> str:
     """A milestone's date as the plan gives it: a plan milestone is the end of a year the plan names ('giai đoạn
     2016-2018', 'năm 2017'), so it says so rather than show a day the plan never writes."""
-    if derived:
-        return f"hết năm {when.astimezone(tz).year} (mốc suy ra: Kế hoạch chỉ ghi năm, không ghi ngày)"
+    local = when.astimezone(tz)
+    if derived and (local.month, local.day) == (12, 31):  # a record's own dated milestone keeps its day
+        return f"hết năm {local.year} (mốc suy ra: Kế hoạch chỉ ghi năm, không ghi ngày)"
     return local_text(when, tz)

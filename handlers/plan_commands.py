@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -78,7 +79,9 @@ async def roadmap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     kb = engine_of(context).kb
     phases = [(r.title, *period) for r in kb.of_kind("phase") if (period := record_period(r))]
     if phases:
-        marks = [m.due_at for m in store.active_milestones(data["db"])]
+        tz = ZoneInfo(data["settings"].tz)  # today and the milestones as the officials' calendar has them
+        marks = [m.due_at.astimezone(tz) for m in store.active_milestones(data["db"])]
         title = f"Lộ trình thực hiện Kế hoạch {kb.plan.get('so_hieu', '') if kb.plan else ''}".strip()
-        await message.reply_photo(roadmap_chart(phases, marks, data["clock"].now().date(), title), caption=title)
+        today = data["clock"].now().astimezone(tz).date()
+        await message.reply_photo(roadmap_chart(phases, marks, today, title), caption=title)
     await reply(message, engine_of(context).section("roadmap"))

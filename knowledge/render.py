@@ -19,14 +19,6 @@ def unmarked(text: object) -> str:
     return str(text).translate(_UNMARKED)
 
 
-def strong(text: str) -> str:
-    return f"{STRONG}{text}{STRONG_END}"
-
-
-def emphasis(text: str) -> str:
-    return f"{EMPHASIS}{text}{EMPHASIS_END}"
-
-
 def to_html(content: str) -> str:
     """Telegram HTML: the text escaped ('Sở TT&TT' -> 'Sở TT&amp;TT'), strong as <b>, emphasis as <i>."""
     out = escape(content, quote=False)

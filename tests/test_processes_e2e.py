@@ -22,7 +22,7 @@ def test_a_second_polling_process_ends_the_first_with_a_clear_line(tmp_path: Pat
         first = BotProcess(tg, tmp_path).start()
         second = BotProcess(tg, tmp_path).start()
         try:
-            assert first.proc is not None and first.proc.wait(timeout=30) == 1
+            assert first.proc is not None and first.proc.wait(timeout=30) == 3
             assert "409 Conflict" in first.output() and "planbot worker" in first.output()
             tg.message("chữ ký số bao nhiêu tiền", chat_id=8100)
             assert "2.000" in tg.reply_to(8100, timeout=15).params["text"]

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from knowledge.engine import Engine
-from knowledge.render import STRONG, strong, to_html, to_plain
+from knowledge.render import STRONG, STRONG_END, to_html, to_plain
 
 
 def test_the_same_content_renders_as_escaped_html_and_as_the_words_themselves() -> None:
-    content = strong("Sở TT&TT: a < b") + "\n• 2.000 triệu đồng"
+    content = f"{STRONG}Sở TT&TT: a < b{STRONG_END}\n• 2.000 triệu đồng"
     assert to_html(content) == "<b>Sở TT&amp;TT: a &lt; b</b>\n• 2.000 triệu đồng"
     assert to_plain(content) == "Sở TT&TT: a < b\n• 2.000 triệu đồng"
 
