@@ -81,6 +81,8 @@ def _webhook(url: str, get: Callable[[str], int]) -> Finding:
         status = get(url)
     except Exception as exc:  # noqa: BLE001
         return Finding(False, f"Không tới được URL webhook {url} ({type(exc).__name__}).")
+    if status == 404 or status >= 500:  # a wrong path, or the proxy answering for a bot that is not running
+        return Finding(False, f"URL webhook {url} trả lời HTTP {status}: kiểm tra đường dẫn và bot phía sau proxy.")
     return Finding(True, f"URL webhook {url} trả lời (HTTP {status}).")
 
 

@@ -5,6 +5,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,32 @@ import pytest
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 COMMANDS = ("run", "worker", "chat", "ask", "eval", "check", "seed", "export", "import", "migrate", "doctor")
+
+
+class _Answering:
+    """A local HTTP server answering every GET with one status."""
+
+    def __init__(self, status: int) -> None:
+        code = status
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+                self.send_response(code)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/planbot"
+
+    def __enter__(self) -> _Answering:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
 
 
 def planbot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -65,8 +93,13 @@ def test_doctor_fails_with_a_clear_line_for_each_broken_setting(tmp_path: Path, 
 def test_doctor_checks_a_webhook_url_when_given(tmp_path: Path, tg: FakeTelegram) -> None:
     assert planbot(tmp_path, "seed").returncode == 0
     good = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": tg.base_url, "ADMIN_IDS": "42"}
-    reachable = planbot(tmp_path, "doctor", "--webhook", f"http://127.0.0.1:{tg.port}/", **good)
-    assert reachable.returncode == 0 and "URL webhook" in reachable.stdout
+    with _Answering(405) as up, _Answering(502) as down:  # PTB's webhook server answers a GET with 405
+        reachable = planbot(tmp_path, "doctor", "--webhook", up.url, **good)
+        assert reachable.returncode == 0 and "URL webhook" in reachable.stdout
+        behind = planbot(tmp_path, "doctor", "--webhook", down.url, **good)
+        assert behind.returncode == 1 and "HTTP 502" in behind.stdout
+    wrong_path = planbot(tmp_path, "doctor", "--webhook", f"http://127.0.0.1:{tg.port}/nothing", **good)
+    assert wrong_path.returncode == 1 and "HTTP 404" in wrong_path.stdout
     unreachable = planbot(tmp_path, "doctor", "--webhook", "http://127.0.0.1:9/hook", **good)
     assert unreachable.returncode == 1 and "✗ Không tới được URL webhook" in unreachable.stdout
 
