@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 
 from knowledge.answer import Answer
 from knowledge.engine import Engine
+from knowledge.render import split_html
 
 log = logging.getLogger("planbot.handlers")
 MAX_BUTTONS = 5
@@ -20,26 +21,8 @@ def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
 
 
 def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Chunks of at most `limit` characters, cut at line ends (or spaces for a very long line)."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit) if " " in line[:limit] else limit
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:cut])
-            line = line[cut:].lstrip()
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
+    """Telegram-sized chunks of an HTML reply, each valid HTML, cut at line ends (or spaces in a very long line)."""
+    return split_html(text, limit)
 
 
 def keyboard(answer: Answer) -> InlineKeyboardMarkup | None:

@@ -37,6 +37,22 @@ def tg() -> Iterator[FakeTelegram]:
         yield server
 
 
+@pytest.fixture(autouse=True)
+def telegram_refuses_nothing(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test on the shared fake fails when the bot made a call Telegram would refuse; a test that means to
+    provoke refusals says so with @pytest.mark.telegram_refuses."""
+    if "tg" not in request.fixturenames:
+        yield
+        return
+    server: FakeTelegram = request.getfixturevalue("tg")
+    before = len(server.rejected)
+    yield
+    if request.node.get_closest_marker("telegram_refuses"):
+        del server.rejected[before:]
+    else:
+        server.assert_nothing_refused()
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """PLANBOT_TEST_PG_URL if given, else a private server; in CI a missing PostgreSQL is a failure."""

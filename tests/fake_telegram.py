@@ -4,6 +4,9 @@ It speaks enough of the Bot API for planbot (getMe, getUpdates with long polling
 sendDocument, editMessageText, answerCallbackQuery, answerInlineQuery, setMyCommands, deleteWebhook,
 setWebhook, getFile and file downloads), reads JSON, form and multipart bodies, records every call, and lets
 a test play users: send messages, press buttons, type inline queries.
+
+It is as strict as Telegram (see `telegram_rules`): a call the real Bot API refuses is answered with the same
+error and kept in `rejected`; the `tg` fixture fails a test whose bot made such a call unless the test says so.
 """
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
+
+from tests.telegram_rules import Refused, bad_request, check_call
 
 BOT_ID = 777000
 BOT_USERNAME = "planbot_test_bot"
@@ -41,6 +46,8 @@ class FakeTelegram:
     def __init__(self, token: str = TOKEN) -> None:
         self.token = token
         self.calls: list[Call] = []
+        self.rejected: list[tuple[Call, str]] = []  # calls the real Bot API would refuse, with its description
+        self._shown: dict[tuple[str, int], tuple[Any, Any]] = {}  # (chat, message id) -> (text, markup) sent
         self.updates: list[dict[str, Any]] = []
         self.delivered_at: dict[int, float] = {}  # update_id -> when getUpdates handed it out
         self.files: dict[str, bytes] = {}
@@ -59,11 +66,18 @@ class FakeTelegram:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         with self._cond:
             self._cond.notify_all()
         self._server.shutdown()
         self._server.server_close()
+        if exc_type is None:
+            self.assert_nothing_refused()
+
+    def assert_nothing_refused(self) -> None:
+        """The bot made no call Telegram would have refused (a test that provokes one takes it out of `rejected`)."""
+        assert not self.rejected, "Telegram would refuse: " + "; ".join(
+            f"{call.method} → {why}" for call, why in self.rejected[:5])
 
     @property
     def port(self) -> int:
@@ -157,6 +171,19 @@ class FakeTelegram:
         self.failures.setdefault(method, []).append(rule)
 
     # ---- the Bot API
+    def _check(self, method: str, p: dict[str, Any]) -> None:
+        check_call(method, p)
+        if method == "editMessageText":
+            before = self._shown.get((str(p.get("chat_id")), int(p.get("message_id") or 0)))
+            if before is not None and before == (p.get("text"), _markup(p.get("reply_markup"))):
+                raise bad_request("message is not modified: specified new message content and reply markup are "
+                                  "exactly the same as a current content and reply markup of the message")
+
+    def _remember(self, method: str, p: dict[str, Any], result: Any) -> None:
+        if method in ("sendMessage", "editMessageText") and isinstance(result, dict):
+            key = (str(p.get("chat_id")), int(result["message_id"]))
+            self._shown[key] = (p.get("text"), _markup(p.get("reply_markup")))
+
     def _result(self, method: str, p: dict[str, Any]) -> Any:
         bot = {"id": BOT_ID, "is_bot": True, "first_name": "planbot", "username": BOT_USERNAME,
                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
@@ -248,6 +275,16 @@ class FakeTelegram:
                             fake._cond.notify_all()
                         self._send(outcome[0], json.dumps(outcome[1]).encode())
                         return
+                try:
+                    fake._check(method, params)
+                except Refused as exc:
+                    with fake._cond:
+                        fake.rejected.append((Call(method, params, files), exc.description))
+                        fake.calls.append(Call(method + "!rejected", params, files))
+                        fake._cond.notify_all()
+                    self._send(exc.status, json.dumps({"ok": False, "error_code": exc.status,
+                                                       "description": exc.description}).encode())
+                    return
                 if method == "getUpdates":
                     try:
                         result: Any = fake._get_updates(params)
@@ -259,6 +296,7 @@ class FakeTelegram:
                 else:
                     result = fake._result(method, params)
                     with fake._cond:
+                        fake._remember(method, params, result)
                         fake.calls.append(Call(method, params, files))
                         fake._cond.notify_all()
                 self._send(200, json.dumps({"ok": True, "result": result}).encode())
@@ -269,6 +307,10 @@ class FakeTelegram:
 class _QuietServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A bot process stopped in the middle of a long poll is normal here, not worth a traceback."""
+
+
+def _markup(markup: Any) -> Any:
+    return json.loads(markup) if isinstance(markup, str) else markup
 
 
 def _value(v: str) -> Any:
