@@ -2,23 +2,28 @@
 
 Nothing about a reminder lives only in memory: the sweep recomputes what is due from the database, the ledger's
 unique key stops a second send (also across processes), and a restart simply sweeps again.
+
+Crash policy (at most once): a delivery is marked 'sending' right before its own send, one at a time, so a
+process killed mid-broadcast leaves exactly one message in flight; that one becomes 'uncertain' (Telegram may
+have delivered it) and is not resent. Everything it had claimed but not attempted goes back to 'pending' and is
+sent by the next sweep: at once when the stopped process ran on this machine, after CLAIM_LEASE otherwise.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+import secrets
 import socket
 import time
-import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from html import escape
+from itertools import zip_longest
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.occurrences import due_text, occurrences, time_left
 from db import reminders as ledger
@@ -27,20 +32,12 @@ from knowledge.numbers import whole_number
 
 log = logging.getLogger("planbot.reminders")
 Send = Callable[[int, str], Awaitable[object]]
-CLAIM_BATCH = 500
-MAX_RETRY_AFTER = 3
+CLAIM_BATCH = 50  # claimed at a time: about two seconds of sending at Telegram's pace
+CLAIM_LEASE = timedelta(minutes=2)  # a claim not attempted by then is given back (its worker is gone)
+STALE_SENDING = timedelta(minutes=10)  # longer than any send with its RetryAfter waits
 MAX_ATTEMPTS = 5  # sweeps that may retry a delivery the network kept from leaving
-STALE_SENDING = timedelta(minutes=10)
 PER_CHAT_GAP = 1.0  # Telegram: at most one message per second to the same chat
-SEND_CONCURRENCY = 8  # chats served at once; the overall 30/s is the rate limiter's job
-
-
-def _seconds(exc: RetryAfter) -> float:
-    """RetryAfter's wait, whichever type this PTB version gives (int now, timedelta later)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = exc.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+DUE_GRACE = timedelta(hours=1)  # a lead of 0 ("at the due time") still goes out this late after a restart
 
 
 def parse_leads(text: str) -> list[int]:
@@ -58,15 +55,16 @@ def parse_leads(text: str) -> list[int]:
 def due_keys(milestones: list[Milestone], subscriptions: list[Subscription], now: datetime, tz: ZoneInfo,
              known: set[ledger.Key]) -> tuple[list[ledger.Key], list[ledger.Key]]:
     """(to send, to skip). Per milestone occurrence and chat, of the leads whose moment has come and that are not
-    in the ledger, only the nearest is sent: after downtime one reminder, not a burst."""
+    in the ledger, only the nearest is sent: after downtime one reminder, not a burst. A lead of 0 is due at the
+    occurrence itself (up to DUE_GRACE late); other leads end when the occurrence passes."""
     send: list[ledger.Key] = []
     skip: list[ledger.Key] = []
     subs = [(s.chat_id, [int(x) for x in s.lead_days.split(",") if x]) for s in subscriptions]
     horizon = max((max(leads) for _, leads in subs if leads), default=0)
     for m in milestones:
-        for occ in occurrences(m.due_at, m.recurrence, now, now + timedelta(days=horizon), tz):
+        for occ in occurrences(m.due_at, m.recurrence, now - DUE_GRACE, now + timedelta(days=horizon), tz):
             for chat, leads in subs:
-                due = sorted(lead for lead in leads if occ - timedelta(days=lead) <= now)
+                due = sorted(lead for lead in leads if occ - timedelta(days=lead) <= now and (occ >= now or lead == 0))
                 new = [lead for lead in due if (m.id, occ, chat, lead) not in known]
                 if not new:
                     continue
@@ -79,8 +77,46 @@ def due_keys(milestones: list[Milestone], subscriptions: list[Subscription], now
 
 
 def reminder_text(title: str, occurrence: datetime, now: datetime, tz: ZoneInfo, derived: bool = False) -> str:
+    left = f"Còn {time_left(occurrence - now)}." if occurrence > now else "Đã đến hạn."
     return (f"⏰ <b>Nhắc mốc kế hoạch:</b> {escape(title, quote=False)}\n"
-            f"Hạn: {due_text(occurrence, tz, derived)}\nCòn {time_left(occurrence - now)}.")
+            f"Hạn: {due_text(occurrence, tz, derived)}\n{left}")
+
+
+def worker_name() -> str:
+    """host:pid:nonce — the nonce tells this process from an earlier one that had the same pid (a container's)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def stopped_here(workers: Iterable[str], me: str) -> list[str]:
+    """Workers of this machine whose process no longer runs (or whose pid is now someone else's)."""
+    host = socket.gethostname()
+    gone = []
+    for name in workers:
+        w_host, _, rest = name.partition(":")
+        pid_text, _, _ = rest.partition(":")
+        if w_host != host or name == me or not pid_text.isdigit():
+            continue
+        if int(pid_text) == os.getpid() or not _alive(int(pid_text)):
+            gone.append(name)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _by_turns(items: list[ledger.Claimed]) -> list[ledger.Claimed]:
+    """One chat's reminders spread out (each chat's first, then each chat's second …): none waits on a gap."""
+    by_chat: dict[int, list[ledger.Claimed]] = {}
+    for item in items:
+        by_chat.setdefault(item.chat_id, []).append(item)
+    return [item for turn in zip_longest(*by_chat.values()) for item in turn if item is not None]
 
 
 class ReminderService:
@@ -88,36 +124,28 @@ class ReminderService:
 
     def __init__(self, engine: Engine, tz: ZoneInfo, worker: str | None = None) -> None:
         self.engine, self.tz = engine, tz
-        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self.worker = worker or worker_name()
         self._last_sent: dict[int, float] = {}
 
     async def sweep(self, now: datetime, send: Send) -> dict[str, int]:
-        """Find, claim and send what is due at `now`; returns counts by outcome.
+        """Find, claim and send what is due at `now`, one send at a time; returns counts by outcome.
 
-        Chats are served concurrently (the bot's rate limiter keeps the overall pace); one chat's reminders go
-        out in order, a second apart."""
+        Telegram's pace is the bot's rate limiter's job; one chat's reminders go out a second apart."""
         await asyncio.to_thread(self._plan, now)
         counts: dict[str, int] = {}
-        gate = asyncio.Semaphore(SEND_CONCURRENCY)
-
-        async def serve(items: list[ledger.Claimed]) -> None:
-            async with gate:
-                for item in items:
-                    outcome = await self._deliver(item, now, send)
-                    counts[outcome] = counts.get(outcome, 0) + 1
-
-        while True:
-            batch = await asyncio.to_thread(ledger.claim, self.engine, self.worker, CLAIM_BATCH)
-            if not batch:
-                return counts
-            by_chat: dict[int, list[ledger.Claimed]] = {}
-            for item in batch:
-                by_chat.setdefault(item.chat_id, []).append(item)
-            await asyncio.gather(*(serve(items) for items in by_chat.values()))
+        while batch := await asyncio.to_thread(ledger.claim, self.engine, self.worker, CLAIM_BATCH):
+            for item in _by_turns(batch):
+                outcome = await self._deliver(item, now, send)
+                counts[outcome] = counts.get(outcome, 0) + 1
+        return counts
 
     def _plan(self, now: datetime) -> None:
-        ledger.abandon_stale(self.engine, STALE_SENDING)
-        known = ledger.ledger_keys(self.engine, now - timedelta(days=1))
+        dead = stopped_here(ledger.claimers(self.engine), self.worker)
+        recovered = ledger.recover(self.engine, dead, CLAIM_LEASE, STALE_SENDING)
+        if any(recovered.values()):
+            log.warning("Nhắc mốc của tiến trình đã dừng: %s gửi lại, %s có thể đã tới (không gửi lại)",
+                        recovered["claimed"], recovered["sending"])
+        known = ledger.ledger_keys(self.engine, now - DUE_GRACE - timedelta(days=1))
         send, skip = due_keys(ledger.active_milestones(self.engine), ledger.active_subscriptions(self.engine),
                               now, self.tz, known)
         ledger.record(self.engine, send, skip)
@@ -131,17 +159,18 @@ class ReminderService:
     async def _deliver(self, item: ledger.Claimed, now: datetime, send: Send) -> str:
         text = reminder_text(item.title, item.occurrence_at, now, self.tz, item.derived)
         chat_id = item.chat_id
-        for attempt in range(MAX_RETRY_AFTER + 1):
-            await self._pace(chat_id)
+        await self._pace(chat_id)
+        if not await asyncio.to_thread(ledger.attempt, self.engine, item.delivery_id, self.worker):
+            return "taken"  # the claim lapsed and another worker has it
+        for _ in range(2):  # a second time only to a group's new id
             try:
                 await send(chat_id, text)
-            except RetryAfter as exc:
-                if attempt == MAX_RETRY_AFTER:
-                    return await self._finish(item, "pending", f"retry after: {exc}")
-                await asyncio.sleep(_seconds(exc))
             except ChatMigrated as exc:
                 await asyncio.to_thread(ledger.migrate_chat, self.engine, chat_id, exc.new_chat_id)
                 chat_id = exc.new_chat_id
+                continue
+            except RetryAfter as exc:  # the rate limiter already waited and retried as often as it may
+                return await self._finish(item, "failed", f"Telegram vẫn yêu cầu chờ: {exc}")
             except Forbidden as exc:
                 await asyncio.to_thread(ledger.deactivate_subscription, self.engine, chat_id)
                 return await self._finish(item, "failed", f"forbidden: {exc}")
@@ -156,12 +185,11 @@ class ReminderService:
                 return await self._retry_later(item, f"network: {exc}")
             except TelegramError as exc:
                 return await self._finish(item, "failed", str(exc))
-            else:
-                return await self._finish(item, "sent", "", chat_id if chat_id != item.chat_id else None)
-        return "pending"  # pragma: no cover - the loop always returns
+            return await self._finish(item, "sent", "", chat_id if chat_id != item.chat_id else None)
+        return await self._finish(item, "failed", "chat migrated twice")
 
     async def _retry_later(self, item: ledger.Claimed, error: str) -> str:
-        return await self._finish(item, "pending" if item.attempts < MAX_ATTEMPTS else "failed", error)
+        return await self._finish(item, "pending" if item.attempts + 1 < MAX_ATTEMPTS else "failed", error)
 
     async def _finish(self, item: ledger.Claimed, status: str, error: str = "", chat_id: int | None = None) -> str:
         if error:

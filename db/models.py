@@ -84,9 +84,11 @@ class Subscription(SQLModel, table=True):
 class Delivery(SQLModel, table=True):
     """The ledger: one row per (milestone occurrence, chat, lead) makes a reminder go out at most once.
 
-    status: pending (to send), sending (claimed by a worker), sent, skipped (an earlier lead passed during
-    downtime; only the nearest is sent), failed (e.g. the user blocked the bot), uncertain (a timeout after
-    the request left: it may have arrived, so it is not sent again)."""
+    status: pending (to send), claimed (taken by a worker, not attempted yet: given back if the worker stops),
+    sending (marked right before its own send), sent, skipped (an earlier lead passed during downtime; only the
+    nearest is sent), failed (e.g. the user blocked the bot, or Telegram kept asking to wait), uncertain (in
+    flight when its worker stopped, or a timeout after the request left: it may have arrived, so it is not sent
+    again)."""
     __table_args__ = (UniqueConstraint("milestone_id", "occurrence_at", "chat_id", "lead_days"),)
     id: int | None = Field(default=None, primary_key=True)
     milestone_id: int = Field(foreign_key="milestone.id", index=True)

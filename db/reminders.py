@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from db.models import Delivery, Milestone, Subscription, utcnow
 
 Key = tuple[int, datetime, int, int]  # milestone id, occurrence, chat id, lead days
+RECORD_CHUNK = 1000  # ledger rows per INSERT (9 parameters each)
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,6 @@ def active_milestones(engine: Engine) -> list[Milestone]:
         return list(s.exec(select(Milestone).where(Milestone.active == True).order_by(Milestone.due_at)))  # noqa: E712
 
 
-
 def active_subscriptions(engine: Engine) -> list[Subscription]:
     with Session(engine) as s:
         return list(s.exec(select(Subscription).where(Subscription.active == True)))  # noqa: E712
@@ -48,38 +48,35 @@ def ledger_keys(engine: Engine, since: datetime) -> set[Key]:
 
 
 def record(engine: Engine, pending: Iterable[Key], skipped: Iterable[Key]) -> int:
-    """Add ledger rows; a row another worker added first is left alone (unique key). Returns rows added."""
-    rows = [dict(milestone_id=m, occurrence_at=o, chat_id=c, lead_days=lead, status="pending", updated_at=utcnow())
-            for m, o, c, lead in pending]
-    rows += [dict(milestone_id=m, occurrence_at=o, chat_id=c, lead_days=lead, status="skipped", updated_at=utcnow())
-             for m, o, c, lead in skipped]
-    if not rows:
-        return 0
+    """Add ledger rows; a row another worker added first is left alone (unique key). Returns rows added.
+
+    Rows go in chunks: one INSERT of 10.000 rows would pass PostgreSQL's 65.535 bound parameters."""
+    now = utcnow()
+    rows = [dict(milestone_id=m, occurrence_at=o, chat_id=c, lead_days=lead, status=status, updated_at=now)
+            for keys, status in ((pending, "pending"), (skipped, "skipped")) for m, o, c, lead in keys]
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    added = 0
     with Session(engine) as s, s.begin():
-        result = s.execute(insert(Delivery).values(rows).on_conflict_do_nothing())
-        return result.rowcount or 0
+        for start in range(0, len(rows), RECORD_CHUNK):
+            chunk = insert(Delivery).values(rows[start:start + RECORD_CHUNK]).on_conflict_do_nothing()
+            added += len(s.execute(chunk.returning(Delivery.id)).all())
+    return added
 
 
 def claim(engine: Engine, worker: str, limit: int) -> list[Claimed]:
-    """Take pending deliveries for this worker; other workers skip rows already taken (SKIP LOCKED)."""
+    """Take pending deliveries for this worker ('claimed': not attempted yet, so safe to give back); other
+    workers skip rows already taken (SKIP LOCKED on PostgreSQL, a conditional update on SQLite)."""
+    taken_values = dict(status="claimed", claimed_by=worker, updated_at=utcnow())
     with Session(engine) as s, s.begin():
-        query = select(Delivery).where(Delivery.status == "pending").order_by(Delivery.id).limit(limit)
+        query = select(Delivery.id).where(Delivery.status == "pending").order_by(Delivery.id).limit(limit)
         if engine.dialect.name == "postgresql":
-            rows = list(s.exec(query.with_for_update(skip_locked=True)))
-            taken = [r.id for r in rows]
+            taken = list(s.exec(query.with_for_update(skip_locked=True)))
             if taken:
-                s.execute(update(Delivery).where(col(Delivery.id).in_(taken))
-                          .values(status="sending", claimed_by=worker, attempts=Delivery.attempts + 1,
-                                  updated_at=utcnow()))
+                s.execute(update(Delivery).where(col(Delivery.id).in_(taken)).values(**taken_values))
         else:  # one writer at a time: a conditional update decides who takes each row
-            taken = []
-            for r in s.exec(query).all():
-                done = s.execute(update(Delivery).where(and_(Delivery.id == r.id, Delivery.status == "pending"))
-                                 .values(status="sending", claimed_by=worker, attempts=Delivery.attempts + 1,
-                                         updated_at=utcnow()))
-                if done.rowcount:
-                    taken.append(r.id)
+            taken = [rid for rid in s.exec(query).all()
+                     if s.execute(update(Delivery).where(and_(Delivery.id == rid, Delivery.status == "pending"))
+                                  .values(**taken_values)).rowcount]
         if not taken:
             return []
         milestones = {mid: (title, record is not None)
@@ -93,6 +90,16 @@ def claim(engine: Engine, worker: str, limit: int) -> list[Claimed]:
         return claimed
 
 
+def attempt(engine: Engine, delivery_id: int, worker: str) -> bool:
+    """Mark one claimed delivery as being sent, right before its send. False when it is no longer this worker's
+    (its claim lapsed and another worker took it): then it must not be sent here."""
+    with Session(engine) as s, s.begin():
+        done = s.execute(update(Delivery).where(and_(Delivery.id == delivery_id, Delivery.status == "claimed",
+                                                     Delivery.claimed_by == worker))
+                         .values(status="sending", attempts=Delivery.attempts + 1, updated_at=utcnow()))
+        return bool(done.rowcount)
+
+
 def finish(engine: Engine, delivery_id: int, status: str, error: str = "", chat_id: int | None = None) -> None:
     values: dict = {"status": status, "error": error[:500], "updated_at": utcnow()}
     if chat_id is not None:
@@ -101,13 +108,30 @@ def finish(engine: Engine, delivery_id: int, status: str, error: str = "", chat_
         s.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
 
 
-def abandon_stale(engine: Engine, older_than: timedelta) -> int:
-    """Deliveries a crashed worker left 'sending': they may have gone out, so they become 'uncertain'."""
+def claimers(engine: Engine) -> set[str]:
+    """Workers holding deliveries (claimed or in flight)."""
+    with Session(engine) as s:
+        return set(s.exec(select(Delivery.claimed_by).where(col(Delivery.status).in_(("claimed", "sending")))
+                          .distinct()))
+
+
+def recover(engine: Engine, dead: Iterable[str], claim_lease: timedelta, sending_lease: timedelta) -> dict[str, int]:
+    """Give back what stopped workers held. A claimed row was never attempted: it goes back to 'pending' and is
+    sent again. A row left 'sending' was in flight when its worker stopped: Telegram may have delivered it, so
+    it becomes 'uncertain' and is not resent (at most once). `dead` workers lose theirs at once; a worker on
+    another machine, whose life cannot be checked from here, loses them when its lease has run out."""
+    dead = list(dead)
+    now = utcnow()
+    outcome = {}
     with Session(engine) as s, s.begin():
-        done = s.execute(update(Delivery).where(and_(Delivery.status == "sending",
-                                                     Delivery.updated_at < utcnow() - older_than))
-                         .values(status="uncertain", error="worker stopped while sending", updated_at=utcnow()))
-        return done.rowcount or 0
+        for status, lease, values in (
+                ("claimed", claim_lease, dict(status="pending", claimed_by="", updated_at=now)),
+                ("sending", sending_lease, dict(status="uncertain", error="worker stopped while sending",
+                                                updated_at=now))):
+            gone = or_(Delivery.updated_at < now - lease, col(Delivery.claimed_by).in_(dead))
+            outcome[status] = s.execute(update(Delivery).where(and_(Delivery.status == status, gone))
+                                        .values(**values)).rowcount or 0
+    return outcome
 
 
 def deactivate_subscription(engine: Engine, chat_id: int) -> None:

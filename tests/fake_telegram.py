@@ -148,6 +148,10 @@ class FakeTelegram:
         return [c for c in calls if (method is None or c.method == method)
                 and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
 
+    def sent_where(self, pred: Callable[[Call], bool]) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls if pred(c)]
+
     def wait_for(self, pred: Callable[[Call], bool], timeout: float = 10.0, count: int = 1) -> list[Call]:
         deadline = time.monotonic() + timeout
         with self._cond:

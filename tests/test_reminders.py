@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import subprocess
 import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -51,6 +54,14 @@ def no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def db(database_url: str):  # noqa: ANN201
     return make_engine(database_url)
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended."""
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    assert not os.path.exists(f"/proc/{proc.pid}")
+    return proc.pid
 
 
 def sweep(service: ReminderService, clock: ManualClock, sender: Sender) -> dict[str, int]:
@@ -138,15 +149,82 @@ def test_blocked_user_is_unsubscribed_and_others_go_on(db) -> None:  # noqa: ANN
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter(int) in the test
-def test_retry_after_waits_and_delivers_once(db) -> None:  # noqa: ANN001
+def test_a_retry_after_the_rate_limiter_gave_up_on_fails_the_delivery_and_is_logged(
+        db, caplog: pytest.LogCaptureFixture) -> None:  # noqa: ANN001
     clock, sender = ManualClock(T0), Sender()
     store.add_milestone(db, "Mốc", T0 + timedelta(hours=10), created_by=1)
     store.subscribe(db, 508, [1])
-    sender.errors[508] = [RetryAfter(1)]
-    started = datetime.now(UTC)
+    sender.errors[508] = [RetryAfter(120)]
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {"failed": 1}
+    assert "Telegram vẫn yêu cầu chờ" in caplog.text
+    clock.advance(minutes=1)
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {}  # not pending forever, not resent
+    assert sender.to(508) == [] and store.delivery_counts(db) == {"failed": 1}
+
+
+def test_lead_zero_fires_at_the_due_time_once(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Hạn nộp hồ sơ", T0 + timedelta(minutes=10), created_by=1)
+    store.subscribe(db, 512, [0])
+    service = ReminderService(db, HANOI)
+    assert sweep(service, clock, sender) == {}
+    clock.advance(minutes=10, seconds=30)
+    assert sweep(service, clock, sender) == {"sent": 1}
+    assert "Đã đến hạn" in sender.to(512)[0] and "01/03/2026 08:10" in sender.to(512)[0]
+    clock.advance(minutes=1)
+    assert sweep(service, clock, sender) == {}
+
+
+def test_lead_zero_and_a_day_before_both_go_out(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Hạn", T0 + timedelta(days=2), created_by=1)
+    store.subscribe(db, 513, [1, 0])
+    service = ReminderService(db, HANOI)
+    clock.advance(days=1, minutes=1)
+    assert sweep(service, clock, sender) == {"sent": 1} and "Còn" in sender.to(513)[0]
+    clock.advance(days=1)
+    assert sweep(service, clock, sender) == {"sent": 1} and "Đã đến hạn" in sender.to(513)[1]
+
+
+def test_a_due_time_long_past_during_downtime_is_not_reminded(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Hạn", T0 + timedelta(minutes=5), created_by=1)
+    store.subscribe(db, 514, [0])
+    clock.advance(hours=3)  # the bot was down at the due time and long after
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {} and sender.sent == []
+
+
+def test_a_stopped_workers_claims_are_sent_again_at_once_and_its_message_in_flight_is_not(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Mốc", T0 + timedelta(hours=10), created_by=1)
+    for chat in range(600, 610):
+        store.subscribe(db, chat, [1])
+    crashed = f"{socket.gethostname()}:{dead_pid()}:abc123"
+    ReminderService(db, HANOI, worker=crashed)._plan(clock.now())
+    claimed = store.claim(db, crashed, 50)
+    assert len(claimed) == 10 and store.attempt(db, claimed[0].delivery_id, crashed)  # in flight at the crash
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {"sent": 9}
+    assert sorted(c for c, _ in sender.sent) == list(range(601, 610))
+    assert store.delivery_counts(db) == {"sent": 9, "uncertain": 1}
+    assert not store.attempt(db, claimed[1].delivery_id, crashed)  # the old claim can no longer send
+
+
+def test_another_machines_claims_wait_for_their_lease(db) -> None:  # noqa: ANN001
+    clock, sender = ManualClock(T0), Sender()
+    store.add_milestone(db, "Mốc", T0 + timedelta(hours=10), created_by=1)
+    store.subscribe(db, 620, [1])
+    ReminderService(db, HANOI, worker="other-host:1:x")._plan(clock.now())
+    assert len(store.claim(db, "other-host:1:x", 50)) == 1
+    assert sweep(ReminderService(db, HANOI), clock, sender) == {}  # it may still be sending: not taken
+    assert store.recover(db, [], timedelta(0), timedelta(minutes=10)) == {"claimed": 1, "sending": 0}
     assert sweep(ReminderService(db, HANOI), clock, sender) == {"sent": 1}
-    assert datetime.now(UTC) - started >= timedelta(seconds=1)
-    assert len(sender.to(508)) == 1
+
+
+def test_ten_thousand_due_keys_are_recorded_in_chunks(db) -> None:  # noqa: ANN001
+    store.add_milestone(db, "Mốc", T0 + timedelta(hours=10), created_by=1)
+    keys = [(1, T0 + timedelta(hours=10), chat, 1) for chat in range(10_000)]
+    assert store.record(db, keys[:8000], keys[8000:]) == 10_000
+    assert store.delivery_counts(db) == {"pending": 8000, "skipped": 2000}
 
 
 def test_chat_migrated_follows_the_new_chat(db) -> None:  # noqa: ANN001
