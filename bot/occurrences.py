@@ -24,7 +24,8 @@ def occurrences(due: datetime, recurrence: str, start: datetime, end: datetime, 
     step = {"yearly": 12, "monthly": 1}.get(recurrence)
     if not step:
         return [due] if start <= due <= end else []
-    out, k = [], 0
+    out: list[datetime] = []
+    k = 0
     if due < start:  # jump close to the window instead of walking every past occurrence
         k = max(0, ((start.year - due.year) * 12 + start.month - due.month) // step - 1)
     while True:

@@ -62,6 +62,8 @@ def due_keys(milestones: list[Milestone], subscriptions: list[Subscription], now
     subs = [(s.chat_id, [int(x) for x in s.lead_days.split(",") if x]) for s in subscriptions]
     horizon = max((max(leads) for _, leads in subs if leads), default=0)
     for m in milestones:
+        if m.id is None:  # not saved: nothing to key the ledger on
+            continue
         for occ in occurrences(m.due_at, m.recurrence, now - DUE_GRACE, now + timedelta(days=horizon), tz):
             for chat, leads in subs:
                 due = sorted(lead for lead in leads if occ - timedelta(days=lead) <= now and (occ >= now or lead == 0))

@@ -2,8 +2,10 @@
 
 A conversation (/them) moves to its next step only when a handler returns, so a user's next message must not
 start before the previous one is done; other chats need not wait for that. Each update of a chat waits for the
-one before it (a chain of futures, set up the moment the update arrives, before any wait), so the order holds
-for any number queued, also beyond the limit of updates processed at once."""
+one before it: a chain of futures, joined the moment the update arrives. PTB's own gate (a semaphore entered
+before `do_process_update`) is set wide open so that it never holds an update back and so never reorders; the
+limit on updates running at once is applied after an update's turn has come, so a queued update holds no slot.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -12,6 +14,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+UNLIMITED = 2**31 - 1
 
 
 def _chat_key(update: object) -> int | None:
@@ -23,28 +27,25 @@ def _chat_key(update: object) -> int | None:
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(UNLIMITED)
+        self._running = asyncio.Semaphore(max_concurrent_updates)
         self._last: dict[int, asyncio.Future[None]] = {}  # per chat: done when its latest update is done
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
-        if key is None:
-            await super().process_update(update, coroutine)
-            return
-        previous = self._last.get(key)
+        previous = self._last.get(key) if key is not None else None
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._last[key] = done
+        if key is not None:
+            self._last[key] = done
         try:
             if previous is not None:
                 await previous
-            await super().process_update(update, coroutine)
+            async with self._running:
+                await coroutine
         finally:
             done.set_result(None)
-            if self._last.get(key) is done:
+            if key is not None and self._last.get(key) is done:
                 del self._last[key]
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -31,19 +31,19 @@ class Claimed:
 
 def active_milestones(engine: Engine) -> list[Milestone]:
     with Session(engine) as s:
-        return list(s.exec(select(Milestone).where(Milestone.active == True).order_by(Milestone.due_at)))  # noqa: E712
+        return list(s.exec(select(Milestone).where(col(Milestone.active).is_(True)).order_by(col(Milestone.due_at))))
 
 
 def active_subscriptions(engine: Engine) -> list[Subscription]:
     with Session(engine) as s:
-        return list(s.exec(select(Subscription).where(Subscription.active == True)))  # noqa: E712
+        return list(s.exec(select(Subscription).where(col(Subscription.active).is_(True))))
 
 
 def ledger_keys(engine: Engine, since: datetime) -> set[Key]:
     """Every (milestone, occurrence, chat, lead) already in the ledger for occurrences from `since` on."""
     with Session(engine) as s:
         rows = s.exec(select(Delivery.milestone_id, Delivery.occurrence_at, Delivery.chat_id, Delivery.lead_days)
-                      .where(Delivery.occurrence_at >= since))
+                      .where(col(Delivery.occurrence_at) >= since))
         return {(m, o, c, lead) for m, o, c, lead in rows}
 
 
@@ -59,7 +59,7 @@ def record(engine: Engine, pending: Iterable[Key], skipped: Iterable[Key]) -> in
     with Session(engine) as s, s.begin():
         for start in range(0, len(rows), RECORD_CHUNK):
             chunk = insert(Delivery).values(rows[start:start + RECORD_CHUNK]).on_conflict_do_nothing()
-            added += len(s.execute(chunk.returning(Delivery.id)).all())
+            added += len(s.execute(chunk.returning(col(Delivery.id))).all())
     return added
 
 
@@ -68,35 +68,37 @@ def claim(engine: Engine, worker: str, limit: int) -> list[Claimed]:
     workers skip rows already taken (SKIP LOCKED on PostgreSQL, a conditional update on SQLite)."""
     taken_values = dict(status="claimed", claimed_by=worker, updated_at=utcnow())
     with Session(engine) as s, s.begin():
-        query = select(Delivery.id).where(Delivery.status == "pending").order_by(Delivery.id).limit(limit)
+        query = select(Delivery.id).where(col(Delivery.status) == "pending").order_by(col(Delivery.id)).limit(limit)
         if engine.dialect.name == "postgresql":
             taken = list(s.exec(query.with_for_update(skip_locked=True)))
             if taken:
-                s.execute(update(Delivery).where(col(Delivery.id).in_(taken)).values(**taken_values))
+                s.connection().execute(update(Delivery).where(col(Delivery.id).in_(taken)).values(**taken_values))
         else:  # one writer at a time: a conditional update decides who takes each row
+            conn = s.connection()
             taken = [rid for rid in s.exec(query).all()
-                     if s.execute(update(Delivery).where(and_(Delivery.id == rid, Delivery.status == "pending"))
-                                  .values(**taken_values)).rowcount]
+                     if conn.execute(update(Delivery).values(**taken_values)
+                                     .where(col(Delivery.id) == rid, col(Delivery.status) == "pending")).rowcount]
         if not taken:
             return []
         milestones = {mid: (title, record is not None)
                       for mid, title, record in s.exec(select(Milestone.id, Milestone.title, Milestone.record_id))}
-        rows = s.exec(select(Delivery).where(col(Delivery.id).in_(taken)).order_by(Delivery.id)).all()
+        rows = s.exec(select(Delivery).where(col(Delivery.id).in_(taken)).order_by(col(Delivery.id))).all()
         claimed = []
         for r in rows:
             title, derived = milestones.get(r.milestone_id, ("", False))
-            claimed.append(Claimed(r.id, r.milestone_id, title, r.occurrence_at, r.chat_id, r.lead_days, r.attempts,
-                                   derived))
+            claimed.append(Claimed(int(r.id or 0), r.milestone_id, title, r.occurrence_at, r.chat_id, r.lead_days,
+                                   r.attempts, derived))
         return claimed
 
 
 def attempt(engine: Engine, delivery_id: int, worker: str) -> bool:
     """Mark one claimed delivery as being sent, right before its send. False when it is no longer this worker's
     (its claim lapsed and another worker took it): then it must not be sent here."""
-    with Session(engine) as s, s.begin():
-        done = s.execute(update(Delivery).where(and_(Delivery.id == delivery_id, Delivery.status == "claimed",
-                                                     Delivery.claimed_by == worker))
-                         .values(status="sending", attempts=Delivery.attempts + 1, updated_at=utcnow()))
+    with engine.begin() as conn:
+        attempted = dict(status="sending", attempts=Delivery.attempts + 1, updated_at=utcnow())
+        done = conn.execute(update(Delivery).values(**attempted)
+                            .where(col(Delivery.id) == delivery_id, col(Delivery.status) == "claimed",
+                                   col(Delivery.claimed_by) == worker))
         return bool(done.rowcount)
 
 
@@ -105,7 +107,7 @@ def finish(engine: Engine, delivery_id: int, status: str, error: str = "", chat_
     if chat_id is not None:
         values["chat_id"] = chat_id
     with Session(engine) as s, s.begin():
-        s.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+        s.connection().execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(**values))
 
 
 def claimers(engine: Engine) -> set[str]:
@@ -128,31 +130,31 @@ def recover(engine: Engine, dead: Iterable[str], claim_lease: timedelta, sending
                 ("claimed", claim_lease, dict(status="pending", claimed_by="", updated_at=now)),
                 ("sending", sending_lease, dict(status="uncertain", error="worker stopped while sending",
                                                 updated_at=now))):
-            gone = or_(Delivery.updated_at < now - lease, col(Delivery.claimed_by).in_(dead))
-            outcome[status] = s.execute(update(Delivery).where(and_(Delivery.status == status, gone))
+            gone = or_(col(Delivery.updated_at) < now - lease, col(Delivery.claimed_by).in_(dead))
+            outcome[status] = s.connection().execute(update(Delivery).where(and_(col(Delivery.status) == status, gone))
                                         .values(**values)).rowcount or 0
     return outcome
 
 
 def deactivate_subscription(engine: Engine, chat_id: int) -> None:
     with Session(engine) as s, s.begin():
-        s.execute(update(Subscription).where(Subscription.chat_id == chat_id).values(active=False))
+        s.connection().execute(update(Subscription).where(col(Subscription.chat_id) == chat_id).values(active=False))
 
 
 def migrate_chat(engine: Engine, old: int, new: int) -> None:
     """A group became a supergroup: its subscription follows the new chat id."""
     with Session(engine) as s, s.begin():
-        exists = s.exec(select(Subscription).where(Subscription.chat_id == new)).first()
+        exists = s.exec(select(Subscription).where(col(Subscription.chat_id) == new)).first()
         if exists:
-            s.execute(update(Subscription).where(Subscription.chat_id == old).values(active=False))
+            s.connection().execute(update(Subscription).where(col(Subscription.chat_id) == old).values(active=False))
         else:
-            s.execute(update(Subscription).where(Subscription.chat_id == old).values(chat_id=new))
+            s.connection().execute(update(Subscription).where(col(Subscription.chat_id) == old).values(chat_id=new))
 
 
 def subscribe(engine: Engine, chat_id: int, lead_days: Iterable[int]) -> Subscription:
     leads = ",".join(str(d) for d in sorted(set(lead_days), reverse=True))
     with Session(engine, expire_on_commit=False) as s, s.begin():
-        sub = s.exec(select(Subscription).where(Subscription.chat_id == chat_id)).first()
+        sub = s.exec(select(Subscription).where(col(Subscription.chat_id) == chat_id)).first()
         if sub:
             sub.lead_days, sub.active = leads, True
         else:
@@ -163,8 +165,8 @@ def subscribe(engine: Engine, chat_id: int, lead_days: Iterable[int]) -> Subscri
 
 def unsubscribe(engine: Engine, chat_id: int) -> bool:
     with Session(engine) as s, s.begin():
-        done = s.execute(update(Subscription).where(and_(Subscription.chat_id == chat_id,
-                                                         Subscription.active == True))  # noqa: E712
+        done = s.connection().execute(update(Subscription).where(and_(col(Subscription.chat_id) == chat_id,
+                                                         col(Subscription.active).is_(True)))
                          .values(active=False))
         return bool(done.rowcount)
 
