@@ -27,6 +27,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.occurrences import due_text, occurrences, time_left
 from db import reminders as ledger
+from db.models import DeliveryStatus as Status
 from db.models import Milestone, Subscription
 from knowledge.numbers import whole_number
 
@@ -172,28 +173,29 @@ class ReminderService:
                 chat_id = exc.new_chat_id
                 continue
             except RetryAfter as exc:  # the rate limiter already waited and retried as often as it may
-                return await self._finish(item, "failed", f"Telegram vẫn yêu cầu chờ: {exc}")
+                return await self._finish(item, Status.FAILED, f"Telegram vẫn yêu cầu chờ: {exc}")
             except Forbidden as exc:
                 await asyncio.to_thread(ledger.deactivate_subscription, self.engine, chat_id)
-                return await self._finish(item, "failed", f"forbidden: {exc}")
+                return await self._finish(item, Status.FAILED, f"forbidden: {exc}")
             except TimedOut as exc:
                 if "not* sent" in str(exc):  # PTB's pool timeout: the request never left
                     return await self._retry_later(item, f"timeout before sending: {exc}")
                 # the request may have reached Telegram: never resend blindly
-                return await self._finish(item, "uncertain", f"timeout: {exc}")
+                return await self._finish(item, Status.UNCERTAIN, f"timeout: {exc}")
             except BadRequest as exc:
-                return await self._finish(item, "failed", str(exc))
+                return await self._finish(item, Status.FAILED, str(exc))
             except NetworkError as exc:  # not sent; a later sweep tries again
                 return await self._retry_later(item, f"network: {exc}")
             except TelegramError as exc:
-                return await self._finish(item, "failed", str(exc))
-            return await self._finish(item, "sent", "", chat_id if chat_id != item.chat_id else None)
-        return await self._finish(item, "failed", "chat migrated twice")
+                return await self._finish(item, Status.FAILED, str(exc))
+            return await self._finish(item, Status.SENT, "", chat_id if chat_id != item.chat_id else None)
+        return await self._finish(item, Status.FAILED, "chat migrated twice")
 
     async def _retry_later(self, item: ledger.Claimed, error: str) -> str:
-        return await self._finish(item, "pending" if item.attempts + 1 < MAX_ATTEMPTS else "failed", error)
+        again = item.attempts + 1 < MAX_ATTEMPTS
+        return await self._finish(item, Status.PENDING if again else Status.FAILED, error)
 
-    async def _finish(self, item: ledger.Claimed, status: str, error: str = "", chat_id: int | None = None) -> str:
+    async def _finish(self, item: ledger.Claimed, status: Status, error: str = "", chat_id: int | None = None) -> str:
         if error:
             log.warning("Nhắc mốc %s tới chat %s: %s", item.milestone_id, item.chat_id, error)
         await asyncio.to_thread(ledger.finish, self.engine, item.delivery_id, status, error, chat_id)

@@ -3,12 +3,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.types import ExactDecimal, UTCDateTime
+
+
+class DeliveryStatus(StrEnum):
+    """Where a reminder delivery stands in the ledger (see Delivery)."""
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
 
 
 def utcnow() -> datetime:
@@ -95,7 +107,7 @@ class Delivery(SQLModel, table=True):
     occurrence_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     lead_days: int
-    status: str = Field(default="pending", index=True, max_length=12)
+    status: str = Field(default=DeliveryStatus.PENDING, index=True, max_length=12)
     attempts: int = 0
     error: str = ""
     claimed_by: str = ""

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.models import Delivery, Milestone, Subscription, utcnow
+from db.models import DeliveryStatus as Status
 
 Key = tuple[int, datetime, int, int]  # milestone id, occurrence, chat id, lead days
 RECORD_CHUNK = 1000  # ledger rows per INSERT (9 parameters each)
@@ -53,7 +54,7 @@ def record(engine: Engine, pending: Iterable[Key], skipped: Iterable[Key]) -> in
     Rows go in chunks: one INSERT of 10.000 rows would pass PostgreSQL's 65.535 bound parameters."""
     now = utcnow()
     rows = [dict(milestone_id=m, occurrence_at=o, chat_id=c, lead_days=lead, status=status, updated_at=now)
-            for keys, status in ((pending, "pending"), (skipped, "skipped")) for m, o, c, lead in keys]
+            for keys, status in ((pending, Status.PENDING), (skipped, Status.SKIPPED)) for m, o, c, lead in keys]
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
     added = 0
     with Session(engine) as s, s.begin():
@@ -66,9 +67,10 @@ def record(engine: Engine, pending: Iterable[Key], skipped: Iterable[Key]) -> in
 def claim(engine: Engine, worker: str, limit: int) -> list[Claimed]:
     """Take pending deliveries for this worker ('claimed': not attempted yet, so safe to give back); other
     workers skip rows already taken (SKIP LOCKED on PostgreSQL, a conditional update on SQLite)."""
-    taken_values = dict(status="claimed", claimed_by=worker, updated_at=utcnow())
+    taken_values = dict(status=Status.CLAIMED, claimed_by=worker, updated_at=utcnow())
     with Session(engine) as s, s.begin():
-        query = select(Delivery.id).where(col(Delivery.status) == "pending").order_by(col(Delivery.id)).limit(limit)
+        query = (select(Delivery.id).where(col(Delivery.status) == Status.PENDING)
+                 .order_by(col(Delivery.id)).limit(limit))
         if engine.dialect.name == "postgresql":
             taken = list(s.exec(query.with_for_update(skip_locked=True)))
             if taken:
@@ -77,7 +79,8 @@ def claim(engine: Engine, worker: str, limit: int) -> list[Claimed]:
             conn = s.connection()
             taken = [rid for rid in s.exec(query).all()
                      if conn.execute(update(Delivery).values(**taken_values)
-                                     .where(col(Delivery.id) == rid, col(Delivery.status) == "pending")).rowcount]
+                                     .where(col(Delivery.id) == rid, col(Delivery.status) == Status.PENDING)
+                                     ).rowcount]
         if not taken:
             return []
         milestones = {mid: (title, record is not None)
@@ -95,15 +98,15 @@ def attempt(engine: Engine, delivery_id: int, worker: str) -> bool:
     """Mark one claimed delivery as being sent, right before its send. False when it is no longer this worker's
     (its claim lapsed and another worker took it): then it must not be sent here."""
     with engine.begin() as conn:
-        attempted = dict(status="sending", attempts=Delivery.attempts + 1, updated_at=utcnow())
+        attempted = dict(status=Status.SENDING, attempts=Delivery.attempts + 1, updated_at=utcnow())
         done = conn.execute(update(Delivery).values(**attempted)
-                            .where(col(Delivery.id) == delivery_id, col(Delivery.status) == "claimed",
+                            .where(col(Delivery.id) == delivery_id, col(Delivery.status) == Status.CLAIMED,
                                    col(Delivery.claimed_by) == worker))
         return bool(done.rowcount)
 
 
-def finish(engine: Engine, delivery_id: int, status: str, error: str = "", chat_id: int | None = None) -> None:
-    values: dict = {"status": status, "error": error[:500], "updated_at": utcnow()}
+def finish(engine: Engine, delivery_id: int, status: Status, error: str = "", chat_id: int | None = None) -> None:
+    values: dict[str, object] = {"status": status, "error": error[:500], "updated_at": utcnow()}
     if chat_id is not None:
         values["chat_id"] = chat_id
     with Session(engine) as s, s.begin():
@@ -113,8 +116,8 @@ def finish(engine: Engine, delivery_id: int, status: str, error: str = "", chat_
 def claimers(engine: Engine) -> set[str]:
     """Workers holding deliveries (claimed or in flight)."""
     with Session(engine) as s:
-        return set(s.exec(select(Delivery.claimed_by).where(col(Delivery.status).in_(("claimed", "sending")))
-                          .distinct()))
+        held = col(Delivery.status).in_((Status.CLAIMED, Status.SENDING))
+        return set(s.exec(select(Delivery.claimed_by).where(held).distinct()))
 
 
 def recover(engine: Engine, dead: Iterable[str], claim_lease: timedelta, sending_lease: timedelta) -> dict[str, int]:
@@ -125,14 +128,14 @@ def recover(engine: Engine, dead: Iterable[str], claim_lease: timedelta, sending
     dead = list(dead)
     now = utcnow()
     outcome = {}
-    with Session(engine) as s, s.begin():
-        for status, lease, values in (
-                ("claimed", claim_lease, dict(status="pending", claimed_by="", updated_at=now)),
-                ("sending", sending_lease, dict(status="uncertain", error="worker stopped while sending",
-                                                updated_at=now))):
+    given_back = dict(status=Status.PENDING, claimed_by="", updated_at=now)
+    in_doubt = dict(status=Status.UNCERTAIN, error="worker stopped while sending", updated_at=now)
+    with engine.begin() as conn:
+        for status, lease, values in ((Status.CLAIMED, claim_lease, given_back),
+                                      (Status.SENDING, sending_lease, in_doubt)):
             gone = or_(col(Delivery.updated_at) < now - lease, col(Delivery.claimed_by).in_(dead))
-            outcome[status] = s.connection().execute(update(Delivery).where(and_(col(Delivery.status) == status, gone))
-                                        .values(**values)).rowcount or 0
+            outcome[str(status)] = conn.execute(update(Delivery).values(**values)
+                                                .where(col(Delivery.status) == status, gone)).rowcount
     return outcome
 
 
