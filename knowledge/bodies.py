@@ -9,7 +9,9 @@ from knowledge.records import Record
 from knowledge.understand import Query
 
 if TYPE_CHECKING:
-    from knowledge.engine import Engine
+    from knowledge.features import Weights
+    from knowledge.index import Index
+    from knowledge.records import KnowledgeBase
 
 NAMED_HITS = 5  # best hits checked for a record the question names by its whole title
 BODY_TYPES = {"so", "huyen", "ban", "nganh", "van_phong", "dang", "doan_the"}  # bodies that own their projects
@@ -23,7 +25,27 @@ NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "view
 class BodyRoutes:
     """Routes of the engine about a body the question names (mixed into Engine)."""
 
-    def _agency_route(self: Engine, q: Query) -> Answer | None:
+    if TYPE_CHECKING:  # what the host class (Engine) provides
+        kb: KnowledgeBase
+        index: Index
+        weights: Weights
+        _units: dict[str, set[str]]
+        _about: dict[str, list[Record]]
+        _about_ids: dict[str, set[str]]
+        _words_of_agency: dict[str, set[str]]
+
+        @staticmethod
+        def _joined(parts: list[Answer]) -> Answer: ...
+        @staticmethod
+        def _time_phrase(q: Query) -> str: ...
+        def _informative(self, words: list[str]) -> list[str]: ...
+        def _meets_time(self, q: Query, r: Record) -> bool: ...
+        def _one(self, r: Record, year: int | None, words: list[str]) -> Answer: ...
+        def _many(self, kind: str, text: str, records: list[Record]) -> Answer: ...
+        def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = (), kind: str = "not_found"
+                    ) -> Answer: ...
+
+    def _agency_route(self, q: Query) -> Answer | None:
         if not q.agencies or q.intents & NOT_ABOUT_AGENCY:
             return None
         aid = q.agencies[0]
@@ -56,13 +78,13 @@ class BodyRoutes:
         text = compose.compose_list(self.kb, title, kept, q.year, total=q.asks_total)
         return self._many("list", text, kept)
 
-    def _names_a_record(self: Engine, q: Query) -> bool:
+    def _names_a_record(self, q: Query) -> bool:
         """Whether the question writes out the whole title of a project or group (at least NAMED_TITLE of it)."""
         hits = self.index.search(q.content, q.toks, limit=NAMED_HITS) if q.content else []
         return any(h.record.kind in ("project", "group", "component")
                    and self.index.title_cover(h.record, q.content) >= NAMED_TITLE for h in hits)
 
-    def _each_agency(self: Engine, q: Query) -> Answer | None:
+    def _each_agency(self, q: Query) -> Answer | None:
         """"Vĩnh Tường và Yên Lạc mỗi nơi bao nhiêu": for each body named, its record that best fits the rest."""
         picked: list[Record] = []
         named = set().union(*(self._words_of_agency[a] for a in q.agencies))
@@ -77,7 +99,7 @@ class BodyRoutes:
         text = compose.compose_list(self.kb, f"{names}{self._time_phrase(q)}", picked, q.year)
         return self._many("list", text, picked)
 
-    def _duties(self: Engine, aid: str) -> Answer | None:
+    def _duties(self, aid: str) -> Answer | None:
         groups = self.kb.of_kind("duty_group")
         group = next((g for g in groups if aid in g.agencies), None)
         if group:
@@ -91,7 +113,7 @@ class BodyRoutes:
                 "nhiệm vụ chung của các sở, ngành, địa phương:\n")
         return Answer(True, note + one.content, "record", one.candidates, one.sources)
 
-    def _invested_by(self: Engine, q: Query, aid: str, rest: list[str] | None = None) -> Answer:
+    def _invested_by(self, q: Query, aid: str, rest: list[str] | None = None) -> Answer:
         """Projects whose investor (chủ đầu tư) is the agency or one of its units, within the time asked, and
         those of them the question's other words name, if they name some."""
         units = {aid} | {a.id for a in self.kb.agencies.values() if a.parent == aid}
@@ -115,7 +137,7 @@ class BodyRoutes:
         text = compose.compose_list(self.kb, title, kept, q.year, total=q.asks_total)
         return self._many("list", text, kept)
 
-    def _peer_parent(self: Engine, aid: str) -> Record | None:
+    def _peer_parent(self, aid: str) -> Record | None:
         """The group holding the projects of bodies of the same type (the districts' common item)."""
         kind = self.kb.agencies[aid].type
         parents = [r.parent for a in self.kb.agencies.values() if a.type == kind and a.id != aid
@@ -123,7 +145,7 @@ class BodyRoutes:
         common = max(set(parents), key=parents.count) if parents else None
         return self.kb.records.get(common) if common else None
 
-    def _other_agency(self: Engine, r: Record, named: list[str]) -> bool:
+    def _other_agency(self, r: Record, named: list[str]) -> bool:
         """The record belongs to another body than the one the question names: its unit or investor is a
         different sở, district, ban … (not one of the named body's units), or its title names a body of the
         same type."""
@@ -136,7 +158,7 @@ class BodyRoutes:
         mentioned = [a for a, ids in self._about_ids.items() if r.id in ids]
         return any(self.kb.agencies[a].type in types for a in mentioned) and not related & set(mentioned)
 
-    def _body(self: Engine, aid: str) -> bool:
+    def _body(self, aid: str) -> bool:
         """A body of its own (sở, district, ban …), or a unit of one."""
         a = self.kb.agencies[aid]
         parent = self.kb.agencies.get(a.parent) if a.parent else None

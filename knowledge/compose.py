@@ -262,7 +262,8 @@ def _best_sentences(text: str, focus: list[str], budget: int = 900) -> str:
     # a sentence longer than the budget is cut at its commas (a list of facts written as one sentence)
     parts = [c for p in parts for c in (re.split(r"(?<=,)\s+", p) if len(p) > budget else [p])]
     scored = sorted(range(len(parts)), key=lambda i: -len(set(tokens(fold(parts[i]))) & set(focus)))
-    keep, used = set(), 0
+    keep: set[int] = set()
+    used = 0
     for i in scored:
         if used + len(parts[i]) > budget and keep:
             break

@@ -317,8 +317,8 @@ class Engine(BodyRoutes, SetOperations):
             question = f"{question} {bodies}"
         elif not self._has_subject(question, part_of_plan=True, own_time=parts.timed[0]):
             question = f"{parts.before} {question}" if parts.before else ""  # '…, có dự án X, vốn bn vậy'
-        alone = self._answer_one(question.strip()) if question else None
-        return alone if alone and alone.found else None
+        reply = self._answer_one(question.strip()) if question else None
+        return reply if reply and reply.found else None
 
     def _parse(self, text: str) -> Query:
         return parse(text, self.lex, self.finder, self.index.correct, self.index.compounds)
@@ -895,7 +895,7 @@ class Engine(BodyRoutes, SetOperations):
         within = [y for y in anchors if y >= self.plan_period[0]]
         if not before or not within:
             return None
-        parts = []
+        parts: list[Answer] = []
         for year in (before[-1], within[-1]):
             sub = Query(**{**q.__dict__, "years": [year], "period": None})
             # the first part fixes the subject; the other period's record may word it differently
@@ -908,9 +908,14 @@ class Engine(BodyRoutes, SetOperations):
     def _search_route(self, q: Query, scope: frozenset[str] | None = None, cover: str = "min_word_cover"
                       ) -> Answer | None:
         """The ranked search; `cover` names the threshold of the question's words the answer must explain."""
-        if not q.content and not (q.year or q.period):
+        if q.content:
+            words = q.content
+        elif q.year:
+            words = [str(q.year)]
+        elif q.period:
+            words = [str(q.period[0])]
+        else:
             return None
-        words = q.content or [str(q.year or q.period[0])]
         ranked = self._candidates(q, words, scope)
         if not ranked:
             return None

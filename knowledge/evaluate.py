@@ -61,8 +61,10 @@ def problems(case: dict, answer: Answer) -> list[str]:
     if len(text) > case.get("max_chars", MAX_CHARS):
         out.append(f"reply has {len(text)} chars")
     wanted = case.get("record") or []  # a generated lookup knows the record it asks about (or its twins)
-    offered = [c[0] for c in answer.candidates] if answer.kind == "candidates" else answer.candidates[:1] and [
-        answer.candidates[0][0]]
+    if answer.kind == "candidates":
+        offered = [c[0] for c in answer.candidates]
+    else:
+        offered = [answer.candidates[0][0]] if answer.candidates else []
     if wanted and not set(wanted) & set(offered):
         out.append(f"not about {wanted[0]}")  # the answer, or one of the records offered to choose from
     return out

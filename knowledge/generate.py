@@ -221,6 +221,8 @@ class Generator:
     def _indicators(self) -> Iterator[Case]:
         for r in self.kb.of_kind("indicator"):
             last = max((k for k in r.fields if re.fullmatch(r"nam_\d{4}", k)), default=None)
+            if last is None:  # no yearly figure to ask about
+                continue
             nums = re.findall(r"\d+(?:,\d+)?", str(r.get(last) or ""))
             if not nums or r.id not in self.unique or len(tokens(fold(r.title))) < 4:
                 continue

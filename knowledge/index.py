@@ -148,9 +148,9 @@ class Index:
         # BM25 weight of each (term, record) computed once, so a question is a few vector additions.
         self.impacts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for t, ds in postings.items():
-            tf = np.array([self.tf[i][t] for i in ds], dtype=np.float32)
+            freq = np.array([self.tf[i][t] for i in ds], dtype=np.float32)
             length = np.array([self.length[i] for i in ds], dtype=np.float32)
-            weight = self.idf[t] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.avg))
+            weight = self.idf[t] * freq * (K1 + 1) / (freq + K1 * (1 - B + B * length / self.avg))
             self.impacts[t] = (np.array(ds, dtype=np.int32), weight.astype(np.float32))
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
         self._weight = lru_cache(maxsize=16384)(self._weight_uncached)

@@ -226,7 +226,8 @@ def lexicon(path: Path = DATA_DIR / ABBREVIATION_FILE, vocabulary: Path = DATA_D
     for concept, words in chat["thesaurus"].items():
         # the concept maps to itself so that 'ký số' inside 'chữ ký số' is not replaced again
         synonyms.update({fold(w): fold(concept) for w in (concept, *words)})
-    single, phrases = set(), set()
+    single: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
     for w in (*data["stopwords"], *chat["fillers"]):
         parts = tuple(tokens(lexicon_key(w, abbreviations, synonyms)))
         if len(parts) > 1:

@@ -24,7 +24,9 @@ from knowledge.records import Record
 from knowledge.understand import KIND_NOUNS, Query
 
 if TYPE_CHECKING:
-    from knowledge.engine import Engine
+    from knowledge.index import Index
+    from knowledge.normalize import Lexicon
+    from knowledge.records import KnowledgeBase
 
 CONTAINER_COVER = 0.6  # share of the question's words a group's title must hold to be the set it names
 CONTAINER_NAMED = 0.75  # … or share of the group's title words the question holds
@@ -42,7 +44,22 @@ CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indi
 class SetOperations:
     """Routes of the engine that work on a set of records (mixed into Engine)."""
 
-    def _operation_route(self: Engine, q: Query) -> Answer | None:
+    if TYPE_CHECKING:  # what the host class (Engine) provides
+        kb: KnowledgeBase
+        lex: Lexicon
+        index: Index
+        plan_period: tuple[int, int] | None
+        _place_words: frozenset[str]
+
+        @staticmethod
+        def _amount_years(r: Record, q: Query) -> list[str]: ...
+        def _informative(self, words: list[str]) -> list[str]: ...
+        def _meets_time(self, q: Query, r: Record) -> bool: ...
+        def _plan_name(self) -> str: ...
+        def _one(self, r: Record, year: int | None, words: list[str]) -> Answer: ...
+        def _many(self, kind: str, text: str, records: list[Record]) -> Answer: ...
+
+    def _operation_route(self, q: Query) -> Answer | None:
         """How many, the largest, the smallest: over the set of records the question delimits."""
         bodies = self._count_bodies(q)
         if bodies:
@@ -67,7 +84,8 @@ class SetOperations:
             return self._one(stated, q.year, q.content)
         container, members = self._members(q, kinds)
         years = self._amount_years(container, q) if container and "when" in q.intents else []
-        if q.operation != "count" and len(years) >= 2:  # 'năm nào được bố trí vốn ĐTPT nhiều nhất': of its years
+        # 'năm nào được bố trí vốn ĐTPT nhiều nhất': of its years (a container's, the only one with years)
+        if container is not None and q.operation != "count" and len(years) >= 2:
             text = compose.compose_year_extreme(self.kb, container, years, q.operation == "max")
             return self._many("record", text, [container])
         if not members:
@@ -86,7 +104,7 @@ class SetOperations:
         text = compose.compose_extreme(self.kb, label, len(members), best, col, q.operation == "max")
         return self._many("list" if len(best) > 1 else "record", text, best)
 
-    def _year_family(self: Engine, q: Query) -> list[Record]:
+    def _year_family(self, q: Query) -> list[Record]:
         """The yearly records of one line the question names ('Vốn CNTT năm 2011' … '2015', 'Dự án khởi công mới
         năm 2011' … '2015': siblings with amounts, one year each, the same title but for it), in the time asked."""
         asked, best, named_most = set(q.toks), [], CONTAINER_NAMED
@@ -100,7 +118,7 @@ class SetOperations:
         return best
 
     @cached_property
-    def _year_families(self: Engine) -> list[list[Record]]:
+    def _year_families(self) -> list[list[Record]]:
         families: dict[tuple[str | None, str], list[Record]] = {}
         for r in self.kb.records.values():
             years = record_years(r)
@@ -109,7 +127,7 @@ class SetOperations:
                 families.setdefault((r.parent, line), []).append(r)
         return [sorted(f, key=lambda r: r.seq) for f in families.values() if len(f) >= 2]
 
-    def _count_bodies(self: Engine, q: Query) -> Answer | None:
+    def _count_bodies(self, q: Query) -> Answer | None:
         """"Bao nhiêu huyện … có dự án nâng cấp LAN": the bodies of that type among the projects the question
         delimits (a body type is named by its own word: huyện, sở, ban)."""
         types = {a.type for a in self.kb.agencies.values()}
@@ -136,7 +154,7 @@ class SetOperations:
         text = compose.compose_list(self.kb, heading, records, q.year, total=True)
         return self._many("list", text, records)
 
-    def _stated_count(self: Engine, q: Query, kinds: tuple[str, ...]) -> Record | None:
+    def _stated_count(self, q: Query, kinds: tuple[str, ...]) -> Record | None:
         """A year's funding that states how many it paid for ('năm 2011 … phân bổ cho 16 dự án'): the plan's own
         figure, which its lists need not match."""
         if not q.year:
@@ -149,7 +167,7 @@ class SetOperations:
                      and counts.search(" ".join(tokens(self.lex.key(r.text))))
                      and (not words or self.index.coverage(r, words, q.toks)[0] >= STATED_COUNT_COVER)), None)
 
-    def _stated_total(self: Engine, q: Query) -> Answer | None:
+    def _stated_total(self, q: Query) -> Answer | None:
         """"Tổng … phụ lục 1" (the appendix's own total), "tổng đầu tư phát triển và chi thường xuyên" (the
         total over the parts named); any other total is the search's, with its container feature."""
         words = [w for w in q.content if self.index.weight(w) > 0]
@@ -170,7 +188,7 @@ class SetOperations:
             return self._many("list", compose.compose_list(self.kb, heading, parts, q.year, total=True), parts)
         return self._one(container, q.year, q.content)
 
-    def _parts_named(self: Engine, container: Record, words: list[str]) -> list[Record]:
+    def _parts_named(self, container: Record, words: list[str]) -> list[Record]:
         """The lines of a total whose titles hold every word the question adds to the total's own title (and its
         parents'), when that picks some of its lines; a question naming several lines ('cả ĐTPT và chi thường
         xuyên') asks the total itself."""
@@ -185,7 +203,7 @@ class SetOperations:
         partial = [c for c in lines if rest & titles[c.id] and c not in full]
         return full if len(full) < len(lines) and not partial else []
 
-    def _members(self: Engine, q: Query, kinds: tuple[str, ...], by_body: frozenset[str] | None = None
+    def _members(self, q: Query, kinds: tuple[str, ...], by_body: frozenset[str] | None = None
                  ) -> tuple[Record | None, list[Record]]:
         """(the container named, if any; the records of `kinds` the question delimits). `by_body`: the set is
         for counting bodies, so no group is taken as the set, sub-projects count, and these words (the bodies'
@@ -220,7 +238,7 @@ class SetOperations:
             pool = own or pool
         return container, self._by_stated_value(q, pool)
 
-    def _container(self: Engine, q: Query, words: list[str], kinds: tuple[str, ...]) -> Record | None:
+    def _container(self, q: Query, words: list[str], kinds: tuple[str, ...]) -> Record | None:
         """The group the question names by its title ("nhóm ứng dụng chuyên ngành"), or the table of the
         appendix it names when no other word narrows it ("tổng … phụ lục 1")."""
         pool = [r for r in self.kb.records.values() if r.kind in CONTAINER_KINDS
@@ -252,14 +270,14 @@ class SetOperations:
         scored = [s for s in scored if s[5] >= CONTAINER_MIN_COVER or s[1] - s[5] >= WHOLE_TITLE]
         return max(scored, key=lambda s: s[:4])[4] if scored else None
 
-    def _ancestors(self: Engine, r: Record) -> set[str]:
+    def _ancestors(self, r: Record) -> set[str]:
         out: set[str] = set()
         while r.parent and r.parent in self.kb.records and r.parent not in out:
             out.add(r.parent)
             r = self.kb.records[r.parent]
         return out
 
-    def _descendants(self: Engine, rid: str, kinds: tuple[str, ...]) -> list[Record]:
+    def _descendants(self, rid: str, kinds: tuple[str, ...]) -> list[Record]:
         out: list[Record] = []
         for c in self.kb.children(rid):
             if c.kind in kinds:
@@ -269,7 +287,7 @@ class SetOperations:
             out += [d for d in self._descendants(c.id, kinds) if d.kind in kinds and c.kind not in kinds]
         return out
 
-    def _by_stated_value(self: Engine, q: Query, pool: list[Record]) -> list[Record]:
+    def _by_stated_value(self, q: Query, pool: list[Record]) -> list[Record]:
         """Keep the records whose assessment the question quotes ("không đạt mục tiêu kế hoạch")."""
         values = {r.id: " ".join(tokens(self.lex.key(str(r.get("danh_gia", ""))))) for r in pool}
         spaced = f" {q.key} "

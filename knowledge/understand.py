@@ -252,9 +252,9 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     q.asks_total = any(f" {c} " in padded for c in OPERATION_CUES["total"])
     if "who" in q.intents and "bao nhieu" not in padded and q.operation not in ("max", "min"):
         q.intents.discard("money")  # "ai bố trí kinh phí …" asks for a body ('đơn vị nào ít tiền nhất' compares)
-    m = _WHICH_BODY.search(padded)
-    if m and "duty" not in q.intents and _spelt_as_body(m.group(1), text):
-        q.which_body = m.group(1)  # 'huyện nào có dự án …'; 'sở nào chịu trách nhiệm …' asks a duty
+    body = _WHICH_BODY.search(padded)
+    if body and "duty" not in q.intents and _spelt_as_body(body.group(1), text):
+        q.which_body = body.group(1)  # 'huyện nào có dự án …'; 'sở nào chịu trách nhiệm …' asks a duty
     q.asks_rate = "ty le" in padded or "phan tram" in padded or "%" in text
     q.predicate = _predicate(toks, mask)
     if q.asks_rate and not _MONEY_WORDS.search(padded):
@@ -262,11 +262,11 @@ def parse(text: str, lex: Lexicon, finder: AgencyFinder,
     if "project" in q.intents and re.search(r"\bmuc tieu (?:\w+ ){0,2}(?:du an|cong trinh)\b", spaced):
         q.intents.discard("target")  # "mục tiêu của dự án X": an attribute of the project
     named = _ASKS_NAMES.search(padded)
-    q.asks_names = bool(named) and not KIND_NOUNS.get(named.group(1) or "") == ("indicator",)
-    m = _APPENDIX.search(spaced)
-    q.appendix = int(m.group(1)) if m else None
-    m = _APPENDIX_ITEM.search(lex.key(text))
-    q.item = (int(m.group(1)), m.group(2).rstrip(".")) if m else None
+    q.asks_names = named is not None and not KIND_NOUNS.get(named.group(1) or "") == ("indicator",)
+    appendix = _APPENDIX.search(spaced)
+    q.appendix = int(appendix.group(1)) if appendix else None
+    item = _APPENDIX_ITEM.search(lex.key(text))
+    q.item = (int(item.group(1)), item.group(2).rstrip(".")) if item else None
     q.ordinal = _ordinal(spaced)
     # numbers of documents, read before abbreviations are written out ('3854/KH-UBND' stays itself)
     q.doc_numbers = document_numbers(fold(text))
