@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -71,7 +71,8 @@ def main() -> None:
         times = sorted(c.at for c in sent)
         busiest = max(sum(1 for t in times[i:i + 40] if t < s + 1) for i, s in enumerate(times))
         seconds = times[-1] - times[0]
-        print(f"{'PostgreSQL' if postgres else 'SQLite'}, {n} chats: {len(sent)} reminders, {len(per_chat)} chats reached, max per chat "
+        backend = "PostgreSQL" if postgres else "SQLite"
+        print(f"{backend}, {n} chats: {len(sent)} reminders, {len(per_chat)} chats reached, max per chat "
               f"{max(per_chat.values())}; first to last {seconds:.1f} s ({len(sent) / seconds:.1f}/s, floor "
               f"{n / 30:.0f} s at 30/s); start-up to last {times[-1] - start:.1f} s; busiest second {busiest}")
         print("ledger:", store.delivery_counts(engine))
