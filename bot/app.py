@@ -11,7 +11,6 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -22,7 +21,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot import startup
 from bot.clock import Clock, SystemClock
+from bot.ratelimit import TelegramPace
 from bot.reminders import ReminderService
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
@@ -33,14 +34,8 @@ from handlers import account, admin, errors, milestones, new_project, plan_comma
 from handlers.common import RECORD_PREFIX
 from knowledge.engine import Engine
 
-# Telegram allows about 30 messages/s overall and 20/min per group. aiolimiter is a leaky bucket: a bucket of
-# n lets n messages through at once and then refills, so a one-second (one-minute) window could see up to
-# twice the rate. A bucket of one message refilled every 1/25 s (3,2 s) keeps every window under the limit,
-# with room for network jitter.
 log = logging.getLogger("planbot")
 CONFLICT_EXIT = 3  # another process polls the token: a service manager must not restart this one into a fight
-RATE_LIMITS = {"overall_max_rate": 1, "overall_time_period": 1 / 25, "group_max_rate": 1,
-               "group_time_period": 3.2, "max_retries": 3}
 
 MENU = [
     BotCommand("start", "Giới thiệu và ví dụ câu hỏi"),
@@ -99,7 +94,7 @@ async def follow_other_processes(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
     app = (ApplicationBuilder().token(settings.bot_token).base_url(settings.base_url)
-           .base_file_url(settings.base_file_url).rate_limiter(AIORateLimiter(**RATE_LIMITS))
+           .base_file_url(settings.base_file_url).rate_limiter(TelegramPace())
            .concurrent_updates(PerChatUpdateProcessor()).post_init(_post_init).build())
     db = make_engine(settings.database_url)
     tz = ZoneInfo(settings.tz)
@@ -144,15 +139,14 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     return app
 
 
-def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token in the URL
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+def configure_logging(settings: Settings) -> None:
+    """At PLANBOT_LOG_LEVEL, every line with the token masked (httpx's request lines show only at DEBUG)."""
+    startup.configure_logging(settings.bot_token, settings.log_level)
 
 
 def run_polling(settings: Settings) -> int:
     """Polls until stopped; 1 when it stopped because another process polls the same token."""
-    configure_logging()
+    configure_logging(settings)
     app = build_application(settings)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return CONFLICT_EXIT if app.bot_data.get("stopped_by_conflict") else 0
@@ -161,7 +155,7 @@ def run_polling(settings: Settings) -> int:
 def run_worker(settings: Settings) -> int:
     """Reminder sweeps and knowledge refreshes without taking updates: any number of these beside the one
     polling process (Telegram lets one getUpdates run per token)."""
-    configure_logging()
+    configure_logging(settings)
     app = build_application(settings)
 
     async def serve() -> None:
@@ -180,7 +174,7 @@ def run_worker(settings: Settings) -> int:
 
 def run_webhook(settings: Settings, url: str, listen: str, port: int) -> None:
     """PTB's webhook server; Telegram must send the secret token header or the update is refused."""
-    configure_logging()
+    configure_logging(settings)
     secret = settings.webhook_secret or secrets.token_urlsafe(32)
     path = url.rstrip("/").rsplit("/", 1)[-1] if "/" in url.split("://", 1)[-1] else ""
     build_application(settings).run_webhook(listen=listen, port=port, url_path=path, webhook_url=url,

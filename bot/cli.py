@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import startup
 from bot.settings import Settings, SettingsError
+from db.url import where
 
 if TYPE_CHECKING:
     from knowledge.answer import Answer
@@ -53,6 +54,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     engine = _engine(settings)
     print("planbot — hỏi về Kế hoạch ứng dụng CNTT (gõ 'thoát' hoặc Ctrl-D để kết thúc; gõ số thứ tự để xem "
           "một mục trong danh sách).")
+    print(where(settings.database_url))
     offered: list[str] = []  # ids of the last numbered list, so "2" answers the second one
     while True:
         try:
@@ -209,24 +211,22 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    if not settings.bot_token:
-        print("Chưa có TELEGRAM_BOT_TOKEN. Tạo bot với @BotFather trên Telegram (lệnh /newbot), rồi đặt token vào "
-              "biến môi trường hoặc tệp .env. Không cần token để dùng thử: planbot chat hoặc planbot ask \"…\".",
-              file=sys.stderr)
-        return 2
-    from bot.app import run_polling, run_webhook
-    if args.webhook:
-        run_webhook(settings, args.webhook, args.listen, args.port)
-        return 0
-    return run_polling(settings)
+    def serve() -> int:
+        from bot.app import run_polling, run_webhook
+        if args.webhook:
+            run_webhook(settings, args.webhook, args.listen, args.port)
+            return 0
+        return run_polling(settings)
+
+    return startup.run(settings, "run", serve)
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    if not settings.bot_token:
-        print("Chưa có TELEGRAM_BOT_TOKEN: planbot worker gửi nhắc mốc qua Telegram nên cần token.", file=sys.stderr)
-        return 2
-    from bot.app import run_worker
-    return run_worker(settings)
+    def serve() -> int:
+        from bot.app import run_worker
+        return run_worker(settings)
+
+    return startup.run(settings, "worker", serve)
 
 
 _EXAMPLES = {
@@ -309,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    startup.configure_logging()  # masked from the first line: a token in a URL never reaches the logs
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:  # 'planbot' alone: what it can do
@@ -322,7 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.load()
     except SettingsError as exc:
         print(f"Cấu hình không hợp lệ: {exc}", file=sys.stderr)
-        return 2
+        return startup.EXIT
+    startup.configure_logging(settings.bot_token)
     return args.func(args, settings)
 
 

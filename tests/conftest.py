@@ -15,6 +15,17 @@ from tests.pg import PostgresUnavailable, TempPostgres, empty_database
 SOURCE = Path(__file__).resolve().parents[1] / "knowledge" / "data" / "source" / "ke-hoach-3854-KH-UBND-2016.txt"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The default database (the user's data folder) is a throwaway one for the tests and the processes they start,
+    and a DATABASE_URL from the developer's shell never reaches them."""
+    with pytest.MonkeyPatch.context() as mp:
+        data = tmp_path_factory.mktemp("xdg-data")
+        mp.setenv("XDG_DATA_HOME", str(data))
+        mp.delenv("DATABASE_URL", raising=False)
+        yield data
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_files()
