@@ -63,7 +63,7 @@ def _database(settings: Settings) -> Iterator[Finding]:
         yield Finding(True, f"Dữ liệu Kế hoạch: {len(kb)} bản ghi, {len(kb.agencies)} cơ quan.")
 
 
-def _telegram(settings: Settings, post: Callable[[str], dict]) -> Finding:
+def check_token(settings: Settings, post: Callable[[str], dict]) -> Finding:
     if not settings.bot_token:
         return Finding(None, "Chưa đặt TELEGRAM_BOT_TOKEN: chỉ dùng được planbot chat / ask (planbot run cần token).")
     try:
@@ -86,7 +86,7 @@ def _webhook(url: str, get: Callable[[str], int]) -> Finding:
     return Finding(True, f"URL webhook {url} trả lời (HTTP {status}).")
 
 
-def _post(url: str) -> dict:
+def post_bot_api(url: str) -> dict:
     import httpx
     return httpx.post(url, timeout=TIMEOUT_SECONDS).json()
 
@@ -110,7 +110,7 @@ def findings(webhook_url: str | None = None) -> Iterator[Finding]:
         yield Finding(True, f"Cấu hình đọc được (múi giờ {settings.tz}, nhắc trước "
                             f"{','.join(map(str, settings.reminder_lead_days))} ngày).")
     yield from _database(settings)
-    yield _telegram(settings, _post)
+    yield check_token(settings, post_bot_api)
     yield (Finding(True, f"ADMIN_IDS: {len(settings.admin_ids)} quản trị viên.") if settings.admin_ids else
            Finding(False, "ADMIN_IDS trống: không ai dùng được lệnh quản trị. Gửi /id cho bot để biết mã của mình."))
     if webhook_url:

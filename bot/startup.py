@@ -62,11 +62,11 @@ def configure_logging(token: str = "", level: str = "WARNING") -> None:
 
 def check(settings: Settings, command: str) -> None:
     """StartupError unless the token is set and accepted (getMe) and the database opens at the newest schema."""
-    from bot.doctor import _post, _telegram  # the same getMe check and wording as `planbot doctor`
+    from bot.doctor import check_token, post_bot_api  # the same getMe check and wording as `planbot doctor`
 
     if not settings.bot_token:
         raise StartupError(NO_TOKEN[command])
-    found = _telegram(settings, _post)
+    found = check_token(settings, post_bot_api)
     if not found.ok:
         raise StartupError(mask(found.text, settings.bot_token))
     open_database(settings.database_url)
