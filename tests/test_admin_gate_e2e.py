@@ -1,0 +1,64 @@
+"""Every admin command in the admin menu and every admin button, used by someone who is not an admin, is refused
+with a message and changes nothing, through the real bot process and the fake Bot API."""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import pytest
+
+from bot.app import ADMIN_MENU
+from handlers.admin import CANCEL_PREFIX, DELETE_PREFIX
+from handlers.new_project import DROP, SAVE
+from handlers.transfer import APPLY, CANCEL
+from tests.e2e import BotProcess
+from tests.fake_telegram import BOT_ID, FakeTelegram
+
+ADMIN, OTHER = 7001, 7002
+ARGUMENTS = {  # what an admin would type after each command; a new admin command is tested bare until added here
+    "sua": "PL4-3 tmdt 9.999", "xoa": "PL4-3", "nhatky": "5", "themmoc": "01/06/2027 08:00 Nộp báo cáo",
+    "xoamoc": "1", "them": "", "hoantac": "", "nhap": "", "xuat": "",
+}
+BUTTONS = [APPLY, CANCEL, f"{DELETE_PREFIX}PL4-3", f"{CANCEL_PREFIX}PL4-3", SAVE, DROP]
+TABLES = ("record", "amount", "record_agency", "agency", "audit_log", "milestone", "subscription", "delivery")
+
+
+@pytest.fixture(scope="module")
+def bot(tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+    proc = BotProcess(tg, tmp_path_factory.mktemp("gate"), ADMIN_IDS=str(ADMIN)).start()
+    yield proc
+    proc.stop()
+
+
+def snapshot(bot: BotProcess) -> dict[str, list[tuple]]:
+    """Every row of every table the bot writes."""
+    with sqlite3.connect(bot.workdir / "bot.db") as db:
+        return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+
+
+@pytest.mark.parametrize("command", [c.command for c in ADMIN_MENU])
+def test_an_admin_command_from_someone_else_is_refused_and_changes_nothing(tg: FakeTelegram, bot: BotProcess,
+                                                                          command: str) -> None:
+    before = snapshot(bot)
+    sent = len(tg.sent("sendMessage", OTHER))
+    tg.message(f"/{command} {ARGUMENTS.get(command, '')}".strip(), chat_id=OTHER)
+    reply = tg.reply_to(OTHER, after=sent).params["text"]
+    assert "chỉ dành cho quản trị viên" in reply
+    tg.message("chữ ký số bao nhiêu tiền", chat_id=OTHER)  # in order: once this is answered, the command is done
+    tg.reply_to(OTHER, after=sent + 1)
+    assert snapshot(bot) == before
+    assert not tg.sent("sendDocument", OTHER)
+
+
+@pytest.mark.parametrize("data", BUTTONS)
+def test_an_admin_button_pressed_by_someone_else_is_refused_and_changes_nothing(tg: FakeTelegram, bot: BotProcess,
+                                                                               data: str) -> None:
+    before = snapshot(bot)
+    answered = len(tg.sent("answerCallbackQuery"))
+    message = {"message_id": 91, "date": 0, "chat": {"id": OTHER, "type": "private"}, "text": "Xác nhận?",
+               "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot"}}
+    tg.press(message, data, user_id=OTHER)
+    answer = tg.wait_for(lambda c: c.method == "answerCallbackQuery", count=answered + 1)[-1]
+    assert "quản trị viên" in answer.params.get("text", "") or "không còn dùng được" in answer.params.get("text", "")
+    assert not [c for c in tg.sent("editMessageText", OTHER) if "Đã" in c.params.get("text", "")]
+    assert snapshot(bot) == before
