@@ -1,6 +1,8 @@
 """Admin commands: /sua, /xoa (confirmed by button), /nhatky, /hoantac. Every change is audited."""
 from __future__ import annotations
 
+import asyncio
+import threading
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -18,6 +20,7 @@ from knowledge.numbers import whole_number
 DELETE_PREFIX = "xoa:"  # callback_data "xoa:<id>" / "xoa-huy:<id>"
 CANCEL_PREFIX = "xoa-huy:"
 LOG_DEFAULT, LOG_MAX = 10, 50
+_REBUILDING = threading.Lock()
 
 
 def actor(update: Update) -> str:
@@ -25,14 +28,16 @@ def actor(update: Update) -> str:
 
 
 def rebuild(data: dict) -> None:
-    """Rebuild the engine (in `bot_data`) from the database, noting which audited change it reflects."""
-    data["knowledge_version"] = knowledge_version(data["db"])
-    data["engine"] = Engine(load_knowledge(data["db"]))
+    """Rebuild the engine (in `bot_data`) from the database, noting which audited change it reflects. Worker
+    threads rebuild one at a time, so an earlier change's slower rebuild never replaces a later one's."""
+    with _REBUILDING:
+        data["knowledge_version"] = knowledge_version(data["db"])
+        data["engine"] = Engine(load_knowledge(data["db"]))
 
 
-def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answers use the change at once."""
-    rebuild(context.application.bot_data)
+async def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers use the change at once; the index is rebuilt in a worker thread, other chats go on meanwhile."""
+    await asyncio.to_thread(rebuild, context.application.bot_data)
 
 
 def _unknown_id(context: ContextTypes.DEFAULT_TYPE, record_id: str) -> str:
@@ -60,13 +65,15 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     db = context.application.bot_data["db"]
     try:
         if record_id in kb.agencies:
-            change = edits.update_agency(db, record_id, prepare_agency(kb, record_id, field, value), actor(update))
+            agency_edit = prepare_agency(kb, record_id, field, value)
+            change = await asyncio.to_thread(edits.update_agency, db, record_id, agency_edit, actor(update))
         else:
-            change = edits.update_field(db, record_id, prepare(kb, record_id, field, value), actor(update))
+            record_edit = prepare(kb, record_id, field, value)
+            change = await asyncio.to_thread(edits.update_field, db, record_id, record_edit, actor(update))
     except EditError as exc:
         await say(update, f"Không sửa: {escape(str(exc))}")
         return
-    refresh(context)
+    await refresh(context)
     name = FIELD_NAMES.get(change.field, change.field)
     await say(update, f"Đã sửa <b>{change.record_id}</b> — {escape(name)}: {escape(change.old)} → "
                        f"<b>{escape(change.new)}</b>. Hoàn tác: /hoantac")
@@ -100,11 +107,12 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     record_id = data[len(DELETE_PREFIX):]
     try:
-        edits.soft_delete(context.application.bot_data["db"], record_id, f"telegram:{query.from_user.id}")
+        await asyncio.to_thread(edits.soft_delete, context.application.bot_data["db"], record_id,
+                                f"telegram:{query.from_user.id}")
     except LookupError:
         await query.edit_message_text(f"Bản ghi {record_id} không còn để xóa.")
         return
-    refresh(context)
+    await refresh(context)
     await query.edit_message_text(f"Đã xóa {record_id}. Hoàn tác: /hoantac")
 
 
@@ -117,7 +125,7 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if count is None:
         await say(update, f"Cú pháp: /nhatky [số dòng từ 1 đến {LOG_MAX}].")
         return
-    entries = edits.recent(context.application.bot_data["db"], count)
+    entries = await asyncio.to_thread(edits.recent, context.application.bot_data["db"], count)
     tz = ZoneInfo(context.application.bot_data["settings"].tz)
     lines = ["<b>Nhật ký thay đổi</b>"] if entries else ["Chưa có thay đổi nào."]
     for a in entries:
@@ -133,11 +141,11 @@ async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/hoantac: undo the caller's own last change."""
     if await refuse_non_admin(update, context):
         return
-    change = edits.undo_last(context.application.bot_data["db"], actor(update))
+    change = await asyncio.to_thread(edits.undo_last, context.application.bot_data["db"], actor(update))
     if change is None:
         await say(update, "Không có thay đổi nào của bạn để hoàn tác.")
         return
-    refresh(context)
+    await refresh(context)
     name = FIELD_NAMES.get(change.field, change.field)
     await say(update, f"Đã hoàn tác trên <b>{change.record_id}</b> {escape(name)}: {escape(change.old)} → "
                        f"<b>{escape(change.new)}</b>.")

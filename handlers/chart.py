@@ -1,22 +1,22 @@
-"""The charts the bot sends (PNG, headless matplotlib): the yearly budget, and the roadmap on a time line."""
+"""The charts the bot sends (PNG, headless matplotlib): the yearly budget, and the roadmap on a time line.
+
+Each chart is its own Figure, never pyplot's shared state, so charts may be drawn in worker threads at once."""
 from __future__ import annotations
 
 import io
 from datetime import date, datetime
 from decimal import Decimal
 
-import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from knowledge.numbers import fmt_number  # noqa: E402
+from knowledge.numbers import fmt_number
 
 
 def budget_chart(series: list[tuple[str, dict[str, Decimal]]], title: str) -> bytes:
     """Stacked bars: one bar per year, one colour per source; `series` = [(source name, {year: amount})]."""
     years = sorted({y for _, values in series for y in values})
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=100)
+    fig = Figure(figsize=(8, 5), dpi=100)
+    ax = fig.subplots()
     bottom = [0.0] * len(years)
     for (name, values), colour in zip(series, ("#1f5fa8", "#f0a030", "#4a9a5a", "#9a4a8a")):
         heights = [float(values.get(y, 0)) for y in years]
@@ -36,7 +36,6 @@ def budget_chart(series: list[tuple[str, dict[str, Decimal]]], title: str) -> by
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png")
-    plt.close(fig)
     return out.getvalue()
 
 
@@ -52,7 +51,8 @@ def roadmap_chart(phases: list[tuple[str, int, int]], milestones: list[datetime]
     marks, and today as a line, so an official sees where the plan stands."""
     first = min(p[1] for p in phases)
     last = max(max(p[2] for p in phases) + 1, today.year + 1)
-    fig, ax = plt.subplots(figsize=(9, 2.2 + 0.6 * len(phases)), dpi=100)
+    fig = Figure(figsize=(9, 2.2 + 0.6 * len(phases)), dpi=100)
+    ax = fig.subplots()
     rows = len(phases)
     for i, (_, start, end) in enumerate(phases):  # the first phase on top
         ax.barh(rows - i, end + 1 - start, left=start, height=0.5, color=("#1f5fa8", "#f0a030", "#4a9a5a")[i % 3])
@@ -72,5 +72,4 @@ def roadmap_chart(phases: list[tuple[str, int, int]], milestones: list[datetime]
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png")
-    plt.close(fig)
     return out.getvalue()

@@ -14,6 +14,7 @@ from knowledge.render import split_html
 log = logging.getLogger("planbot.handlers")
 MAX_BUTTONS = 5
 RECORD_PREFIX = "r:"  # callback_data = "r:<record id>", ids only, well under 64 bytes
+NOT_TEXT = "Tôi chỉ đọc câu hỏi bằng chữ. Gõ /help để xem ví dụ."
 
 
 def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
@@ -47,17 +48,23 @@ async def say(update: Update, text: str, markup: InlineKeyboardMarkup | None = N
         await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """The sender is in ADMIN_IDS."""
+    user = update.effective_user
+    return user is not None and user.id in context.application.bot_data["settings"].admin_ids
+
+
 async def refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """True (and a polite refusal, logged) when the sender is not in ADMIN_IDS."""
-    user = update.effective_user
-    admins = context.application.bot_data["settings"].admin_ids
-    if user is not None and user.id in admins:
+    if is_admin(update, context):
         return False
-    command = (update.effective_message.text or "").split()[0] if update.effective_message else "?"
+    user = update.effective_user
+    message = update.effective_message
+    words = ((message.text or message.caption or "") if message else "").split()  # a file's caption: '/nhap'
+    command = words[0] if words else "?"
     log.warning("Từ chối lệnh quản trị %s của người dùng %s", command[:40], user.id if user else "?")
-    if update.effective_message:
-        await update.effective_message.reply_text("Lệnh này chỉ dành cho quản trị viên. Yêu cầu của bạn không được "
-                                                  "thực hiện.")
+    if message:
+        await message.reply_text("Lệnh này chỉ dành cho quản trị viên. Yêu cầu của bạn không được thực hiện.")
     return True
 
 
@@ -66,8 +73,7 @@ async def admin_press(update: Update, context: ContextTypes.DEFAULT_TYPE, refusa
     query = update.callback_query
     if query is None:
         return None
-    admins = context.application.bot_data["settings"].admin_ids
-    if query.from_user is None or query.from_user.id not in admins:
+    if not is_admin(update, context):
         await query.answer(refusal, show_alert=True)
         return None
     await query.answer()

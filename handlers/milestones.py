@@ -1,6 +1,7 @@
 """/moc, /dangky, /huydangky and the admin commands /themmoc, /xoamoc."""
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime, timedelta
 from html import escape
@@ -14,6 +15,7 @@ from bot.occurrences import RECURRENCES, due_text, local_text, next_occurrence, 
 from bot.reminders import parse_leads
 from db import reminders as store
 from handlers.common import engine_of, refuse_non_admin, say
+from knowledge.fields import visible_text
 from knowledge.numbers import whole_number
 
 MAX_TITLE = 200
@@ -21,9 +23,9 @@ MAX_ID = 2**31 - 1  # ids the database holds
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # a milestone outside these years is a typo
 UPCOMING = 10
 RECENT_PAST = 5
-_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-_TIME_LIKE = re.compile(r"^-\d{1,2}:\d{2}$|^\d{1,2}(?::\d{1,3}|[hg]\d{1,2})$")  # -1:00, 7:5, 7h30 (not 1.)
+_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
+_TIME_LIKE = re.compile(r"^-\d{1,2}:\d{2}$|^\d{1,2}(?::\d{1,3}|[hg]\d{1,2})$")  # -1:00, 7:5, 7h30, ٠٨:٠٠ (not 1.)
 _RECURRENCE_WORDS = {"hằng năm": "yearly", "hàng năm": "yearly", "hang nam": "yearly",
                      "hằng tháng": "monthly", "hàng tháng": "monthly", "hang thang": "monthly"}
 
@@ -58,7 +60,7 @@ async def milestones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """Upcoming milestones with the time left, and the most recent past ones; when none is upcoming (the plan's
     own have all passed), it says so and how an admin adds one."""
     engine, tz, now = _ctx(context)
-    upcoming, past = _upcoming_and_past(engine, tz, now)
+    upcoming, past = await asyncio.to_thread(_upcoming_and_past, engine, tz, now)
     lines = ["<b>Mốc sắp tới</b>"] if upcoming else [_nothing_upcoming(context)]
     for when, m in upcoming[:UPCOMING]:
         repeat = f" ({RECURRENCES[m.recurrence]})" if m.recurrence else ""
@@ -86,8 +88,8 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.effective_chat is None:
         return
-    store.subscribe(engine, update.effective_chat.id, leads)
-    upcoming, _ = _upcoming_and_past(engine, tz, now)
+    await asyncio.to_thread(store.subscribe, engine, update.effective_chat.id, leads)
+    upcoming, _ = await asyncio.to_thread(_upcoming_and_past, engine, tz, now)
     if upcoming:
         when, m = upcoming[0]
         ahead = (f"Mốc gần nhất: {escape(m.title, quote=False)} — {due_text(when, tz, m.record_id is not None)}, "
@@ -102,7 +104,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     engine, _, _ = _ctx(context)
     if update.effective_chat is None:
         return
-    done = store.unsubscribe(engine, update.effective_chat.id)
+    done = await asyncio.to_thread(store.unsubscribe, engine, update.effective_chat.id)
     await say(update, "Đã hủy nhận nhắc mốc." if done else "Cuộc trò chuyện này chưa đăng ký nhận nhắc mốc.")
 
 
@@ -113,30 +115,31 @@ def parse_milestone(args: list[str], tz: ZoneInfo, now: datetime) -> tuple[datet
     m = _DATE.match(args[0])
     if not m:
         raise ValueError(f"Ngày «{escape(args[0][:20])}» không đúng dạng dd/mm/yyyy.")
+    day, month, year = (whole_number(part, 0, 9999) or 0 for part in m.groups())
     rest = args[1:]
     hour, minute = 8, 0
-    if rest and _TIME.match(rest[0]):
-        hour, minute = (int(x) for x in _TIME.match(rest[0]).groups())
-        rest = rest[1:]
+    if rest and (t := _TIME.match(rest[0])):
+        typed_hour, typed_minute = whole_number(t.group(1), 0, 23), whole_number(t.group(2), 0, 59)
+        if typed_hour is None or typed_minute is None:
+            raise ValueError(f"Giờ «{escape(rest[0])}» không tồn tại: giờ phải từ 00:00 đến 23:59.")
+        hour, minute, rest = typed_hour, typed_minute, rest[1:]
     elif rest and _TIME_LIKE.match(rest[0]):  # '-1:00', '7h30': a time, mistyped, is not the title's first word
         raise ValueError(f"Giờ «{escape(rest[0][:10])}» không đúng dạng HH:MM (00:00 đến 23:59).")
-    if not FIRST_YEAR <= int(m.group(3)) <= LAST_YEAR:  # a year 1 or 9999 is a typo (a past date is said later)
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # a year 1 or 9999 is a typo (a past date is said later)
         raise ValueError(f"Năm {escape(m.group(3))} không hợp lệ: mốc phải từ năm {now.year} đến {LAST_YEAR}.")
     try:
-        local = datetime(int(m.group(3)), int(m.group(2)), int(m.group(1)), hour, minute, tzinfo=tz)
+        local = datetime(year, month, day, hour, minute, tzinfo=tz)
     except ValueError:
-        raise ValueError(f"Ngày giờ không tồn tại: {escape(' '.join(args[:2])[:30])}.") from None
+        raise ValueError(f"Ngày {escape(args[0])} không tồn tại.") from None
     title = " ".join(rest).strip()
     recurrence = ""
     for words, kind in _RECURRENCE_WORDS.items():
         if title.lower().startswith(words + " "):
             recurrence, title = kind, title[len(words):].strip()
             break
-    title = " ".join(title.split())
     if not title:
         raise ValueError("Thiếu tiêu đề mốc. Ví dụ: /themmoc 31/12/2026 17:00 Nộp báo cáo ứng dụng CNTT")
-    if len(title) > MAX_TITLE or any(ord(c) < 32 for c in title):
-        raise ValueError(f"Tiêu đề dài quá {MAX_TITLE} ký tự hoặc có ký tự điều khiển.")
+    title = visible_text(title, MAX_TITLE, "Tiêu đề mốc")
     due = local.astimezone(ZoneInfo("UTC"))
     if due <= now and not recurrence:
         raise ValueError(f"Ngày {local_text(due, tz)} đã qua; mốc mới phải ở tương lai.")
@@ -155,7 +158,7 @@ async def add_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await say(update, f"Không thêm được mốc: {exc}")
         return
     user = update.effective_user
-    m = store.add_milestone(engine, title, due, user.id if user else None, recurrence)
+    m = await asyncio.to_thread(store.add_milestone, engine, title, due, user.id if user else None, recurrence)
     repeat = f", lặp {RECURRENCES[recurrence]}" if recurrence else ""
     await say(update, f"Đã thêm mốc <b>[{m.id}]</b> {escape(title, quote=False)} — {local_text(due, tz)}"
                        f"{repeat}, còn {time_left(due - now)}. Xóa: /xoamoc {m.id}")
@@ -170,7 +173,7 @@ async def remove_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if mid is None:
         await say(update, "Cú pháp: /xoamoc &lt;mã mốc&gt; (mã là số trong ngoặc vuông ở /moc).")
         return
-    m = store.deactivate_milestone(engine, mid)
+    m = await asyncio.to_thread(store.deactivate_milestone, engine, mid)
     if m is None:
         await say(update, f"Không có mốc đang hoạt động nào mang mã {mid}. Xem /moc.")
         return

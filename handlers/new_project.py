@@ -1,6 +1,7 @@
 """/them: add a project through a short guided conversation (ConversationHandler); /huy cancels."""
 from __future__ import annotations
 
+import asyncio
 import warnings
 from datetime import datetime
 from html import escape
@@ -19,27 +20,15 @@ from telegram.warnings import PTBUserWarning
 from db import edits
 from handlers.admin import actor, refresh
 from handlers.common import engine_of, refuse_non_admin, say
-from knowledge.fields import EditError, prepare
+from knowledge.fields import EditError, prepare, visible_text
 from knowledge.numbers import BadNumber, fmt_amount, parse_amount
 from knowledge.records import Record
 
 PARENT, TITLE, INVESTOR, TMDT, PLAN, CONFIRM = range(6)
 DRAFT = "new_project"
 DEFAULT_PARENT = "PL4-V"
+MAX_TITLE = 300
 SAVE, DROP = "them:luu", "them:huy"
-
-
-def next_id(kb, parent: str) -> str:  # noqa: ANN001
-    """PL4-V -> PL4-14; PL4-8 -> PL4-8.6; anything else -> <parent>-<n>."""
-    kids = [c.id for c in kb.children(parent)]
-    if parent == DEFAULT_PARENT:
-        numbers = [int(i.split("-")[1]) for i in kids if i.split("-")[1].isdigit()]
-        return f"PL4-{max(numbers, default=0) + 1}"
-    sep = "." if parent.startswith("PL4-") else "-"
-    n = len(kids) + 1
-    while f"{parent}{sep}{n}" in kb.records:
-        n += 1
-    return f"{parent}{sep}{n}"
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -62,9 +51,10 @@ async def got_parent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def got_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    title = " ".join((update.effective_message.text or "").split())
-    if not title or len(title) > 300:
-        await say(update, "Tên dự án cần từ 1 đến 300 ký tự. Gửi lại tên.")
+    try:
+        title = visible_text(update.effective_message.text or "", MAX_TITLE, "Tên dự án")
+    except EditError as exc:
+        await say(update, f"{escape(str(exc))} Gửi lại tên.")
         return TITLE
     context.user_data[DRAFT]["title"] = title
     await say(update, "Chủ đầu tư? (ví dụ: Sở TT&amp;TT, UBND huyện Tam Dương)")
@@ -106,11 +96,11 @@ async def got_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         draft["ke_hoach"] = draft["tmdt"]
     elif not await _amount(update, context, "ke_hoach"):
         return PLAN
-    kb = engine_of(context).kb
-    draft["id"] = next_id(kb, draft["parent"])
+    expected = await asyncio.to_thread(edits.next_child_id, context.application.bot_data["db"], draft["parent"])
     buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Lưu", callback_data=SAVE),
                                      InlineKeyboardButton("Hủy", callback_data=DROP)]])
-    await say(update, f"Sẽ thêm <b>{draft['id']}</b> — {escape(draft['title'])}\nThuộc: {draft['parent']}\n"
+    await say(update, f"Sẽ thêm <b>{expected}</b> (mã dự kiến, cấp khi lưu) — {escape(draft['title'])}\n"
+                       f"Thuộc: {draft['parent']}\n"
                        f"Chủ đầu tư: {escape(draft['cdt'])}\nTMĐT: {fmt_amount(draft['tmdt'])}\n"
                        f"Kế hoạch vốn 2016-2020: {fmt_amount(draft['ke_hoach'])}", buttons)
     return CONFIRM
@@ -120,23 +110,25 @@ async def decided(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     await query.answer()
     draft = context.user_data.pop(DRAFT, {})
-    if query.data != SAVE or not draft:
+    if query.data != SAVE or "ke_hoach" not in draft:
         await query.edit_message_text("Đã hủy, không thêm dự án nào.")
         return ConversationHandler.END
     today = datetime.now().strftime("%d/%m/%Y")
-    record = Record(id=draft["id"], kind="project", title=draft["title"], parent=draft["parent"],
+    record = Record(id="", kind="project", title=draft["title"], parent=draft["parent"],
                     source=f"Bổ sung bởi quản trị viên ngày {today} (không có trong văn bản Kế hoạch)",
                     amounts={"tmdt": draft["tmdt"], "ke_hoach": draft["ke_hoach"]},
                     agencies=tuple(draft["agencies"]), fields={"cdt": draft["cdt"], "giai_doan": "2016-2020"})
-    edits.create_record(context.application.bot_data["db"], record, actor(update))
-    refresh(context)
-    await query.edit_message_text(f"Đã thêm {record.id} — {record.title}. Hoàn tác: /hoantac")
+    added = await asyncio.to_thread(edits.create_record, context.application.bot_data["db"], record, actor(update))
+    await refresh(context)
+    await query.edit_message_text(f"Đã thêm {added.record_id} — {record.title}. Hoàn tác: /hoantac")
     return ConversationHandler.END
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(DRAFT, None)
-    await say(update, "Đã dừng thêm dự án; không có gì thay đổi.")
+    """/huy: drops the draft, if there is one."""
+    draft = context.user_data.pop(DRAFT, None)
+    await say(update, "Đã dừng thêm dự án; không có gì thay đổi." if draft is not None
+              else "Không có dự án nào đang thêm dở để hủy.")
     return ConversationHandler.END
 
 
@@ -149,11 +141,12 @@ def conversation() -> ConversationHandler:
 
 def _conversation(text: filters.BaseFilter) -> ConversationHandler:
     return ConversationHandler(
-        entry_points=[CommandHandler("them", start)],
+        entry_points=[CommandHandler("them", start), CommandHandler("huy", cancel)],  # /huy with nothing to drop
         states={PARENT: [MessageHandler(text, got_parent)], TITLE: [MessageHandler(text, got_title)],
                 INVESTOR: [MessageHandler(text, got_investor)], TMDT: [MessageHandler(text, got_tmdt)],
                 PLAN: [MessageHandler(text, got_plan)],
                 CONFIRM: [CallbackQueryHandler(decided, pattern=f"^({SAVE}|{DROP})$")]},
         fallbacks=[CommandHandler("huy", cancel)],
+        allow_reentry=True,  # /them in the middle of a draft starts a new one
         conversation_timeout=900,
     )

@@ -1,6 +1,7 @@
 """/duan, /ngansach, /nhiemvu, /muctieu, /lotrinh: parse the argument, ask the engine, send."""
 from __future__ import annotations
 
+import asyncio
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -50,7 +51,7 @@ async def budget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     series, title = yearly_sources(engine.kb)
     if series:
-        await message.reply_photo(budget_chart(series, title), caption=title)
+        await message.reply_photo(await asyncio.to_thread(budget_chart, series, title), caption=title)
     await reply(message, engine.section("money"))
 
 
@@ -80,8 +81,9 @@ async def roadmap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     phases = [(r.title, *period) for r in kb.of_kind("phase") if (period := record_period(r))]
     if phases:
         tz = ZoneInfo(data["settings"].tz)  # today and the milestones as the officials' calendar has them
-        marks = [m.due_at.astimezone(tz) for m in store.active_milestones(data["db"])]
+        marks = [m.due_at.astimezone(tz) for m in await asyncio.to_thread(store.active_milestones, data["db"])]
         title = f"Lộ trình thực hiện Kế hoạch {kb.plan.get('so_hieu', '') if kb.plan else ''}".strip()
         today = data["clock"].now().astimezone(tz).date()
-        await message.reply_photo(roadmap_chart(phases, marks, today, title), caption=title)
+        chart = await asyncio.to_thread(roadmap_chart, phases, marks, today, title)
+        await message.reply_photo(chart, caption=title)
     await reply(message, engine_of(context).section("roadmap"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from uuid import uuid4
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Message, Update
 from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from handlers.common import RECORD_PREFIX, engine_of, reply, split_message
+from handlers.common import NOT_TEXT, RECORD_PREFIX, engine_of, is_admin, reply, split_message
 from knowledge.compose import help_text
 
 COMMANDS_HELP = (
@@ -26,16 +27,13 @@ ADMIN_HELP = (
     "/xoamoc &lt;mã&gt; — xóa mốc"
 )
 INLINE_RESULTS = 5
-
-
 STALE_BUTTON = "Nút này không còn dùng được. Hãy hỏi lại hoặc gõ lệnh mới."
+
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is None:
         return
-    admins = context.application.bot_data["settings"].admin_ids
-    is_admin = update.effective_user is not None and update.effective_user.id in admins
-    text = help_text(engine_of(context).kb) + COMMANDS_HELP + (ADMIN_HELP if is_admin else "")
+    text = help_text(engine_of(context).kb) + COMMANDS_HELP + (ADMIN_HELP if is_admin(update, context) else "")
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
@@ -66,7 +64,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice in a private chat: say what the bot reads."""
     if update.effective_message:
-        await update.effective_message.reply_text("Tôi chỉ đọc câu hỏi bằng chữ. Gõ /help để xem ví dụ.")
+        await update.effective_message.reply_text(NOT_TEXT)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,14 +85,20 @@ async def record_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     if query is None:
         return
+    answer = engine_of(context).answer_record((query.data or "")[len(RECORD_PREFIX):])
+    if answer.kind == "not_found" or not isinstance(query.message, Message):
+        await query.answer(STALE_BUTTON, show_alert=True)  # a record deleted since, or data nobody sent
+        return
     await query.answer()
-    record_id = (query.data or "")[len(RECORD_PREFIX):]
-    answer = engine_of(context).answer_record(record_id)
     chunks = split_message(answer.html)
-    if query.message is not None and hasattr(query.message, "edit_text"):
+    try:
         await query.message.edit_text(chunks[0], parse_mode=ParseMode.HTML, disable_web_page_preview=True)
-        for chunk in chunks[1:]:
-            await query.message.reply_text(chunk, parse_mode=ParseMode.HTML)
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+        return  # pressed again: the message already shows the record
+    for chunk in chunks[1:]:
+        await query.message.reply_text(chunk, parse_mode=ParseMode.HTML)
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

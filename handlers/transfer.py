@@ -1,21 +1,31 @@
-"""/xuat sends the knowledge as .xlsx and .json; /nhap takes a file, shows a dry run, applies on a button."""
+"""/xuat sends the knowledge as .xlsx and .json; /nhap takes a file, shows a dry run, applies on a button.
+
+Writing, reading, planning and applying a file run in worker threads, so a large one holds up no other chat."""
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from db import edits
 from handlers.admin import actor, refresh
-from handlers.common import admin_press, engine_of, refuse_non_admin
+from handlers.common import NOT_TEXT, admin_press, engine_of, is_admin, refuse_non_admin
 from knowledge import files
+from knowledge.records import KnowledgeBase
 
+log = logging.getLogger("planbot.handlers")
 APPLY, CANCEL = "nhap:ok", "nhap:huy"
 PENDING = "pending_import"
 AWAITING = "awaiting_import"
+TOO_BIG = f"Tệp quá lớn (tối đa {files.MAX_BYTES // (1024 * 1024)} MB). Không có gì được thay đổi."
+NOT_DOWNLOADED = "Không tải được tệp từ Telegram. Hãy gửi lại sau ít phút; không có gì được thay đổi."
+IMPORT_HINT = "Tôi chỉ đọc câu hỏi bằng chữ. Để nhập dữ liệu, gửi lại tệp kèm chú thích /nhap."
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -23,9 +33,11 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     kb = engine_of(context).kb
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
-    await update.effective_message.reply_document(files.to_xlsx(kb), filename=f"planbot-{stamp}.xlsx",
+    xlsx = await asyncio.to_thread(files.to_xlsx, kb)
+    await update.effective_message.reply_document(xlsx, filename=f"planbot-{stamp}.xlsx",
                                                   caption=f"Toàn bộ dữ liệu: {len(kb)} bản ghi (mỗi loại một trang).")
-    await update.effective_message.reply_document(files.to_json(kb), filename=f"planbot-{stamp}.json",
+    await update.effective_message.reply_document(await asyncio.to_thread(files.to_json, kb),
+                                                  filename=f"planbot-{stamp}.json",
                                                   caption="Cùng dữ liệu, định dạng tệp của knowledge/data.")
 
 
@@ -40,29 +52,51 @@ async def ask_for_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                                               "trước những gì thay đổi; chỉ áp dụng khi bạn bấm xác nhận.")
 
 
+async def _fetch(doc: Document) -> bytes | None:
+    """The file's bytes; None when it is over the limit, by the size the message gives or, when it gives none, the
+    size getFile reports (then nothing is downloaded). Telegram's refusals are raised as TelegramError."""
+    if (doc.file_size or 0) > files.MAX_BYTES:
+        return None
+    file = await doc.get_file()
+    if (file.file_size or 0) > files.MAX_BYTES:
+        return None
+    return bytes(await file.download_as_bytearray())
+
+
+def _dry_run(kb: KnowledgeBase, name: str, content: bytes) -> edits.ImportPlan:
+    """What importing the file would change; FileError when it cannot be read."""
+    return edits.plan_import(kb, files.read_file(name, content))
+
+
 async def receive_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A document from an admin after /nhap (or with /nhap as caption): dry run + confirm buttons."""
+    """A document from an admin after /nhap (or with /nhap as caption): dry run + confirm buttons. Any other
+    document in a private chat gets a hint; in a group it is none of the bot's business."""
     message = update.effective_message
     if message is None or message.document is None:
         return
     with_caption = (message.caption or "").strip().lower().startswith("/nhap")
     if not (with_caption or context.user_data.pop(AWAITING, False)):
+        if message.chat.type == ChatType.PRIVATE:
+            await message.reply_text(IMPORT_HINT if is_admin(update, context) else NOT_TEXT)
         return
     if await refuse_non_admin(update, context):
         return
-    doc = message.document
-    if (doc.file_size or 0) > files.MAX_BYTES:
-        await message.reply_text("Tệp quá lớn (tối đa 5 MB). Không có gì được thay đổi.")
-        return
-    content = bytes(await (await doc.get_file()).download_as_bytearray())
     try:
-        parsed = files.read_file(doc.file_name or "", content)
+        content = await _fetch(message.document)
+    except TelegramError as exc:
+        log.warning("Không tải được tệp %s: %s", message.document.file_id, exc.message)
+        await message.reply_text(NOT_DOWNLOADED)
+        return
+    if content is None:
+        await message.reply_text(TOO_BIG)
+        return
+    name = message.document.file_name or ""
+    try:
+        plan = await asyncio.to_thread(_dry_run, engine_of(context).kb, name, content)
     except files.FileError as exc:
         await message.reply_text(f"Tệp bị từ chối: {exc} Không có gì được thay đổi.")
         return
-    current = engine_of(context).kb
-    plan = edits.plan_import(current, parsed)
-    report = f"<b>Xem trước nhập dữ liệu</b> ({escape(doc.file_name or '')}):\n<pre>{escape(plan.describe())}</pre>"
+    report = f"<b>Xem trước nhập dữ liệu</b> ({escape(name)}):\n<pre>{escape(plan.describe())}</pre>"
     if plan.errors or plan.is_noop:
         await message.reply_text(report, parse_mode=ParseMode.HTML)
         return
@@ -81,7 +115,8 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.edit_message_text("Đã hủy nhập dữ liệu; không có gì thay đổi." if plan or query.data == CANCEL
                                       else "Không còn tệp nào chờ áp dụng; hãy gửi lại với /nhap.")
         return
-    edits.apply_import(context.application.bot_data["db"], engine_of(context).kb, plan, actor(update))
-    refresh(context)
+    await asyncio.to_thread(edits.apply_import, context.application.bot_data["db"], engine_of(context).kb, plan,
+                            actor(update))
+    await refresh(context)
     await query.edit_message_text(f"Đã áp dụng: thêm {len(plan.added)}, thay đổi {len(plan.changed)} bản ghi. "
                                   "Hoàn tác từng bản ghi: /hoantac")

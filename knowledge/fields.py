@@ -1,6 +1,8 @@
 """What admins may edit and how a typed value becomes a stored one (validated, never half-applied)."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,6 +29,26 @@ class EditError(ValueError):
     """A value that cannot be stored; the message says why, in Vietnamese."""
 
 
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def visible_text(raw: str, limit: int, subject: str = "Giá trị") -> str:
+    """Text an admin typed, as stored: spaces collapsed, zero-width characters dropped ('Họp   giao ban' ->
+    'Họp giao ban'). Refused, saying why, when it holds control characters or HTML tags, shows no letter or digit
+    (only spaces, invisible characters or emoji) or is longer than `limit`."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in raw):
+        raise EditError(f"{subject} có ký tự điều khiển (như \\x00 hay ESC); gõ lại bằng chữ thường.")
+    text = clean(raw)
+    if _TAG.search(text):
+        raise EditError(f"{subject} có thẻ HTML; gõ chữ thường, không kèm thẻ.")
+    if not any(c.isalnum() for c in text):
+        raise EditError(f"{subject} cần có chữ hoặc số nhìn thấy được (không chỉ dấu cách, ký tự ẩn hay biểu tượng "
+                        "cảm xúc).")
+    if len(text) > limit:
+        raise EditError(f"{subject} dài quá: {len(text)} ký tự, tối đa {limit}.")
+    return text
+
+
 @dataclass(frozen=True)
 class Edit:
     field: str  # the admin's field name: ten, tmdt, chu_dau_tu …
@@ -49,16 +71,14 @@ def prepare_agency(kb: KnowledgeBase, agency_id: str, field: str, raw: str) -> A
     field = field.strip().lower()
     if agency_id not in kb.agencies:
         raise EditError(f"Không có cơ quan mã «{agency_id[:40]}».")
-    text = clean(raw)
     if field == "ten":
-        if not text or len(text) > 200:
-            raise EditError("Tên cơ quan cần từ 1 đến 200 ký tự.")
-        return AgencyEdit(field, text)
+        return AgencyEdit(field, visible_text(raw, 200, "Tên cơ quan"))
     if field == "viet_tat":
-        aliases = [a.strip() for a in text.split(",") if a.strip()]
-        if not aliases or len(aliases) > MAX_ALIASES or any(len(a) > MAX_ALIAS for a in aliases):
-            raise EditError(f"Tên viết tắt: 1 đến {MAX_ALIASES} tên, cách nhau bởi dấu phẩy, mỗi tên tối đa "
-                            f"{MAX_ALIAS} ký tự.")
+        aliases = [a.strip() for a in visible_text(raw, MAX_ALIASES * (MAX_ALIAS + 2), "Tên viết tắt").split(",")
+                   if a.strip()]
+        if len(aliases) > MAX_ALIASES or any(len(a) > MAX_ALIAS or not any(c.isalnum() for c in a) for a in aliases):
+            raise EditError(f"Tên viết tắt: 1 đến {MAX_ALIASES} tên có chữ hoặc số, cách nhau bởi dấu phẩy, mỗi tên "
+                            f"tối đa {MAX_ALIAS} ký tự.")
         return AgencyEdit(field, aliases)
     raise EditError(f"Cơ quan chỉ sửa được trường: {', '.join(AGENCY_FIELDS)}.")
 
@@ -82,14 +102,13 @@ def prepare(kb: KnowledgeBase, record_id: str, field: str, raw: str) -> Edit:
             return Edit(field, parse_amount(text))
         except BadNumber as exc:
             raise EditError(f"Số tiền không hợp lệ: {exc}.") from exc
-    if len(text) > MAX_TEXT:
-        raise EditError(f"Giá trị dài {len(text)} ký tự, tối đa {MAX_TEXT}.")
-    if field in TEXT_FIELDS or field in EXTRA_FIELDS:
-        return Edit(field, text)
+    if field not in TEXT_FIELDS and field not in EXTRA_FIELDS and field != "chu_dau_tu":
+        raise EditError(f"Không sửa được trường «{field[:30]}». Các trường: {field_list()}.")
+    text = visible_text(raw, MAX_TEXT)
     if field == "chu_dau_tu":
         found = AgencyFinder(list(kb.agencies.values()), lexicon()).find(" ".join(tokens(lexicon().key(text))))
         if not found:
             raise EditError(f"Không nhận ra cơ quan «{text[:60]}». Dùng tên hoặc tên viết tắt có trong danh sách "
                             "cơ quan (ví dụ: Sở TT&TT, UBND huyện Tam Dương).")
         return Edit(field, text, tuple(found[:1]))
-    raise EditError(f"Không sửa được trường «{field[:30]}». Các trường: {field_list()}.")
+    return Edit(field, text)

@@ -175,8 +175,12 @@ def read_file(name: str, content: bytes) -> Parsed:
 def _read_json(content: bytes) -> Parsed:
     try:
         doc = json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FileError(f"Tệp .json không đọc được ({exc.__class__.__name__}).") from exc
+    except UnicodeDecodeError as exc:
+        raise FileError("Tệp .json không hợp lệ: không phải văn bản UTF-8.") from exc
+    except json.JSONDecodeError as exc:
+        raise FileError(f"Tệp .json không hợp lệ: sai cú pháp ở dòng {exc.lineno}, cột {exc.colno}.") from exc
+    except RecursionError as exc:  # '[[[[…]]]]' nested deeper than any data file
+        raise FileError("Tệp .json không hợp lệ: lồng nhau quá sâu.") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("records"), list):
         raise FileError("Tệp .json phải có danh sách 'records' (như tệp /xuat tạo ra).")
     parsed = Parsed()

@@ -52,6 +52,9 @@ def parse_record(raw: Any, seq: int, where: str) -> Record:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise DataError(f"{where}: bản ghi {raw.get('id', '?')} thiếu trường '{key}'")
     rid = raw["id"]
+    for key in ("parent", "text", "unit"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise DataError(f"{where}: {rid}: '{key}' phải là chuỗi")
     amounts: dict[str, Decimal] = {}
     raw_amounts = raw.get("amounts", {})
     if not isinstance(raw_amounts, dict):
@@ -61,7 +64,10 @@ def parse_record(raw: Any, seq: int, where: str) -> Record:
             amounts[name] = parse_canonical(value)
         except BadNumber as exc:
             raise DataError(f"{where}: {rid}.{name}: {exc}") from exc
-    for fig in raw.get("figures", []):
+    figures = raw.get("figures", [])
+    if not isinstance(figures, list) or not all(isinstance(fig, dict) for fig in figures):
+        raise DataError(f"{where}: {rid}: 'figures' phải là danh sách đối tượng")
+    for fig in figures:
         for key in ("value", "value_max"):
             if key in fig:
                 try:
@@ -69,7 +75,7 @@ def parse_record(raw: Any, seq: int, where: str) -> Record:
                 except BadNumber as exc:
                     raise DataError(f"{where}: {rid} (chỉ số '{fig.get('label', '')}'): {exc}") from exc
     agencies = raw.get("agencies", [])
-    if not isinstance(agencies, list):
+    if not isinstance(agencies, list) or not all(isinstance(a, str) for a in agencies):
         raise DataError(f"{where}: {rid}: 'agencies' phải là danh sách mã cơ quan")
     fields = {k: v for k, v in raw.items() if k not in CORE_KEYS}
     return Record(id=rid, kind=raw["kind"], title=raw["title"], source=raw["source"], seq=seq,
@@ -98,9 +104,9 @@ def build(records: Iterable[Record], agencies: Iterable[Agency]) -> KnowledgeBas
     for r in record_list:
         if r.parent and r.parent not in seen:
             raise DataError(f"{r.id}: bản ghi cha '{r.parent}' không tồn tại")
-        for a in r.agencies:
-            if a not in agency_ids:
-                raise DataError(f"{r.id}: cơ quan '{a}' không có trong {AGENCY_FILE}")
+        for aid in r.agencies:
+            if aid not in agency_ids:
+                raise DataError(f"{r.id}: cơ quan '{aid}' không có trong {AGENCY_FILE}")
         for ref in r.get("doi_chieu", []):
             if ref.split(":")[0] not in seen:
                 raise DataError(f"{r.id}: bản ghi đối chiếu '{ref}' không tồn tại")

@@ -82,7 +82,7 @@ def split_html(html: str, limit: int) -> list[str]:
             cut, at_cut = cuts.get("\n") or cuts.get(" ") or (max(j, i + 1), stack)
         body = "".join(tokens[i:cut]).rstrip("\n ")
         chunk = "".join(tag for _, tag in opened) + body + _closing(at_cut)
-        if body.strip():
+        if any(not t.startswith("<") and t.strip() for t in tokens[i:cut]):  # text, not only tags
             chunks.append(chunk)
         opened, i = at_cut, cut
         while i < len(tokens) and tokens[i] in ("\n", " "):
