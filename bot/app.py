@@ -22,7 +22,6 @@ from telegram.ext import (
 )
 
 from bot import startup
-from bot.clock import Clock, SystemClock
 from bot.ratelimit import TelegramPace
 from bot.reminders import ReminderService
 from bot.settings import Settings
@@ -32,6 +31,7 @@ from db.queries import knowledge_version
 from db.seed import open_knowledge
 from handlers import account, admin, errors, milestones, new_project, plan_commands, questions, transfer
 from handlers.common import RECORD_PREFIX
+from knowledge.clock import Clock, SystemClock
 from knowledge.engine import Engine
 
 log = logging.getLogger("planbot")

@@ -18,18 +18,15 @@ import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
-from html import escape
 from itertools import zip_longest
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.occurrences import due_text, occurrences, time_left
 from db import reminders as ledger
 from db.models import DeliveryStatus as Status
-from db.models import Milestone, Subscription
-from knowledge.numbers import whole_number
+from knowledge.reminder_rules import DUE_GRACE, due_keys, reminder_text
 
 log = logging.getLogger("planbot.reminders")
 Send = Callable[[int, str], Awaitable[object]]
@@ -38,51 +35,6 @@ CLAIM_LEASE = timedelta(minutes=2)  # a claim not attempted by then is given bac
 STALE_SENDING = timedelta(minutes=10)  # longer than any send with its RetryAfter waits
 MAX_ATTEMPTS = 5  # sweeps that may retry a delivery the network kept from leaving
 PER_CHAT_GAP = 1.0  # Telegram: at most one message per second to the same chat
-DUE_GRACE = timedelta(hours=1)  # a lead of 0 ("at the due time") still goes out this late after a restart
-
-
-def parse_leads(text: str) -> list[int]:
-    """'30,7,1' -> [30, 7, 1]; raises ValueError with a Vietnamese message."""
-    parts = [p for p in text.replace(" ", ",").split(",") if p]
-    days = [whole_number(p, 0, 10**9) for p in parts]
-    if not parts or None in days:
-        raise ValueError("Số ngày báo trước phải là các số nguyên, cách nhau bởi dấu phẩy, ví dụ 30,7,1.")
-    leads = sorted({d for d in days if d is not None}, reverse=True)
-    if len(leads) > 10 or leads[0] > 365:
-        raise ValueError("Số ngày báo trước phải từ 0 đến 365, tối đa 10 mốc.")
-    return leads
-
-
-def due_keys(milestones: list[Milestone], subscriptions: list[Subscription], now: datetime, tz: ZoneInfo,
-             known: set[ledger.Key]) -> tuple[list[ledger.Key], list[ledger.Key]]:
-    """(to send, to skip). Per milestone occurrence and chat, of the leads whose moment has come and that are not
-    in the ledger, only the nearest is sent: after downtime one reminder, not a burst. A lead of 0 is due at the
-    occurrence itself (up to DUE_GRACE late); other leads end when the occurrence passes."""
-    send: list[ledger.Key] = []
-    skip: list[ledger.Key] = []
-    subs = [(s.chat_id, [int(x) for x in s.lead_days.split(",") if x]) for s in subscriptions]
-    horizon = max((max(leads) for _, leads in subs if leads), default=0)
-    for m in milestones:
-        if m.id is None:  # not saved: nothing to key the ledger on
-            continue
-        for occ in occurrences(m.due_at, m.recurrence, now - DUE_GRACE, now + timedelta(days=horizon), tz):
-            for chat, leads in subs:
-                due = sorted(lead for lead in leads if occ - timedelta(days=lead) <= now and (occ >= now or lead == 0))
-                new = [lead for lead in due if (m.id, occ, chat, lead) not in known]
-                if not new:
-                    continue
-                if new[0] == due[0]:
-                    send.append((m.id, occ, chat, new[0]))
-                    skip += [(m.id, occ, chat, lead) for lead in new[1:]]
-                else:  # a nearer lead already went out; the older moments are stale
-                    skip += [(m.id, occ, chat, lead) for lead in new]
-    return send, skip
-
-
-def reminder_text(title: str, occurrence: datetime, now: datetime, tz: ZoneInfo, derived: bool = False) -> str:
-    left = f"Còn {time_left(occurrence - now)}." if occurrence > now else "Đã đến hạn."
-    return (f"⏰ <b>Nhắc mốc kế hoạch:</b> {escape(title, quote=False)}\n"
-            f"Hạn: {due_text(occurrence, tz, derived)}\n{left}")
 
 
 def worker_name() -> str:

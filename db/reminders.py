@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from db.models import Delivery, Milestone, Subscription, utcnow
 from db.models import DeliveryStatus as Status
+from knowledge.reminder_rules import Key
 
-Key = tuple[int, datetime, int, int]  # milestone id, occurrence, chat id, lead days
 RECORD_CHUNK = 1000  # ledger rows per INSERT (9 parameters each)
 
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.occurrences import occurrences
-from bot.reminders import due_keys
 from db.models import Milestone, Subscription
+from knowledge.occurrences import occurrences
+from knowledge.reminder_rules import due_keys
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2026, 1, 1, tzinfo=UTC)

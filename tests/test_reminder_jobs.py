@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import build_application
-from bot.clock import ManualClock
 from bot.settings import Settings
 from db import reminders as store
 from db.engine import make_engine
+from knowledge.clock import ManualClock
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 START = datetime(2027, 1, 10, 1, 0, tzinfo=UTC)

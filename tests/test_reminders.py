@@ -13,11 +13,12 @@ import pytest
 from telegram.error import ChatMigrated, Forbidden, RetryAfter, TimedOut
 
 from bot import reminders as reminders_module
-from bot.clock import ManualClock
-from bot.reminders import ReminderService, parse_leads, reminder_text
+from bot.reminders import ReminderService
 from db import reminders as store
 from db.engine import make_engine
-from handlers.milestones import parse_milestone
+from knowledge.clock import ManualClock
+from knowledge.milestone_input import parse_milestone
+from knowledge.reminder_rules import leads_text, parse_leads, reminder_text
 from tests.pg import empty_database
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -328,3 +329,10 @@ def test_a_recurring_milestone_may_start_in_a_past_year_and_a_title_may_start_wi
     assert recurrence == "yearly" and title == "Báo cáo"
     _, _, numbered = parse_milestone(["30/06/2027", "1.", "Nộp", "báo", "cáo"], HANOI, T0)
     assert numbered == "1. Nộp báo cáo"
+
+
+@pytest.mark.parametrize(("leads", "said"), [([30, 7, 1], "báo trước 30, 7, 1 ngày"),
+                                             ([7, 0], "báo trước 7 ngày và đúng lúc đến hạn"),
+                                             ([0], "đúng lúc đến hạn")])
+def test_a_subscription_says_when_it_will_remind(leads: list[int], said: str) -> None:
+    assert leads_text(leads) == said
