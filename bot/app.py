@@ -7,7 +7,7 @@ import secrets
 import signal
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -15,7 +15,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
+    Defaults,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -27,14 +27,14 @@ from bot.reminders import ReminderService
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
 from db.engine import make_engine
-from db.queries import knowledge_version
-from db.seed import open_knowledge
+from db.live import LiveKnowledge
 from handlers import account, admin, errors, milestones, new_project, plan_commands, questions, transfer
 from handlers.common import RECORD_PREFIX
+from handlers.context import CONTEXT_TYPES, STATE, AppState, Context
 from knowledge.clock import Clock, SystemClock
-from knowledge.engine import Engine
 
 log = logging.getLogger("planbot")
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 CONFLICT_EXIT = 3  # another process polls the token: a service manager must not restart this one into a fight
 
 MENU = [
@@ -66,45 +66,54 @@ ADMIN_MENU = [
 async def _post_init(app: Application) -> None:
     """Everyone's menu; each admin's private chat also lists the admin commands (as rules-bot scopes them)."""
     await app.bot.set_my_commands(MENU)
-    for admin_id in app.bot_data["settings"].admin_ids:
+    for admin_id in sorted(state_of(app).admin_ids):
         try:
             await app.bot.set_my_commands(MENU + ADMIN_MENU, scope=BotCommandScopeChat(admin_id))
         except TelegramError as exc:  # an admin who never opened a chat with the bot: the menu waits for them
             log.warning("Không đặt được menu quản trị cho %s: %s", admin_id, exc.message)
 
 
-async def sweep_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+def state_of(app: Application) -> AppState:
+    state: AppState = app.bot_data[STATE]
+    return state
+
+
+async def sweep_reminders(context: Context) -> None:
     """The JobQueue job: APScheduler only wakes it; what is due comes from the database."""
-    data = context.application.bot_data
+    service = context.job.data if context.job else None
+    if not isinstance(service, ReminderService):
+        return
 
     async def send(chat_id: int, text: str) -> None:
-        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(chat_id, text)
 
-    counts = await data["reminders"].sweep(data["clock"].now(), send)
+    counts = await service.sweep(context.state.clock.now(), send)
     if counts:
         log.info("Nhắc mốc: %s", counts)
 
 
-async def follow_other_processes(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def follow_other_processes(context: Context) -> None:
     """Another bot process (or the CLI) changed the knowledge: rebuild this process's index too."""
-    data = context.application.bot_data
-    if await asyncio.to_thread(knowledge_version, data["db"]) != data.get("knowledge_version"):
-        await asyncio.to_thread(admin.rebuild, data)
+    await asyncio.to_thread(context.state.knowledge.follow)
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
+    tz = ZoneInfo(settings.tz)
     app = (ApplicationBuilder().token(settings.bot_token).base_url(settings.base_url)
            .base_file_url(settings.base_file_url).rate_limiter(TelegramPace())
-           .concurrent_updates(PerChatUpdateProcessor()).post_init(_post_init).build())
+           .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=tz, link_preview_options=NO_PREVIEW))
+           .context_types(CONTEXT_TYPES).concurrent_updates(PerChatUpdateProcessor()).post_init(_post_init).build())
     db = make_engine(settings.database_url)
-    tz = ZoneInfo(settings.tz)
-    app.bot_data.update(settings=settings, db=db, clock=clock or SystemClock(),
-                        engine=Engine(open_knowledge(db, settings.tz)), reminders=ReminderService(db, tz))
-    app.bot_data["knowledge_version"] = knowledge_version(db)
-    app.job_queue.run_repeating(sweep_reminders, interval=settings.reminder_sweep_seconds, first=1,
-                                name="reminder-sweep")
-    app.job_queue.run_repeating(follow_other_processes, interval=settings.reminder_sweep_seconds, first=5,
-                                name="knowledge-refresh")
+    app.bot_data[STATE] = AppState(db=db, knowledge=LiveKnowledge(db, settings.tz), clock=clock or SystemClock(),
+                                   tz=tz, admin_ids=frozenset(settings.admin_ids),
+                                   lead_days=tuple(settings.reminder_lead_days))
+    jobs = app.job_queue
+    if jobs is None:  # pragma: no cover - the job-queue extra is a dependency
+        raise RuntimeError("python-telegram-bot[job-queue] is required")
+    jobs.run_repeating(sweep_reminders, interval=settings.reminder_sweep_seconds, first=1, name="reminder-sweep",
+                       data=ReminderService(db, tz))
+    jobs.run_repeating(follow_other_processes, interval=settings.reminder_sweep_seconds, first=5,
+                       name="knowledge-refresh")
     app.add_handler(new_project.conversation())
     app.add_handler(CommandHandler(["start", "help"], questions.start))
     app.add_handler(CommandHandler("id", account.ids))
@@ -149,7 +158,7 @@ def run_polling(settings: Settings) -> int:
     configure_logging(settings)
     app = build_application(settings)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return CONFLICT_EXIT if app.bot_data.get("stopped_by_conflict") else 0
+    return CONFLICT_EXIT if state_of(app).stopped_by_conflict else 0
 
 
 def run_worker(settings: Settings) -> int:

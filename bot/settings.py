@@ -118,7 +118,8 @@ class Settings(BaseSettings):
 
     def __init__(self, **values: Any) -> None:
         """Fields by their Python names too, as tests build one: Settings(bot_token=…, database_url=…)."""
-        names = {name: field.validation_alias for name, field in type(self).model_fields.items()}
+        names = {name: field.validation_alias for name, field in type(self).model_fields.items()
+                 if isinstance(field.validation_alias, str)}
         super().__init__(**{names.get(key, key): value for key, value in values.items()})
 
     @classmethod

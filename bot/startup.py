@@ -97,9 +97,10 @@ def run(settings: Settings, command: str, serve: Callable[[], int | None]) -> in
     except StartupError as exc:
         said = str(exc)
     except Exception as exc:
-        said = _failure(exc, settings)
-        if said is None:
+        failure = _failure(exc, settings)
+        if failure is None:
             raise
+        said = failure
     print(said, file=sys.stderr)
     return EXIT
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from handlers.common import say
+from handlers.context import Context
 
 
-async def ids(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ids(update: Update, context: Context) -> None:
     user, chat = update.effective_user, update.effective_chat
     lines = []
     if user:

@@ -2,67 +2,53 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from html import escape
-from zoneinfo import ZoneInfo
 
 from rapidfuzz import process
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
 
 from db import edits
-from db.queries import knowledge_version, load_knowledge
-from handlers.common import admin_press, engine_of, refuse_non_admin, say
-from knowledge.engine import Engine
+from handlers.common import say
+from handlers.context import Context, admin_only
 from knowledge.fields import FIELD_NAMES, EditError, field_list, prepare, prepare_agency
 from knowledge.numbers import whole_number
 
 DELETE_PREFIX = "xoa:"  # callback_data "xoa:<id>" / "xoa-huy:<id>"
 CANCEL_PREFIX = "xoa-huy:"
 LOG_DEFAULT, LOG_MAX = 10, 50
-_REBUILDING = threading.Lock()
 
 
 def actor(update: Update) -> str:
     return f"telegram:{update.effective_user.id if update.effective_user else '?'}"
 
 
-def rebuild(data: dict) -> None:
-    """Rebuild the engine (in `bot_data`) from the database, noting which audited change it reflects. Worker
-    threads rebuild one at a time, so an earlier change's slower rebuild never replaces a later one's."""
-    with _REBUILDING:
-        data["knowledge_version"] = knowledge_version(data["db"])
-        data["engine"] = Engine(load_knowledge(data["db"]))
-
-
-async def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def refresh(context: Context) -> None:
     """Answers use the change at once; the index is rebuilt in a worker thread, other chats go on meanwhile."""
-    await asyncio.to_thread(rebuild, context.application.bot_data)
+    await asyncio.to_thread(context.state.knowledge.rebuild)
 
 
-def _unknown_id(context: ContextTypes.DEFAULT_TYPE, record_id: str) -> str:
-    kb = engine_of(context).kb
+def _unknown_id(context: Context, record_id: str) -> str:
+    kb = context.state.answerer.kb
     ids = [*kb.records, *kb.agencies]
     close = [m[0] for m in process.extract(record_id, ids, limit=3, score_cutoff=50)]
     hint = f" Có phải: {', '.join(close)}?" if close else ""
     return f"Không có bản ghi mã «{escape(record_id[:40])}».{hint}"
 
 
-async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@admin_only
+async def edit(update: Update, context: Context) -> None:
     """/sua <mã> <trường> <giá trị>"""
-    if await refuse_non_admin(update, context):
-        return
     args = list(context.args or [])
     if len(args) < 3:
         await say(update, "Cú pháp: /sua &lt;mã&gt; &lt;trường&gt; &lt;giá trị&gt;, ví dụ "
                            f"<code>/sua PL4-3 tmdt 2.500</code>. Trường: {field_list()}.")
         return
     record_id, field, value = args[0].upper(), args[1].lower(), " ".join(args[2:])
-    kb = engine_of(context).kb
+    kb = context.state.answerer.kb
     if record_id not in kb.records and record_id not in kb.agencies:
         await say(update, _unknown_id(context, record_id))
         return
-    db = context.application.bot_data["db"]
+    db = context.state.db
     try:
         if record_id in kb.agencies:
             agency_edit = prepare_agency(kb, record_id, field, value)
@@ -79,15 +65,14 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                        f"<b>{escape(change.new)}</b>. Hoàn tác: /hoantac")
 
 
-async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@admin_only
+async def delete(update: Update, context: Context) -> None:
     """/xoa <mã>: asks for confirmation by button."""
-    if await refuse_non_admin(update, context):
-        return
     record_id = " ".join(context.args or []).strip().upper()
     if not record_id:
         await say(update, "Cú pháp: /xoa &lt;mã&gt;, ví dụ <code>/xoa PL4-1.3</code>.")
         return
-    record = engine_of(context).kb.records.get(record_id)
+    record = context.state.answerer.kb.records.get(record_id)
     if record is None:
         await say(update, _unknown_id(context, record_id))
         return
@@ -97,36 +82,37 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                buttons)
 
 
-async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = await admin_press(update, context, "Chỉ quản trị viên được xóa.")
+@admin_only
+async def delete_button(update: Update, context: Context) -> None:
+    query = update.callback_query
     if query is None:
         return
+    await query.answer()
     data = query.data or ""
     if data.startswith(CANCEL_PREFIX):
         await query.edit_message_text("Đã hủy, không xóa gì.")
         return
     record_id = data[len(DELETE_PREFIX):]
     try:
-        await asyncio.to_thread(edits.soft_delete, context.application.bot_data["db"], record_id,
+        await asyncio.to_thread(edits.soft_delete, context.state.db, record_id,
                                 f"telegram:{query.from_user.id}")
     except LookupError:
-        await query.edit_message_text(f"Bản ghi {record_id} không còn để xóa.")
+        await query.edit_message_text(f"Bản ghi {escape(record_id[:40])} không còn để xóa.")
         return
     await refresh(context)
-    await query.edit_message_text(f"Đã xóa {record_id}. Hoàn tác: /hoantac")
+    await query.edit_message_text(f"Đã xóa {escape(record_id)}. Hoàn tác: /hoantac")
 
 
-async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@admin_only
+async def audit_log(update: Update, context: Context) -> None:
     """/nhatky [n]: the latest changes."""
-    if await refuse_non_admin(update, context):
-        return
     arg = " ".join(context.args or []).strip()
     count = whole_number(arg, 1, LOG_MAX) if arg else LOG_DEFAULT
     if count is None:
         await say(update, f"Cú pháp: /nhatky [số dòng từ 1 đến {LOG_MAX}].")
         return
-    entries = await asyncio.to_thread(edits.recent, context.application.bot_data["db"], count)
-    tz = ZoneInfo(context.application.bot_data["settings"].tz)
+    entries = await asyncio.to_thread(edits.recent, context.state.db, count)
+    tz = context.state.tz
     lines = ["<b>Nhật ký thay đổi</b>"] if entries else ["Chưa có thay đổi nào."]
     for a in entries:
         when = a.at.astimezone(tz).strftime("%d/%m/%Y %H:%M")
@@ -137,11 +123,10 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await say(update, "\n".join(lines))
 
 
-async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@admin_only
+async def undo(update: Update, context: Context) -> None:
     """/hoantac: undo the caller's own last change."""
-    if await refuse_non_admin(update, context):
-        return
-    change = await asyncio.to_thread(edits.undo_last, context.application.bot_data["db"], actor(update))
+    change = await asyncio.to_thread(edits.undo_last, context.state.db, actor(update))
     if change is None:
         await say(update, "Không có thay đổi nào của bạn để hoàn tác.")
         return

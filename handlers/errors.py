@@ -6,7 +6,8 @@ import logging
 
 from telegram import Update
 from telegram.error import Conflict
-from telegram.ext import ContextTypes
+
+from handlers.context import Context
 
 log = logging.getLogger("planbot.errors")
 SORRY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu của bạn. Vui lòng thử lại sau ít phút."
@@ -17,10 +18,10 @@ CONFLICT = ("Dừng: một tiến trình khác đang nhận update bằng token 
             "webhook sau bộ cân bằng tải.")
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     if isinstance(context.error, Conflict):  # another process polls this token: fighting over updates helps no one
         log.error(CONFLICT)
-        context.application.bot_data["stopped_by_conflict"] = True
+        context.state.stopped_by_conflict = True
         updater = context.application.updater
         if updater is not None and hasattr(updater, "_Updater__polling_cleanup_cb"):
             # PTB's shutdown polls once more to mark updates read; that request would end the other process's

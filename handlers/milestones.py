@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from db import reminders as store
-from handlers.common import engine_of, refuse_non_admin, say
+from handlers.common import say
+from handlers.context import Context, admin_only
 from knowledge.milestone_input import parse_milestone
 from knowledge.numbers import whole_number
 from knowledge.occurrences import RECURRENCES, due_text, local_text, next_occurrence, time_left
@@ -22,9 +22,9 @@ UPCOMING = 10
 RECENT_PAST = 5
 
 
-def _ctx(context: ContextTypes.DEFAULT_TYPE) -> tuple:
-    data = context.application.bot_data
-    return data["db"], ZoneInfo(data["settings"].tz), data["clock"].now()
+def _ctx(context: Context) -> tuple[Engine, ZoneInfo, datetime]:
+    state = context.state
+    return state.db, state.tz, state.clock.now()
 
 
 ADD_HINT = ("Quản trị viên thêm mốc mới: /themmoc &lt;dd/mm/yyyy&gt; [HH:MM] &lt;tiêu đề&gt;, "
@@ -42,13 +42,13 @@ def _upcoming_and_past(engine: Engine, tz: ZoneInfo, now: datetime) -> tuple[lis
     return sorted(upcoming, key=lambda x: x[0]), sorted(past, key=lambda x: x[0], reverse=True)
 
 
-def _nothing_upcoming(context: ContextTypes.DEFAULT_TYPE) -> str:
-    plan = engine_of(context).kb.plan
+def _nothing_upcoming(context: Context) -> str:
+    plan = context.state.answerer.kb.plan
     period = f" ({escape(plan.get('giai_doan'), quote=False)})" if plan and plan.get("giai_doan") else ""
     return f"Không có mốc nào sắp tới: các mốc của Kế hoạch{period} đều đã qua."
 
 
-async def milestones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def milestones(update: Update, context: Context) -> None:
     """Upcoming milestones with the time left, and the most recent past ones; when none is upcoming (the plan's
     own have all passed), it says so and how an admin adds one."""
     engine, tz, now = _ctx(context)
@@ -69,12 +69,11 @@ async def milestones(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await say(update, "\n".join(lines))
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def subscribe(update: Update, context: Context) -> None:
     engine, tz, now = _ctx(context)
-    settings = context.application.bot_data["settings"]
     arg = " ".join(context.args or [])
     try:
-        leads = parse_leads(arg) if arg.strip() else list(settings.reminder_lead_days)
+        leads = parse_leads(arg) if arg.strip() else list(context.state.lead_days)
     except ValueError as exc:
         await say(update, f"{exc} Ví dụ: /dangky 30,7,1")
         return
@@ -92,7 +91,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                        "Hủy: /huydangky. Xem các mốc: /moc")
 
 
-async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsubscribe(update: Update, context: Context) -> None:
     engine, _, _ = _ctx(context)
     if update.effective_chat is None:
         return
@@ -100,9 +99,8 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await say(update, "Đã hủy nhận nhắc mốc." if done else "Cuộc trò chuyện này chưa đăng ký nhận nhắc mốc.")
 
 
-async def add_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await refuse_non_admin(update, context):
-        return
+@admin_only
+async def add_milestone(update: Update, context: Context) -> None:
     engine, tz, now = _ctx(context)
     try:
         due, recurrence, title = parse_milestone(list(context.args or []), tz, now)
@@ -116,9 +114,8 @@ async def add_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                        f"{repeat}, còn {time_left(due - now)}. Xóa: /xoamoc {m.id}")
 
 
-async def remove_milestone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await refuse_non_admin(update, context):
-        return
+@admin_only
+async def remove_milestone(update: Update, context: Context) -> None:
     engine, _, _ = _ctx(context)
     arg = " ".join(context.args or []).strip()
     mid = whole_number(arg, 1, MAX_ID)

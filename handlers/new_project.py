@@ -10,7 +10,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -19,7 +18,8 @@ from telegram.warnings import PTBUserWarning
 
 from db import edits
 from handlers.admin import actor, refresh
-from handlers.common import engine_of, refuse_non_admin, say
+from handlers.common import say
+from handlers.context import Context, admin_only
 from knowledge.fields import EditError, prepare, visible_text
 from knowledge.numbers import BadNumber, fmt_amount, parse_amount
 from knowledge.records import Record
@@ -31,72 +31,77 @@ MAX_TITLE = 300
 SAVE, DROP = "them:luu", "them:huy"
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    if await refuse_non_admin(update, context):
-        return ConversationHandler.END
-    context.user_data[DRAFT] = {}
+def _typed(update: Update) -> str:
+    """The text of the message that came in ('' for none)."""
+    message = update.effective_message
+    return (message.text or "") if message else ""
+
+
+@admin_only
+async def start(update: Update, context: Context) -> int:
+    context.user_store[DRAFT] = {}
     await say(update, "Thêm dự án mới (gõ /huy để dừng bất cứ lúc nào).\nDự án thuộc mục nào? Gửi mã mục cha, "
                        f"ví dụ <code>{DEFAULT_PARENT}</code> (công trình mới 2016-2020) hoặc <code>PL4-8</code>.")
     return PARENT
 
 
-async def got_parent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    parent = (update.effective_message.text or "").strip().upper()
-    if parent not in engine_of(context).kb.records:
+async def got_parent(update: Update, context: Context) -> int:
+    parent = _typed(update).strip().upper()
+    if parent not in context.state.answerer.kb.records:
         await say(update, f"Không có mục «{escape(parent[:40])}». Gửi lại mã mục cha, ví dụ {DEFAULT_PARENT}.")
         return PARENT
-    context.user_data[DRAFT]["parent"] = parent
+    context.user_store[DRAFT]["parent"] = parent
     await say(update, "Tên dự án?")
     return TITLE
 
 
-async def got_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def got_title(update: Update, context: Context) -> int:
     try:
-        title = visible_text(update.effective_message.text or "", MAX_TITLE, "Tên dự án")
+        title = visible_text(_typed(update), MAX_TITLE, "Tên dự án")
     except EditError as exc:
         await say(update, f"{escape(str(exc))} Gửi lại tên.")
         return TITLE
-    context.user_data[DRAFT]["title"] = title
+    context.user_store[DRAFT]["title"] = title
     await say(update, "Chủ đầu tư? (ví dụ: Sở TT&amp;TT, UBND huyện Tam Dương)")
     return INVESTOR
 
 
-async def got_investor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    text = update.effective_message.text or ""
-    kb = engine_of(context).kb
+async def got_investor(update: Update, context: Context) -> int:
+    text = _typed(update)
+    kb = context.state.answerer.kb
     try:
-        edit = prepare(kb, context.user_data[DRAFT]["parent"], "chu_dau_tu", text)
+        edit = prepare(kb, context.user_store[DRAFT]["parent"], "chu_dau_tu", text)
     except EditError as exc:
         await say(update, f"{escape(str(exc))} Gửi lại chủ đầu tư.")
         return INVESTOR
-    context.user_data[DRAFT].update(cdt=str(edit.value), agencies=list(edit.agencies))
+    context.user_store[DRAFT].update(cdt=str(edit.value), agencies=list(edit.agencies))
     await say(update, "Tổng mức đầu tư (triệu đồng)? Ví dụ 1.500 hoặc 1,5 tỷ.")
     return TMDT
 
 
-async def _amount(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> bool:
+async def _amount(update: Update, context: Context, key: str) -> bool:
     try:
-        context.user_data[DRAFT][key] = parse_amount(update.effective_message.text or "")
+        context.user_store[DRAFT][key] = parse_amount(_typed(update))
     except BadNumber as exc:
         await say(update, f"Số tiền không hợp lệ: {escape(str(exc))}. Gửi lại.")
         return False
     return True
 
 
-async def got_tmdt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def got_tmdt(update: Update, context: Context) -> int:
     if not await _amount(update, context, "tmdt"):
         return TMDT
     await say(update, "Kế hoạch vốn 2016-2020 (triệu đồng)? Gửi <code>-</code> nếu bằng TMĐT.")
     return PLAN
 
 
-async def got_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    draft = context.user_data[DRAFT]
-    if (update.effective_message.text or "").strip() == "-":
+async def got_plan(update: Update, context: Context) -> int:
+    draft = context.user_store[DRAFT]
+    if _typed(update).strip() == "-":
         draft["ke_hoach"] = draft["tmdt"]
     elif not await _amount(update, context, "ke_hoach"):
         return PLAN
-    expected = await asyncio.to_thread(edits.next_child_id, context.application.bot_data["db"], draft["parent"])
+    expected = await asyncio.to_thread(edits.next_child_id, context.state.db, draft["parent"])
     buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Lưu", callback_data=SAVE),
                                      InlineKeyboardButton("Hủy", callback_data=DROP)]])
     await say(update, f"Sẽ thêm <b>{expected}</b> (mã dự kiến, cấp khi lưu) — {escape(draft['title'])}\n"
@@ -106,10 +111,12 @@ async def got_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return CONFIRM
 
 
-async def decided(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def decided(update: Update, context: Context) -> int:
     query = update.callback_query
+    if query is None:
+        return ConversationHandler.END
     await query.answer()
-    draft = context.user_data.pop(DRAFT, {})
+    draft = context.user_store.pop(DRAFT, {})
     if query.data != SAVE or "ke_hoach" not in draft:
         await query.edit_message_text("Đã hủy, không thêm dự án nào.")
         return ConversationHandler.END
@@ -118,15 +125,15 @@ async def decided(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
                     source=f"Bổ sung bởi quản trị viên ngày {today} (không có trong văn bản Kế hoạch)",
                     amounts={"tmdt": draft["tmdt"], "ke_hoach": draft["ke_hoach"]},
                     agencies=tuple(draft["agencies"]), fields={"cdt": draft["cdt"], "giai_doan": "2016-2020"})
-    added = await asyncio.to_thread(edits.create_record, context.application.bot_data["db"], record, actor(update))
+    added = await asyncio.to_thread(edits.create_record, context.state.db, record, actor(update))
     await refresh(context)
-    await query.edit_message_text(f"Đã thêm {added.record_id} — {record.title}. Hoàn tác: /hoantac")
+    await query.edit_message_text(f"Đã thêm {added.record_id} — {escape(record.title)}. Hoàn tác: /hoantac")
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def cancel(update: Update, context: Context) -> int:
     """/huy: drops the draft, if there is one."""
-    draft = context.user_data.pop(DRAFT, None)
+    draft = context.user_store.pop(DRAFT, None)
     await say(update, "Đã dừng thêm dự án; không có gì thay đổi." if draft is not None
               else "Không có dự án nào đang thêm dở để hủy.")
     return ConversationHandler.END

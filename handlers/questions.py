@@ -5,11 +5,11 @@ import re
 from uuid import uuid4
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from handlers.common import NOT_TEXT, RECORD_PREFIX, engine_of, is_admin, reply, split_message
+from handlers.common import NOT_TEXT, RECORD_PREFIX, reply, split_message
+from handlers.context import Context, is_admin
 from knowledge.compose import help_text
 
 COMMANDS_HELP = (
@@ -30,14 +30,14 @@ INLINE_RESULTS = 5
 STALE_BUTTON = "Nút này không còn dùng được. Hãy hỏi lại hoặc gõ lệnh mới."
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     if update.effective_message is None:
         return
-    text = help_text(engine_of(context).kb) + COMMANDS_HELP + (ADMIN_HELP if is_admin(update, context) else "")
-    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+    text = help_text(context.state.answerer.kb) + COMMANDS_HELP + (ADMIN_HELP if is_admin(update, context) else "")
+    await update.effective_message.reply_text(text)
 
 
-def _addressed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+def _addressed_text(update: Update, context: Context) -> str | None:
     """The question in a message meant for the bot: any private text; in groups a mention or a reply to it."""
     message = update.effective_message
     if message is None or not message.text:
@@ -54,20 +54,20 @@ def _addressed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
     return None
 
 
-async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def question(update: Update, context: Context) -> None:
     text = _addressed_text(update, context)
     if text is None or update.effective_message is None:
         return
-    await reply(update.effective_message, engine_of(context).answer(text))
+    await reply(update.effective_message, context.state.answerer.answer(text))
 
 
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def not_text(update: Update, context: Context) -> None:
     """Stickers, photos, voice in a private chat: say what the bot reads."""
     if update.effective_message:
         await update.effective_message.reply_text(NOT_TEXT)
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
@@ -80,39 +80,39 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await message.reply_text(f"Không có lệnh {command[:40]}. Gõ /help để xem các lệnh.")
 
 
-async def record_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def record_button(update: Update, context: Context) -> None:
     """A pressed candidate button: answer with that record in place of the list."""
     query = update.callback_query
     if query is None:
         return
-    answer = engine_of(context).answer_record((query.data or "")[len(RECORD_PREFIX):])
+    answer = context.state.answerer.answer_record((query.data or "")[len(RECORD_PREFIX):])
     if answer.kind == "not_found" or not isinstance(query.message, Message):
         await query.answer(STALE_BUTTON, show_alert=True)  # a record deleted since, or data nobody sent
         return
     await query.answer()
     chunks = split_message(answer.html)
     try:
-        await query.message.edit_text(chunks[0], parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+        await query.message.edit_text(chunks[0])
     except BadRequest as exc:
         if "not modified" not in exc.message:
             raise
         return  # pressed again: the message already shows the record
     for chunk in chunks[1:]:
-        await query.message.reply_text(chunk, parse_mode=ParseMode.HTML)
+        await query.message.reply_text(chunk)
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
     """A button no handler knows (an old message's, or data nobody sent): say so, so it stops spinning."""
     if update.callback_query is not None:
         await update.callback_query.answer(STALE_BUTTON, show_alert=True)
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: Context) -> None:
     """`@bot chữ ký số` in any chat: the answer, or each fitting record, as inline results."""
     query = update.inline_query
     if query is None:
         return
-    engine = engine_of(context)
+    engine = context.state.answerer
     text = query.query.strip()
     answers = []
     if text:
@@ -124,7 +124,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     results = [InlineQueryResultArticle(id=uuid4().hex, title=title[:100],
                                         description=a.text[:120],
                                         input_message_content=InputTextMessageContent(
-                                            split_message(a.html)[0], parse_mode=ParseMode.HTML))
+                                            split_message(a.html)[0]))
                for title, a in answers]
     await query.answer(results, cache_time=60)
 

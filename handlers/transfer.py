@@ -9,13 +9,13 @@ from datetime import datetime
 from html import escape
 
 from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from db import edits
 from handlers.admin import actor, refresh
-from handlers.common import NOT_TEXT, admin_press, engine_of, is_admin, refuse_non_admin
+from handlers.common import NOT_TEXT
+from handlers.context import Context, admin_only, is_admin, refuse
 from knowledge import files
 from knowledge.records import KnowledgeBase
 
@@ -28,10 +28,11 @@ NOT_DOWNLOADED = "Không tải được tệp từ Telegram. Hãy gửi lại sa
 IMPORT_HINT = "Tôi chỉ đọc câu hỏi bằng chữ. Để nhập dữ liệu, gửi lại tệp kèm chú thích /nhap."
 
 
-async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await refuse_non_admin(update, context) or update.effective_message is None:
+@admin_only
+async def export(update: Update, context: Context) -> None:
+    if update.effective_message is None:
         return
-    kb = engine_of(context).kb
+    kb = context.state.answerer.kb
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     xlsx = await asyncio.to_thread(files.to_xlsx, kb)
     await update.effective_message.reply_document(xlsx, filename=f"planbot-{stamp}.xlsx",
@@ -41,13 +42,14 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                                   caption="Cùng dữ liệu, định dạng tệp của knowledge/data.")
 
 
-async def ask_for_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await refuse_non_admin(update, context) or update.effective_message is None:
+@admin_only
+async def ask_for_file(update: Update, context: Context) -> None:
+    if update.effective_message is None:
         return
     if update.effective_message.document:
         await receive_file(update, context)
         return
-    context.user_data[AWAITING] = True
+    context.user_store[AWAITING] = True
     await update.effective_message.reply_text("Gửi tệp .xlsx, .csv hoặc .json (như tệp /xuat tạo ra). Tôi sẽ báo "
                                               "trước những gì thay đổi; chỉ áp dụng khi bạn bấm xác nhận.")
 
@@ -68,18 +70,19 @@ def _dry_run(kb: KnowledgeBase, name: str, content: bytes) -> edits.ImportPlan:
     return edits.plan_import(kb, files.read_file(name, content))
 
 
-async def receive_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_file(update: Update, context: Context) -> None:
     """A document from an admin after /nhap (or with /nhap as caption): dry run + confirm buttons. Any other
     document in a private chat gets a hint; in a group it is none of the bot's business."""
     message = update.effective_message
     if message is None or message.document is None:
         return
     with_caption = (message.caption or "").strip().lower().startswith("/nhap")
-    if not (with_caption or context.user_data.pop(AWAITING, False)):
+    if not (with_caption or context.user_store.pop(AWAITING, False)):
         if message.chat.type == ChatType.PRIVATE:
             await message.reply_text(IMPORT_HINT if is_admin(update, context) else NOT_TEXT)
         return
-    if await refuse_non_admin(update, context):
+    if not is_admin(update, context):
+        await refuse(update)
         return
     try:
         content = await _fetch(message.document)
@@ -92,30 +95,32 @@ async def receive_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     name = message.document.file_name or ""
     try:
-        plan = await asyncio.to_thread(_dry_run, engine_of(context).kb, name, content)
+        plan = await asyncio.to_thread(_dry_run, context.state.answerer.kb, name, content)
     except files.FileError as exc:
-        await message.reply_text(f"Tệp bị từ chối: {exc} Không có gì được thay đổi.")
+        await message.reply_text(f"Tệp bị từ chối: {escape(str(exc))} Không có gì được thay đổi.")
         return
     report = f"<b>Xem trước nhập dữ liệu</b> ({escape(name)}):\n<pre>{escape(plan.describe())}</pre>"
     if plan.errors or plan.is_noop:
-        await message.reply_text(report, parse_mode=ParseMode.HTML)
+        await message.reply_text(report)
         return
-    context.user_data[PENDING] = plan
+    context.user_store[PENDING] = plan
     buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Áp dụng", callback_data=APPLY),
                                      InlineKeyboardButton("Hủy", callback_data=CANCEL)]])
-    await message.reply_text(report, parse_mode=ParseMode.HTML, reply_markup=buttons)
+    await message.reply_text(report, reply_markup=buttons)
 
 
-async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = await admin_press(update, context, "Chỉ quản trị viên được nhập dữ liệu.")
+@admin_only
+async def confirm(update: Update, context: Context) -> None:
+    query = update.callback_query
     if query is None:
         return
-    plan = context.user_data.pop(PENDING, None)
+    await query.answer()
+    plan = context.user_store.pop(PENDING, None)
     if query.data == CANCEL or plan is None:
         await query.edit_message_text("Đã hủy nhập dữ liệu; không có gì thay đổi." if plan or query.data == CANCEL
                                       else "Không còn tệp nào chờ áp dụng; hãy gửi lại với /nhap.")
         return
-    await asyncio.to_thread(edits.apply_import, context.application.bot_data["db"], engine_of(context).kb, plan,
+    await asyncio.to_thread(edits.apply_import, context.state.db, context.state.answerer.kb, plan,
                             actor(update))
     await refresh(context)
     await query.edit_message_text(f"Đã áp dụng: thêm {len(plan.added)}, thay đổi {len(plan.changed)} bản ghi. "

@@ -4,6 +4,7 @@ Pure rules: the sweep (bot/reminders.py) reads milestones and subscriptions from
 ledger; these decide which (milestone, occurrence, chat, lead) is due now and which are stale."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from html import escape
 from typing import Protocol
@@ -48,8 +49,8 @@ def parse_leads(text: str) -> list[int]:
     return leads
 
 
-def due_keys(milestones: list[MilestoneLike], subscriptions: list[SubscriptionLike], now: datetime, tz: ZoneInfo,
-             known: set[Key]) -> tuple[list[Key], list[Key]]:
+def due_keys(milestones: Sequence[MilestoneLike], subscriptions: Sequence[SubscriptionLike], now: datetime,
+             tz: ZoneInfo, known: set[Key]) -> tuple[list[Key], list[Key]]:
     """(to send, to skip). Per milestone occurrence and chat, of the leads whose moment has come and that are not
     in the ledger, only the nearest is sent: after downtime one reminder, not a burst. A lead of 0 is due at the
     occurrence itself (up to DUE_GRACE late); other leads end when the occurrence passes."""
