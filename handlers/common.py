@@ -6,7 +6,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
 
-from knowledge.answer import Answer
+from knowledge.answer import Answer, AnswerKind
 from knowledge.render import split_html
 
 log = logging.getLogger("planbot.handlers")
@@ -22,7 +22,7 @@ def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[
 
 def keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
     """Buttons when several records fit about equally; pressing one answers with that record."""
-    if answer.kind != "candidates" or len(answer.candidates) < 2:
+    if answer.kind != AnswerKind.CANDIDATES or len(answer.candidates) < 2:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(label[:60], callback_data=f"{RECORD_PREFIX}{rid}")]
                                  for rid, label in answer.candidates[:MAX_BUTTONS]])

@@ -10,6 +10,7 @@ from telegram.error import BadRequest
 
 from handlers.common import NOT_TEXT, RECORD_PREFIX, reply, split_message
 from handlers.context import Context, is_admin
+from knowledge.answer import AnswerKind
 from knowledge.compose import help_text
 
 COMMANDS_HELP = (
@@ -86,7 +87,7 @@ async def record_button(update: Update, context: Context) -> None:
     if query is None:
         return
     answer = context.state.answerer.answer_record((query.data or "")[len(RECORD_PREFIX):])
-    if answer.kind == "not_found" or not isinstance(query.message, Message):
+    if answer.kind == AnswerKind.NOT_FOUND or not isinstance(query.message, Message):
         await query.answer(STALE_BUTTON, show_alert=True)  # a record deleted since, or data nobody sent
         return
     await query.answer()
@@ -117,7 +118,7 @@ async def inline_query(update: Update, context: Context) -> None:
     answers = []
     if text:
         answer = engine.answer(text)
-        if answer.kind == "candidates":
+        if answer.kind == AnswerKind.CANDIDATES:
             answers = [(label, engine.answer_record(rid)) for rid, label in answer.candidates[:INLINE_RESULTS]]
         elif answer.found:
             answers = [(answer.candidates[0][1] if answer.candidates else text, answer)]

@@ -7,17 +7,28 @@ is it rendered as plain text for the terminal and `planbot ask`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
 from knowledge.render import to_html, to_plain
 
 
+class AnswerKind(StrEnum):
+    RECORD = "record"  # one record answers
+    LIST = "list"  # several records answer together
+    CANDIDATES = "candidates"  # several records fit about equally: the user picks one
+    NOT_FOUND = "not_found"  # the plan has nothing on it
+    UNSTATED = "unstated"  # the plan has the item asked but leaves the figure blank
+    HELP = "help"  # no question: how to ask
+    REFUSED = "refused"  # a message the bot does not read (too long …)
+
+
 @dataclass(frozen=True)
 class Answer:
     found: bool
     content: str  # the reply's words, emphasis marked, no markup
-    kind: str  # "record", "list", "candidates", "not_found", "unstated", "help", "refused"
+    kind: AnswerKind
     candidates: list[tuple[str, str]] = field(default_factory=list)  # (record id, short label)
     sources: list[str] = field(default_factory=list)
     reason: str = ""  # why the plan does not answer (found is false)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from knowledge import compose
-from knowledge.answer import Answer
+from knowledge.answer import Answer, AnswerKind
 from knowledge.records import Record
 from knowledge.understand import Query
 
@@ -41,9 +41,9 @@ class BodyRoutes:
         def _informative(self, words: list[str]) -> list[str]: ...
         def _meets_time(self, q: Query, r: Record) -> bool: ...
         def _one(self, r: Record, year: int | None, words: list[str]) -> Answer: ...
-        def _many(self, kind: str, text: str, records: list[Record]) -> Answer: ...
-        def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = (), kind: str = "not_found"
-                    ) -> Answer: ...
+        def _many(self, kind: AnswerKind, text: str, records: list[Record]) -> Answer: ...
+        def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = (),
+                    kind: AnswerKind = AnswerKind.NOT_FOUND) -> Answer: ...
 
     def _agency_route(self, q: Query) -> Answer | None:
         if not q.agencies or q.intents & NOT_ABOUT_AGENCY:
@@ -76,7 +76,7 @@ class BodyRoutes:
             return self._one(kept[0], q.year, q.content)
         title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({len(kept)})"
         text = compose.compose_list(self.kb, title, kept, q.year, total=q.asks_total)
-        return self._many("list", text, kept)
+        return self._many(AnswerKind.LIST, text, kept)
 
     def _names_a_record(self, q: Query) -> bool:
         """Whether the question writes out the whole title of a project or group (at least NAMED_TITLE of it)."""
@@ -97,7 +97,7 @@ class BodyRoutes:
             picked.append(scored[0][2])
         names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
         text = compose.compose_list(self.kb, f"{names}{self._time_phrase(q)}", picked, q.year)
-        return self._many("list", text, picked)
+        return self._many(AnswerKind.LIST, text, picked)
 
     def _duties(self, aid: str) -> Answer | None:
         groups = self.kb.of_kind("duty_group")
@@ -111,7 +111,7 @@ class BodyRoutes:
         one = self._one(shared, None, [])
         note = (f"Kế hoạch không giao nhiệm vụ riêng cho {compose.e(self.kb.agencies[aid].name)}; "
                 "nhiệm vụ chung của các sở, ngành, địa phương:\n")
-        return Answer(True, note + one.content, "record", one.candidates, one.sources)
+        return Answer(True, note + one.content, AnswerKind.RECORD, one.candidates, one.sources)
 
     def _invested_by(self, q: Query, aid: str, rest: list[str] | None = None) -> Answer:
         """Projects whose investor (chủ đầu tư) is the agency or one of its units, within the time asked, and
@@ -126,7 +126,8 @@ class BodyRoutes:
             about = [r for r in self._about[aid] if r.get("cdt") and self._meets_time(q, r)]
             if about:
                 title = f"Dự án cho {name}{self._time_phrase(q)} và chủ đầu tư"
-                return self._many("list", compose.compose_list(self.kb, title, about, q.year, investor=True), about)
+                listed = compose.compose_list(self.kb, title, about, q.year, investor=True)
+                return self._many(AnswerKind.LIST, listed, about)
             peers = self._peer_parent(aid)
             nearest = f" Dự án chung cho cấp này: {peers.title}." if peers else ""
             return self._refuse(f"Kế hoạch không giao {name} làm chủ đầu tư dự án nào"
@@ -135,7 +136,7 @@ class BodyRoutes:
             return self._one(kept[0], q.year, q.content)
         title = f"Dự án do {name} làm chủ đầu tư{self._time_phrase(q)} ({len(kept)})"
         text = compose.compose_list(self.kb, title, kept, q.year, total=q.asks_total)
-        return self._many("list", text, kept)
+        return self._many(AnswerKind.LIST, text, kept)
 
     def _peer_parent(self, aid: str) -> Record | None:
         """The group holding the projects of bodies of the same type (the districts' common item)."""

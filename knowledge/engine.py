@@ -11,7 +11,7 @@ from collections import Counter
 from functools import lru_cache
 
 from knowledge import clauses, compose
-from knowledge.answer import Answer
+from knowledge.answer import Answer, AnswerKind
 from knowledge.bodies import BODY_TYPES, NAMED_TITLE, BodyRoutes
 from knowledge.features import Candidate, Weights, load_weights
 from knowledge.index import Index, content_pairs
@@ -189,7 +189,7 @@ class Engine(BodyRoutes, SetOperations):
         text = clean(text or "")
         if len(text) > MAX_QUESTION_CHARS:
             return Answer(False, f"Câu hỏi quá dài ({len(text)} ký tự). Hãy hỏi ngắn gọn, dưới "
-                                 f"{MAX_QUESTION_CHARS} ký tự.\n" + compose.help_text(self.kb), "refused")
+                                 f"{MAX_QUESTION_CHARS} ký tự.\n" + compose.help_text(self.kb), AnswerKind.REFUSED)
         if scope:
             return self._answer_one(text, scope)
         parts = clauses.split(text)
@@ -202,7 +202,7 @@ class Engine(BodyRoutes, SetOperations):
             if found:
                 return found
         whole = self._answer_one(text)
-        return whole if whole.found or whole.kind == "unstated" else self._without_preamble(parts) or whole
+        return whole if whole.found or whole.kind == AnswerKind.UNSTATED else self._without_preamble(parts) or whole
 
     def _each_question(self, text: str, parts: clauses.Clauses) -> Answer | None:
         """Several questions in one message, each with its subject: each answered (unless one record answers
@@ -289,7 +289,7 @@ class Engine(BodyRoutes, SetOperations):
         """Both questions answered (or offered), about different records, as one reply; else None."""
         each = [self._answer_one(first), self._answer_one(second)]
         kinds = [{self.kb.records[i].kind for i, _ in a.candidates if i in self.kb.records} for a in each]
-        if all(a.found and a.kind in ("record", "candidates") for a in each) \
+        if all(a.found and a.kind in (AnswerKind.RECORD, AnswerKind.CANDIDATES) for a in each) \
                 and each[0].candidates != each[1].candidates and kinds[0] & kinds[1]:  # two of a kind, compared
             return self._joined(each)
         return None
@@ -377,14 +377,15 @@ class Engine(BodyRoutes, SetOperations):
 
     @staticmethod
     def _joined(parts: list[Answer]) -> Answer:
-        return Answer(True, "\n\n".join(p.content for p in parts), "list", [c for p in parts for c in p.candidates],
+        return Answer(True, "\n\n".join(p.content for p in parts), AnswerKind.LIST,
+                      [c for p in parts for c in p.candidates],
                       list(dict.fromkeys(s for p in parts for s in p.sources)),
                       figures=[f for p in parts for f in p.figures])
 
     def _answer_one(self, text: str, scope: frozenset[str] | None = None) -> Answer:
         q = self._parse(text)
         if not q.toks:
-            return Answer(False, compose.help_text(self.kb), "help")
+            return Answer(False, compose.help_text(self.kb), AnswerKind.HELP)
         self._cues_inside_names(q)
         q.content = self._content_words(q)
         self._body_as_object(q)
@@ -420,7 +421,7 @@ class Engine(BodyRoutes, SetOperations):
             return self._one(timed[0], None, q.content)
         if timed:  # 'giai đoạn 2016-2018 và 2019-2020 làm gì': each phase named
             heading = CATEGORY_HEADINGS.get(timed[0].kind, timed[0].kind)
-            return self._many("list", compose.compose_list(self.kb, heading, timed), timed)
+            return self._many(AnswerKind.LIST, compose.compose_list(self.kb, heading, timed), timed)
         # no one record fits, but the part as a whole holds the question's words: the part is the answer
         words = self._informative(q.content)
         held = sum(self.index.weight(w) for w in words if any(self.index.has(r, w) for r in records))
@@ -433,7 +434,7 @@ class Engine(BodyRoutes, SetOperations):
         if not records:
             return None
         heading = CATEGORY_HEADINGS.get(records[0].kind, records[0].kind)
-        return self._many("list", compose.compose_list(self.kb, heading, records), records)
+        return self._many(AnswerKind.LIST, compose.compose_list(self.kb, heading, records), records)
 
     def section(self, intent: str) -> Answer:
         """A whole part of the plan by intent name: "roadmap", "target", "duty", "legal", "solution" …"""
@@ -455,13 +456,13 @@ class Engine(BodyRoutes, SetOperations):
             return found
         names = ", ".join(r.title for r in self.kb.of_kind("duty_group"))
         return Answer(False, f"Không nhận ra cơ quan «{compose.e(compose.short(text, ECHO_CHARS))}». "
-                             f"Kế hoạch giao nhiệm vụ cho: {compose.e(names)}.", "not_found")
+                             f"Kế hoạch giao nhiệm vụ cho: {compose.e(names)}.", AnswerKind.NOT_FOUND)
 
     def answer_record(self, record_id: str) -> Answer:
         """The reply about one record chosen by id (a pressed button, `planbot ask PL4-3`)."""
         r = self.kb.records.get(record_id.strip().upper())
         if not r:
-            return Answer(False, f"Không có mục nào mang mã «{compose.e(record_id[:40])}».", "not_found")
+            return Answer(False, f"Không có mục nào mang mã «{compose.e(record_id[:40])}».", AnswerKind.NOT_FOUND)
         return self._one(r, None, [])
 
     # ---- understanding
@@ -765,7 +766,7 @@ class Engine(BodyRoutes, SetOperations):
     def _help_route(self, q: Query) -> Answer | None:
         """Greetings, thanks and "what can you do": the help text (the plan itself is not asked)."""
         if "help" in q.intents and not q.agencies and not self._informative(q.content) and not (q.years or q.period):
-            return Answer(False, compose.help_text(self.kb), "help")
+            return Answer(False, compose.help_text(self.kb), AnswerKind.HELP)
         return None
 
     def _item_route(self, q: Query) -> Answer | None:
@@ -832,7 +833,7 @@ class Engine(BodyRoutes, SetOperations):
         best = max(lines, key=lambda r: (self.index.coverage(r, q.content, q.toks)[0], -r.seq))
         text = compose.compose_record(self.kb, best, None, [])
         head, _, rest = text.partition("\n")
-        return Answer(True, "\n".join([head, *compose.years_total(best, years), rest]), "record",
+        return Answer(True, "\n".join([head, *compose.years_total(best, years), rest]), AnswerKind.RECORD,
                       [(best.id, compose.short(best.title, BUTTON_TITLE))], [best.source],
                       figures=self._figures([best]))
 
@@ -876,7 +877,7 @@ class Engine(BodyRoutes, SetOperations):
                 counted = q.operation == "count" or any(f" {w} " in f" {q.key} " for w in ("may", "bao nhieu"))
                 text = compose.compose_count(self.kb, heading, records, None, None) if counted \
                     else compose.compose_list(self.kb, heading, records)
-                return self._many("list", text, records)
+                return self._many(AnswerKind.LIST, text, records)
         return None
 
     @staticmethod
@@ -936,7 +937,7 @@ class Engine(BodyRoutes, SetOperations):
             first = passing[0]
         if blank_year(first.record, q.year):  # "năm 2015 đạt bao nhiêu" where the plan's cell is '-'
             return self._refuse(f"Kế hoạch không nêu số liệu năm {q.year} cho chỉ tiêu này.", [first.record],
-                                "unstated")
+                                AnswerKind.UNSTATED)
         if first.values.get("when_miss"):  # "dự kiến hoàn thành năm nào": the plan gives no date for it
             return self._refuse("Kế hoạch không nêu thời điểm cho nội dung này.", [first.record])
         if any(first.values.get(f) for f in STATES_ASKED):
@@ -954,7 +955,7 @@ class Engine(BodyRoutes, SetOperations):
         if q.operation in ("max", "min") and "when" in q.intents and len(years) >= 2:
             # 'năm nào nguồn ĐTPT được phân kỳ nhiều nhất': among its years (those of the period asked)
             text = compose.compose_year_extreme(self.kb, first.record, years, q.operation == "max")
-            return self._many("record", text, [first.record])
+            return self._many(AnswerKind.RECORD, text, [first.record])
         if q.operation in ("max", "min") and not any(self._compares(c.record) for c in passing[:MAX_CANDIDATES]):
             # 'sở nào có nhiều cán bộ CNTT nhất': no figures to compare, and no record says which is most
             return self._refuse("Kế hoạch không nêu số liệu để so sánh điều này.", [first.record])
@@ -967,7 +968,7 @@ class Engine(BodyRoutes, SetOperations):
         if twins:  # one name in both periods, none asked: both, each with its period
             text = compose.compose_list(self.kb, f"«{compose.short(top.record.title, compose.HEADING_TITLE)}» có ở "
                                         f"{len(twins) + 1} giai đoạn", [top.record, *twins], q.year, periods=True)
-            return self._many("list", text, [top.record, *twins])
+            return self._many(AnswerKind.LIST, text, [top.record, *twins])
         close = [top.record]
         named = top.values.get("title_cover", 0.0)  # how much of its title the question writes out
         for c in ranked[1:]:
@@ -979,7 +980,7 @@ class Engine(BodyRoutes, SetOperations):
             if not self._clashes(c) and not misses and not any(self._same_fact(c.record, r) for r in close):
                 close.append(c.record)
         if len(close) > 1:
-            return self._many("candidates", compose.compose_candidates(self.kb, close, q.year, words), close)
+            return self._many(AnswerKind.CANDIDATES, compose.compose_candidates(self.kb, close, q.year, words), close)
         return self._one(top.record, q.year, words)
 
     @staticmethod
@@ -1037,7 +1038,7 @@ class Engine(BodyRoutes, SetOperations):
         refs = {x.split(":")[0] for x in (*a.get("doi_chieu", []), *b.get("doi_chieu", []))}
         return a.id in refs or b.id in refs or a.parent == b.id or b.parent == a.id
 
-    def _many(self, kind: str, text: str, records: list[Record]) -> Answer:
+    def _many(self, kind: AnswerKind, text: str, records: list[Record]) -> Answer:
         """A reply about several records: their ids (buttons), key figures and sources go along."""
         shown = records[:compose.LIST_LIMIT]
         return Answer(True, text, kind, [(r.id, compose.short(r.title, BUTTON_TITLE)) for r in shown],
@@ -1045,15 +1046,15 @@ class Engine(BodyRoutes, SetOperations):
 
     def _one(self, r: Record, year: int | None, words: list[str]) -> Answer:
         text = compose.compose_record(self.kb, r, year, words)
-        return Answer(True, text, "record", [(r.id, compose.short(r.title, BUTTON_TITLE))], [r.source],
+        return Answer(True, text, AnswerKind.RECORD, [(r.id, compose.short(r.title, BUTTON_TITLE))], [r.source],
                       figures=self._figures([r], year))
 
     def _figures(self, records: list[Record], year: int | None = None) -> list[str]:
         """'PL4-3: kế hoạch vốn 2.000 triệu đồng' for each record that states a figure."""
         return [f"{r.id}: {fig}" for r in records if (fig := compose.key_figure(self.kb, r, year))]
 
-    def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = (), kind: str = "not_found"
-                ) -> Answer:
+    def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = (),
+                kind: AnswerKind = AnswerKind.NOT_FOUND) -> Answer:
         """Not in the plan: the reason, and the nearest records the plan does have (found stays false); kind
         "unstated": the plan has the item asked but leaves the figure blank."""
         text = compose.refusal_text(self.kb, reason, list(nearest))
@@ -1063,6 +1064,6 @@ class Engine(BodyRoutes, SetOperations):
                       nearest=[r.id for r in shown])
 
     def _not_found(self) -> Answer:
-        return Answer(False, compose.not_found_text(self.kb), "not_found")
+        return Answer(False, compose.not_found_text(self.kb), AnswerKind.NOT_FOUND)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from knowledge.answer import Answer
+from knowledge.answer import Answer, AnswerKind
 from knowledge.normalize import fold
 
 MAX_CHARS = 1500
@@ -61,7 +61,7 @@ def problems(case: dict, answer: Answer) -> list[str]:
     if len(text) > case.get("max_chars", MAX_CHARS):
         out.append(f"reply has {len(text)} chars")
     wanted = case.get("record") or []  # a generated lookup knows the record it asks about (or its twins)
-    if answer.kind == "candidates":
+    if answer.kind == AnswerKind.CANDIDATES:
         offered = [c[0] for c in answer.candidates]
     else:
         offered = [answer.candidates[0][0]] if answer.candidates else []

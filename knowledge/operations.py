@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from knowledge import compose
-from knowledge.answer import Answer
+from knowledge.answer import Answer, AnswerKind
 from knowledge.normalize import tokens
 from knowledge.periods import (
     AMOUNT_COLUMNS,
@@ -57,7 +57,7 @@ class SetOperations:
         def _meets_time(self, q: Query, r: Record) -> bool: ...
         def _plan_name(self) -> str: ...
         def _one(self, r: Record, year: int | None, words: list[str]) -> Answer: ...
-        def _many(self, kind: str, text: str, records: list[Record]) -> Answer: ...
+        def _many(self, kind: AnswerKind, text: str, records: list[Record]) -> Answer: ...
 
     def _operation_route(self, q: Query) -> Answer | None:
         """How many, the largest, the smallest: over the set of records the question delimits."""
@@ -75,7 +75,7 @@ class SetOperations:
                 col = max(AMOUNT_COLUMNS, key=lambda c: sum(c in r.amounts for r in family))
                 text = compose.compose_family_extreme(self.kb, [r for r in family if col in r.amounts], col,
                                                       q.operation == "max")
-                return self._many("record", text, family)
+                return self._many(AnswerKind.RECORD, text, family)
         if q.operation != "count" and not (q.intents & {"money", "project"} or q.counted):
             return None  # 'sở nào có nhiều cán bộ nhất': not a comparison of the plan's amounts
         kinds = q.counted or ("project",)
@@ -87,13 +87,13 @@ class SetOperations:
         # 'năm nào được bố trí vốn ĐTPT nhiều nhất': of its years (a container's, the only one with years)
         if container is not None and q.operation != "count" and len(years) >= 2:
             text = compose.compose_year_extreme(self.kb, container, years, q.operation == "max")
-            return self._many("record", text, [container])
+            return self._many(AnswerKind.RECORD, text, [container])
         if not members:
             return self._one(container, q.year, q.content) if container else None
         label = compose.e(container.title if container else compose.kind_label(kinds[0], self._plan_name()))
         if q.operation == "count":
             text = compose.compose_count(self.kb, label, members, q.year, container)
-            return self._many("list", text, members)
+            return self._many(AnswerKind.LIST, text, members)
         priced = [r for r in members if amount_column(r)]
         if not priced:
             return None
@@ -102,7 +102,7 @@ class SetOperations:
         pick = (max if q.operation == "max" else min)(r.amounts[col] for r in priced)
         best = [r for r in priced if r.amounts[col] == pick]
         text = compose.compose_extreme(self.kb, label, len(members), best, col, q.operation == "max")
-        return self._many("list" if len(best) > 1 else "record", text, best)
+        return self._many(AnswerKind.LIST if len(best) > 1 else AnswerKind.RECORD, text, best)
 
     def _year_family(self, q: Query) -> list[Record]:
         """The yearly records of one line the question names ('Vốn CNTT năm 2011' … '2015', 'Dự án khởi công mới
@@ -152,7 +152,7 @@ class SetOperations:
         when = f" trong giai đoạn {periods.pop()}" if len(periods) == 1 and None not in periods else ""
         heading = f"{len(owners)} đơn vị có dự án khớp với câu hỏi{when} (đếm theo danh mục trong Kế hoạch): {names}"
         text = compose.compose_list(self.kb, heading, records, q.year, total=True)
-        return self._many("list", text, records)
+        return self._many(AnswerKind.LIST, text, records)
 
     def _stated_count(self, q: Query, kinds: tuple[str, ...]) -> Record | None:
         """A year's funding that states how many it paid for ('năm 2011 … phân bổ cho 16 dự án'): the plan's own
@@ -185,7 +185,7 @@ class SetOperations:
         if parts:  # 'tổng kinh phí đào tạo từ nguồn chi thường xuyên': the lines of the source about training
             title = compose.short(container.title, compose.HEADING_TITLE)
             heading = f"{title} — các mục khớp với câu hỏi ({len(parts)})"
-            return self._many("list", compose.compose_list(self.kb, heading, parts, q.year, total=True), parts)
+            return self._many(AnswerKind.LIST, compose.compose_list(self.kb, heading, parts, q.year, total=True), parts)
         return self._one(container, q.year, q.content)
 
     def _parts_named(self, container: Record, words: list[str]) -> list[Record]:
