@@ -233,7 +233,7 @@ _EXAMPLES = {
     "run": "planbot run\n  planbot run --webhook https://bot.example.gov.vn/planbot --port 8443",
     "worker": "planbot worker   # bên cạnh một planbot run, cùng DATABASE_URL (PostgreSQL)",
     "chat": "planbot chat",
-    "ask": "planbot ask \"Dự án chữ ký số bao nhiêu tiền?\"\n  echo \"vốn ĐTPT năm 2017\" | planbot ask --json",
+    "ask": "planbot ask \"Dự án chữ ký số bao nhiêu tiền?\"\n  echo \"các dự án của Sở Y tế\" | planbot ask --json",
     "eval": "planbot eval\n  planbot eval bo-cau-hoi.jsonl --show-fail",
     "check": "planbot check\n  planbot check --data knowledge/data",
     "seed": "planbot seed\n  planbot seed --reset",

@@ -35,13 +35,19 @@ def _unknown_id(context: Context, record_id: str) -> str:
     return f"Không có bản ghi mã «{escape(record_id[:40])}».{hint}"
 
 
+def _example_id(context: Context) -> str:
+    """A project's id from the data, for the examples of /sua and /xoa."""
+    projects = context.state.answerer.kb.of_kind("project")
+    return escape(projects[0].id) if projects else "&lt;mã&gt;"
+
+
 @admin_only
 async def edit(update: Update, context: Context) -> None:
     """/sua <mã> <trường> <giá trị>"""
     args = list(context.args or [])
     if len(args) < 3:
         await say(update, "Cú pháp: /sua &lt;mã&gt; &lt;trường&gt; &lt;giá trị&gt;, ví dụ "
-                           f"<code>/sua PL4-3 tmdt 2.500</code>. Trường: {field_list()}.")
+                           f"<code>/sua {_example_id(context)} tmdt 2.500</code>. Trường: {field_list()}.")
         return
     record_id, field, value = args[0].upper(), args[1].lower(), " ".join(args[2:])
     kb = context.state.answerer.kb
@@ -70,7 +76,7 @@ async def delete(update: Update, context: Context) -> None:
     """/xoa <mã>: asks for confirmation by button."""
     record_id = " ".join(context.args or []).strip().upper()
     if not record_id:
-        await say(update, "Cú pháp: /xoa &lt;mã&gt;, ví dụ <code>/xoa PL4-1.3</code>.")
+        await say(update, f"Cú pháp: /xoa &lt;mã&gt;, ví dụ <code>/xoa {_example_id(context)}</code>.")
         return
     record = context.state.answerer.kb.records.get(record_id)
     if record is None:

@@ -20,13 +20,14 @@ from db import edits
 from handlers.admin import actor, refresh
 from handlers.common import say
 from handlers.context import Context, admin_only
+from knowledge.compose import plan_period
 from knowledge.fields import EditError, prepare, visible_text
+from knowledge.new_records import project_groups
 from knowledge.numbers import BadNumber, fmt_amount, parse_amount
 from knowledge.records import Record
 
 PARENT, TITLE, INVESTOR, TMDT, PLAN, CONFIRM = range(6)
 DRAFT = "new_project"
-DEFAULT_PARENT = "PL4-V"
 MAX_TITLE = 300
 SAVE, DROP = "them:luu", "them:huy"
 
@@ -40,15 +41,17 @@ def _typed(update: Update) -> str:
 @admin_only
 async def start(update: Update, context: Context) -> int:
     context.user_store[DRAFT] = {}
-    await say(update, "Thêm dự án mới (gõ /huy để dừng bất cứ lúc nào).\nDự án thuộc mục nào? Gửi mã mục cha, "
-                       f"ví dụ <code>{DEFAULT_PARENT}</code> (công trình mới 2016-2020) hoặc <code>PL4-8</code>.")
+    groups = project_groups(context.state.answerer.kb)
+    example = f", ví dụ <code>{groups[0].id}</code> ({escape(groups[0].title)})" if groups else ""
+    await say(update, "Thêm dự án mới (gõ /huy để dừng bất cứ lúc nào).\n"
+                      f"Dự án thuộc mục nào? Gửi mã mục cha{example}.")
     return PARENT
 
 
 async def got_parent(update: Update, context: Context) -> int:
     parent = _typed(update).strip().upper()
     if parent not in context.state.answerer.kb.records:
-        await say(update, f"Không có mục «{escape(parent[:40])}». Gửi lại mã mục cha, ví dụ {DEFAULT_PARENT}.")
+        await say(update, f"Không có mục «{escape(parent[:40])}». Gửi lại mã mục cha (xem /duan).")
         return PARENT
     context.user_store[DRAFT]["parent"] = parent
     await say(update, "Tên dự án?")
@@ -91,7 +94,8 @@ async def _amount(update: Update, context: Context, key: str) -> bool:
 async def got_tmdt(update: Update, context: Context) -> int:
     if not await _amount(update, context, "tmdt"):
         return TMDT
-    await say(update, "Kế hoạch vốn 2016-2020 (triệu đồng)? Gửi <code>-</code> nếu bằng TMĐT.")
+    period = plan_period(context.state.answerer.kb)
+    await say(update, f"Kế hoạch vốn {period} (triệu đồng)? Gửi <code>-</code> nếu bằng TMĐT.")
     return PLAN
 
 
@@ -107,7 +111,8 @@ async def got_plan(update: Update, context: Context) -> int:
     await say(update, f"Sẽ thêm <b>{expected}</b> (mã dự kiến, cấp khi lưu) — {escape(draft['title'])}\n"
                        f"Thuộc: {draft['parent']}\n"
                        f"Chủ đầu tư: {escape(draft['cdt'])}\nTMĐT: {fmt_amount(draft['tmdt'])}\n"
-                       f"Kế hoạch vốn 2016-2020: {fmt_amount(draft['ke_hoach'])}", buttons)
+                       f"Kế hoạch vốn {plan_period(context.state.answerer.kb)}: {fmt_amount(draft['ke_hoach'])}",
+              buttons)
     return CONFIRM
 
 
@@ -124,7 +129,8 @@ async def decided(update: Update, context: Context) -> int:
     record = Record(id="", kind="project", title=draft["title"], parent=draft["parent"],
                     source=f"Bổ sung bởi quản trị viên ngày {today} (không có trong văn bản Kế hoạch)",
                     amounts={"tmdt": draft["tmdt"], "ke_hoach": draft["ke_hoach"]},
-                    agencies=tuple(draft["agencies"]), fields={"cdt": draft["cdt"], "giai_doan": "2016-2020"})
+                    agencies=tuple(draft["agencies"]),
+                    fields={"cdt": draft["cdt"], "giai_doan": plan_period(context.state.answerer.kb)})
     added = await asyncio.to_thread(edits.create_record, context.state.db, record, actor(update))
     await refresh(context)
     await query.edit_message_text(f"Đã thêm {added.record_id} — {escape(record.title)}. Hoàn tác: /hoantac")

@@ -15,7 +15,7 @@ from knowledge.compose import help_text
 
 COMMANDS_HELP = (
     "\n\nLệnh:\n/duan &lt;từ khóa&gt; — dự án và kinh phí\n/ngansach [năm] — ngân sách theo năm (kèm biểu đồ)\n"
-    "/nhiemvu &lt;cơ quan&gt; — nhiệm vụ của cơ quan\n/muctieu [chủ đề] — mục tiêu đến 2020\n/lotrinh — lộ trình\n"
+    "/nhiemvu &lt;cơ quan&gt; — nhiệm vụ của cơ quan\n/muctieu [chủ đề] — mục tiêu của Kế hoạch\n/lotrinh — lộ trình\n"
     "/moc — các mốc sắp tới\n/dangky [30,7,1] — nhận nhắc trước mốc\n/huydangky — thôi nhận nhắc\n"
     "Hoặc gõ câu hỏi bằng tiếng Việt, có dấu hay không dấu đều được."
 )

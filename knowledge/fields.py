@@ -85,7 +85,7 @@ def prepare_agency(kb: KnowledgeBase, agency_id: str, field: str, raw: str) -> A
 
 def field_list() -> str:
     return ", ".join(["ten", "noi_dung", "muc_tieu", "ghi_chu", "chu_dau_tu", "tmdt", "tdt", "ke_hoach", "tong",
-                      "năm (vd 2017)", "nguon"])
+                      "năm (4 chữ số)", "nguon"])
 
 
 def prepare(kb: KnowledgeBase, record_id: str, field: str, raw: str) -> Edit:
