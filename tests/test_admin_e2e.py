@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 from openpyxl import load_workbook
 
+from knowledge.files import AGENCY_SHEET
 from tests.e2e import BotProcess
 from tests.fake_telegram import BOT_ID, FakeTelegram
 
@@ -118,7 +121,11 @@ def test_export_then_import_unchanged_is_a_no_op_and_a_bad_file_is_rejected(tg: 
     xlsx, data = docs[0].files["document"], docs[1].files["document"]
     wb = load_workbook(io.BytesIO(xlsx))
     assert "Dự án" in wb.sheetnames and wb["Dự án"]["A1"].value == "Mã"
-    assert json.loads(data)["records"]
+    with closing(sqlite3.connect(f"file:{bot.workdir / 'bot.db'}?mode=ro", uri=True)) as con:
+        stored = {rid for (rid,) in con.execute("SELECT id FROM record WHERE NOT deleted")}
+    in_book = {row[0] for ws in wb.worksheets if ws.title != AGENCY_SHEET
+               for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert len(stored) > 300 and {r["id"] for r in json.loads(data)["records"]} == stored == in_book  # every record
 
     def upload(name: str, content: bytes) -> str:
         before = len(tg.sent("sendMessage", ADMIN))

@@ -365,7 +365,6 @@ LONG_TITLE = " ".join(["Hệ thống quan trắc môi trường tự động li�
 def test_a_record_with_a_very_long_title_reaches_users_whole(tg: FakeTelegram, bot: BotProcess) -> None:
     """Written straight into the database (/them keeps titles to 300 characters): answers, buttons and inline
     results about it are all messages Telegram accepts."""
-    assert len(LONG_TITLE) > 5000
     db = make_engine(f"sqlite:///{bot.workdir / 'bot.db'}", migrate=False)
     for rid, where in (("PL4-V.90", "Thái Nguyên"), ("PL4-V.91", "Tuyên Quang")):
         edits.create_record(db, Record(id=rid, kind="project", title=f"{LONG_TITLE} {where}", parent="PL4-V",
@@ -383,7 +382,7 @@ def test_a_record_with_a_very_long_title_reaches_users_whole(tg: FakeTelegram, b
         count = len(tg.sent(chat_id=OTHER))
         tg.press(bot_message(OTHER), f"r:{rid}", user_id=OTHER)
         shown = after(tg, OTHER, count, OTHER)
-        assert "".join(shown).count("liên thông") >= 110
+        assert len(shown) >= 2 and "".join(shown).count("liên thông") >= 110  # too long for one message: all of it
     inline = len(tg.sent("answerInlineQuery"))
     tg.inline("quan trắc môi trường tự động liên thông", user_id=OTHER)
     results = tg.wait_for(lambda c: c.method == "answerInlineQuery", count=inline + 1)[-1].params["results"]

@@ -94,15 +94,19 @@ def test_every_phu_luc_3_figure_matches_the_source(kb: KnowledgeBase, source_tex
 
 
 def test_phan_vi_budget_as_written_in_the_prose(kb: KnowledgeBase, source_text: str) -> None:
-    for r in kb.of_kind("budget"):
+    budgets = kb.of_kind("budget")
+    assert len(budgets) == 10  # the total, its two sources and their lines
+    for r in budgets:
         written = f"{r.title}: {prose_number(r.amounts['tong'])} triệu đồng"
         assert written in source_text, written
-    for year, amount in kb.records["NS-DTPT"].amounts.items():
-        if year.isdigit():
-            assert f"- Năm {year}: {prose_number(amount)} triệu đồng" in source_text
+    years = {year: amount for year, amount in kb.records["NS-DTPT"].amounts.items() if year.isdigit()}
+    assert sorted(years) == ["2016", "2017", "2018", "2019", "2020"]
+    for year, amount in years.items():
+        assert f"- Năm {year}: {prose_number(amount)} triệu đồng" in source_text
 
 
 def test_funding_2011_2015_figures(kb: KnowledgeBase, source_text: str) -> None:
+    assert len(kb.of_kind("funding")) == 9
     for r in kb.of_kind("funding"):
         written = f"{r.amounts['tong']}".replace(".", ",")
         assert written in r.text and r.text in source_text, r.id
@@ -138,11 +142,12 @@ def test_status_figures_appear_in_their_text(kb: KnowledgeBase) -> None:
 
 
 def test_pl4_projects_point_to_their_investor(kb: KnowledgeBase) -> None:
-    for r in kb.records.values():
-        if r.id.startswith("PL4-") and r.get("cdt"):
-            assert r.agencies, r.id
-            names = [kb.agencies[a].name for a in r.agencies] + [x for a in r.agencies for x in kb.agencies[a].aliases]
-            assert any(n in r.get("cdt") or r.get("cdt") in n for n in names), r.id
+    invested = [r for r in kb.records.values() if r.id.startswith("PL4-") and r.get("cdt")]
+    assert len(invested) == 33
+    for r in invested:
+        assert r.agencies, r.id
+        names = [kb.agencies[a].name for a in r.agencies] + [x for a in r.agencies for x in kb.agencies[a].aliases]
+        assert any(n in r.get("cdt") or r.get("cdt") in n for n in names), r.id
 
 
 def test_every_text_record_is_quoted_from_the_source(kb: KnowledgeBase, source_text: str) -> None:

@@ -92,7 +92,7 @@ def test_kill_9_half_way_through_a_200_chat_broadcast_loses_or_repeats_at_most_o
         bot = BotProcess(tg, tmp_path, **env).start()
         try:
             tg.wait_for(is_reminder, timeout=60, count=125)  # mid-batch: claims not yet attempted
-            assert bot.proc is not None
+            assert bot.proc is not None and bot.proc.poll() is None, "the bot ended before it was killed"
             bot.proc.kill()  # SIGKILL: no clean-up of any kind
             bot.proc.wait()
             at_kill = len(tg.sent_where(is_reminder))

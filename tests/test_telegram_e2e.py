@@ -75,9 +75,9 @@ def test_ambiguity_offers_buttons_and_a_press_answers(tg: FakeTelegram, bot: Bot
     assert all(d.startswith("r:") and len(d.encode()) <= 64 for d in data)
     sent = {"message_id": 4242, "date": 0, "chat": {"id": 2004, "type": "private"}, "text": call.params["text"],
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot"}}
-    edits = len(tg.sent("editMessageText"))
+    edits, answers = len(tg.sent("editMessageText")), len(tg.sent("answerCallbackQuery"))
     tg.press(sent, data[0], user_id=2004)
-    tg.wait_for(lambda c: c.method == "answerCallbackQuery")
+    tg.wait_for(lambda c: c.method == "answerCallbackQuery", count=answers + 1)  # the button is not left spinning
     edit = tg.wait_for(lambda c: c.method == "editMessageText", count=edits + 1)[-1]
     assert str(edit.params["message_id"]) == "4242"
     assert edit.params["text"] == engine_kb.answer_record(data[0][2:]).html
