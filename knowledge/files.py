@@ -101,7 +101,7 @@ def to_xlsx(kb: KnowledgeBase) -> bytes:
     ws = wb.create_sheet(AGENCY_SHEET)
     ws.append(AGENCY_HEADERS)
     for a in kb.agencies.values():
-        ws.append([a.id, a.name, a.type, a.parent or "", ", ".join(a.aliases)])
+        ws.append([a.id, a.name, a.type, a.parent or "", "\n".join(a.aliases)])  # a short form may hold a comma
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -214,7 +214,7 @@ def _read_xlsx(content: bytes) -> Parsed:
                     continue
                 raw = {"id": str(cells["Mã"]).strip(), "name": str(cells.get("Tên") or "").strip(),
                        "type": str(cells.get("Loại") or ""), "parent": str(cells.get("Cơ quan cấp trên") or "") or None,
-                       "aliases": [a.strip() for a in str(cells.get("Tên viết tắt") or "").split(",") if a.strip()]}
+                       "aliases": [a.strip() for a in str(cells.get("Tên viết tắt") or "").splitlines() if a.strip()]}
                 try:
                     parsed.agencies.append(parse_agency(raw, f"dòng {n} ({ws.title})"))
                 except DataError as exc:
