@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from db import reminders as ledger
+from db import reminders as store
 from db.models import DeliveryStatus as Status
 from knowledge.reminder_rules import DUE_GRACE, due_keys, reminder_text
 
@@ -66,9 +66,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _by_turns(items: list[ledger.Claimed]) -> list[ledger.Claimed]:
+def _by_turns(items: list[store.Claimed]) -> list[store.Claimed]:
     """One chat's reminders spread out (each chat's first, then each chat's second …): none waits on a gap."""
-    by_chat: dict[int, list[ledger.Claimed]] = {}
+    by_chat: dict[int, list[store.Claimed]] = {}
     for item in items:
         by_chat.setdefault(item.chat_id, []).append(item)
     return [item for turn in zip_longest(*by_chat.values()) for item in turn if item is not None]
@@ -88,22 +88,22 @@ class ReminderService:
         Telegram's pace is the bot's rate limiter's job; one chat's reminders go out a second apart."""
         await asyncio.to_thread(self._plan, now)
         counts: dict[str, int] = {}
-        while batch := await asyncio.to_thread(ledger.claim, self.engine, self.worker, CLAIM_BATCH):
+        while batch := await asyncio.to_thread(store.claim, self.engine, self.worker, CLAIM_BATCH):
             for item in _by_turns(batch):
                 outcome = await self._deliver(item, now, send)
                 counts[outcome] = counts.get(outcome, 0) + 1
         return counts
 
     def _plan(self, now: datetime) -> None:
-        dead = stopped_here(ledger.claimers(self.engine), self.worker)
-        recovered = ledger.recover(self.engine, dead, CLAIM_LEASE, STALE_SENDING)
+        dead = stopped_here(store.claimers(self.engine), self.worker)
+        recovered = store.recover(self.engine, dead, CLAIM_LEASE, STALE_SENDING)
         if any(recovered.values()):
             log.warning("Nhắc mốc của tiến trình đã dừng: %s gửi lại, %s có thể đã tới (không gửi lại)",
                         recovered["claimed"], recovered["sending"])
-        known = ledger.ledger_keys(self.engine, now - DUE_GRACE - timedelta(days=1))
-        send, skip = due_keys(ledger.active_milestones(self.engine), ledger.active_subscriptions(self.engine),
+        known = store.ledger_keys(self.engine, now - DUE_GRACE - timedelta(days=1))
+        send, skip = due_keys(store.active_milestones(self.engine), store.active_subscriptions(self.engine),
                               now, self.tz, known)
-        ledger.record(self.engine, send, skip)
+        store.record(self.engine, send, skip)
 
     async def _pace(self, chat_id: int) -> None:
         wait = self._last_sent.get(chat_id, 0.0) + PER_CHAT_GAP - time.monotonic()
@@ -111,23 +111,23 @@ class ReminderService:
             await asyncio.sleep(wait)
         self._last_sent[chat_id] = time.monotonic()
 
-    async def _deliver(self, item: ledger.Claimed, now: datetime, send: Send) -> str:
+    async def _deliver(self, item: store.Claimed, now: datetime, send: Send) -> str:
         text = reminder_text(item.title, item.occurrence_at, now, self.tz, item.derived)
         chat_id = item.chat_id
         await self._pace(chat_id)
-        if not await asyncio.to_thread(ledger.attempt, self.engine, item.delivery_id, self.worker):
+        if not await asyncio.to_thread(store.attempt, self.engine, item.delivery_id, self.worker):
             return "taken"  # the claim lapsed and another worker has it
         for _ in range(2):  # a second time only to a group's new id
             try:
                 await send(chat_id, text)
             except ChatMigrated as exc:
-                await asyncio.to_thread(ledger.migrate_chat, self.engine, chat_id, exc.new_chat_id)
+                await asyncio.to_thread(store.migrate_chat, self.engine, chat_id, exc.new_chat_id)
                 chat_id = exc.new_chat_id
                 continue
             except RetryAfter as exc:  # the rate limiter already waited and retried as often as it may
                 return await self._finish(item, Status.FAILED, f"Telegram vẫn yêu cầu chờ: {exc}")
             except Forbidden as exc:
-                await asyncio.to_thread(ledger.deactivate_subscription, self.engine, chat_id)
+                await asyncio.to_thread(store.deactivate_subscription, self.engine, chat_id)
                 return await self._finish(item, Status.FAILED, f"forbidden: {exc}")
             except TimedOut as exc:
                 if "not* sent" in str(exc):  # PTB's pool timeout: the request never left
@@ -143,12 +143,12 @@ class ReminderService:
             return await self._finish(item, Status.SENT, "", chat_id if chat_id != item.chat_id else None)
         return await self._finish(item, Status.FAILED, "chat migrated twice")
 
-    async def _retry_later(self, item: ledger.Claimed, error: str) -> str:
+    async def _retry_later(self, item: store.Claimed, error: str) -> str:
         again = item.attempts + 1 < MAX_ATTEMPTS
         return await self._finish(item, Status.PENDING if again else Status.FAILED, error)
 
-    async def _finish(self, item: ledger.Claimed, status: Status, error: str = "", chat_id: int | None = None) -> str:
+    async def _finish(self, item: store.Claimed, status: Status, error: str = "", chat_id: int | None = None) -> str:
         if error:
             log.warning("Nhắc mốc %s tới chat %s: %s", item.milestone_id, item.chat_id, error)
-        await asyncio.to_thread(ledger.finish, self.engine, item.delivery_id, status, error, chat_id)
+        await asyncio.to_thread(store.finish, self.engine, item.delivery_id, status, error, chat_id)
         return status
