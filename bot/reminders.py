@@ -77,8 +77,8 @@ def _by_turns(items: list[store.Claimed]) -> list[store.Claimed]:
 class ReminderService:
     """One per process; several processes may sweep one PostgreSQL database at the same time."""
 
-    def __init__(self, engine: Engine, tz: ZoneInfo, worker: str | None = None) -> None:
-        self.engine, self.tz = engine, tz
+    def __init__(self, db: Engine, tz: ZoneInfo, worker: str | None = None) -> None:
+        self.db, self.tz = db, tz
         self.worker = worker or worker_name()
         self._last_sent: dict[int, float] = {}
 
@@ -88,22 +88,22 @@ class ReminderService:
         Telegram's pace is the bot's rate limiter's job; one chat's reminders go out a second apart."""
         await asyncio.to_thread(self._plan, now)
         counts: dict[str, int] = {}
-        while batch := await asyncio.to_thread(store.claim, self.engine, self.worker, CLAIM_BATCH):
+        while batch := await asyncio.to_thread(store.claim, self.db, self.worker, CLAIM_BATCH):
             for item in _by_turns(batch):
                 outcome = await self._deliver(item, now, send)
                 counts[outcome] = counts.get(outcome, 0) + 1
         return counts
 
     def _plan(self, now: datetime) -> None:
-        dead = stopped_here(store.claimers(self.engine), self.worker)
-        recovered = store.recover(self.engine, dead, CLAIM_LEASE, STALE_SENDING)
+        dead = stopped_here(store.claimers(self.db), self.worker)
+        recovered = store.recover(self.db, dead, CLAIM_LEASE, STALE_SENDING)
         if any(recovered.values()):
             log.warning("Nhắc mốc của tiến trình đã dừng: %s gửi lại, %s có thể đã tới (không gửi lại)",
                         recovered["claimed"], recovered["sending"])
-        known = store.ledger_keys(self.engine, now - DUE_GRACE - timedelta(days=1))
-        send, skip = due_keys(store.active_milestones(self.engine), store.active_subscriptions(self.engine),
+        known = store.ledger_keys(self.db, now - DUE_GRACE - timedelta(days=1))
+        send, skip = due_keys(store.active_milestones(self.db), store.active_subscriptions(self.db),
                               now, self.tz, known)
-        store.record(self.engine, send, skip)
+        store.record(self.db, send, skip)
 
     async def _pace(self, chat_id: int) -> None:
         wait = self._last_sent.get(chat_id, 0.0) + PER_CHAT_GAP - time.monotonic()
@@ -115,19 +115,19 @@ class ReminderService:
         text = reminder_text(item.title, item.occurrence_at, now, self.tz, item.derived)
         chat_id = item.chat_id
         await self._pace(chat_id)
-        if not await asyncio.to_thread(store.attempt, self.engine, item.delivery_id, self.worker):
+        if not await asyncio.to_thread(store.attempt, self.db, item.delivery_id, self.worker):
             return "taken"  # the claim lapsed and another worker has it
         for _ in range(2):  # a second time only to a group's new id
             try:
                 await send(chat_id, text)
             except ChatMigrated as exc:
-                await asyncio.to_thread(store.migrate_chat, self.engine, chat_id, exc.new_chat_id)
+                await asyncio.to_thread(store.migrate_chat, self.db, chat_id, exc.new_chat_id)
                 chat_id = exc.new_chat_id
                 continue
             except RetryAfter as exc:  # the rate limiter already waited and retried as often as it may
                 return await self._finish(item, Status.FAILED, f"Telegram vẫn yêu cầu chờ: {exc}")
             except Forbidden as exc:
-                await asyncio.to_thread(store.deactivate_subscription, self.engine, chat_id)
+                await asyncio.to_thread(store.deactivate_subscription, self.db, chat_id)
                 return await self._finish(item, Status.FAILED, f"forbidden: {exc}")
             except TimedOut as exc:
                 if "not* sent" in str(exc):  # PTB's pool timeout: the request never left
@@ -150,5 +150,5 @@ class ReminderService:
     async def _finish(self, item: store.Claimed, status: Status, error: str = "", chat_id: int | None = None) -> str:
         if error:
             log.warning("Nhắc mốc %s tới chat %s: %s", item.milestone_id, item.chat_id, error)
-        await asyncio.to_thread(store.finish, self.engine, item.delivery_id, status, error, chat_id)
+        await asyncio.to_thread(store.finish, self.db, item.delivery_id, status, error, chat_id)
         return status
