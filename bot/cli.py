@@ -192,6 +192,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from db.engine import make_engine
     from db.seed import open_knowledge
     from knowledge.files import FileError, read_file
+    from knowledge.import_plan import plan_import
     try:
         parsed = read_file(args.file.name, args.file.read_bytes())
     except (OSError, FileError) as exc:
@@ -199,7 +200,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     engine = make_engine(settings.database_url)
     current = open_knowledge(engine, settings.tz)
-    plan = edits.plan_import(current, parsed)
+    plan = plan_import(current, parsed)
     print(plan.describe(limit=1000))
     if plan.errors:
         return 1

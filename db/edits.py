@@ -1,7 +1,6 @@
 """Admin changes to the knowledge: each one in a transaction with its audit entry, and undoable."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -9,13 +8,13 @@ from typing import Any
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import AgencyRow, AmountRow, AuditEntry, RecordAgencyRow, RecordRow, utcnow
+from knowledge import new_records
 from knowledge.fields import TEXT_FIELDS, AgencyEdit, Edit, is_amount_field
-from knowledge.files import Parsed, same_amounts
+from knowledge.import_plan import ImportPlan
 from knowledge.loader import parse_record
-from knowledge.numbers import whole_number
 from knowledge.records import KnowledgeBase, Record
 
 UNDOABLE = ("update", "create", "delete", "replace", "update-agency")
@@ -34,27 +33,28 @@ class Change:
 def _get_value(s: Session, row: RecordRow, field: str) -> Any:
     """The stored value of a field, in the form _set_value takes back (for undo)."""
     if is_amount_field(field):
-        amount = s.exec(select(AmountRow).where(AmountRow.record_id == row.id, AmountRow.column == field)).first()
+        amount = s.exec(select(AmountRow)
+                        .where(col(AmountRow.record_id) == row.id, col(AmountRow.column) == field)).first()
         return str(amount.value) if amount else None
     if field in TEXT_FIELDS:
         return getattr(row, TEXT_FIELDS[field])
     if field == "chu_dau_tu":
-        links = s.exec(select(RecordAgencyRow.agency_id).where(RecordAgencyRow.record_id == row.id)
-                       .order_by(RecordAgencyRow.position)).all()
+        links = s.exec(select(RecordAgencyRow.agency_id).where(col(RecordAgencyRow.record_id) == row.id)
+                       .order_by(col(RecordAgencyRow.position))).all()
         return {"cdt": row.fields.get("cdt", ""), "agencies": list(links)}
     return row.fields.get(field)
 
 
 def _set_value(s: Session, row: RecordRow, field: str, value: Any) -> None:
     if is_amount_field(field):
-        s.exec(delete(AmountRow).where(AmountRow.record_id == row.id, AmountRow.column == field))
+        s.exec(delete(AmountRow).where(col(AmountRow.record_id) == row.id, col(AmountRow.column) == field))
         if value is not None:
             s.add(AmountRow(record_id=row.id, column=field, value=Decimal(value)))
     elif field in TEXT_FIELDS:
         setattr(row, TEXT_FIELDS[field], value)
     elif field == "chu_dau_tu":
         row.fields = {**row.fields, "cdt": value["cdt"]}
-        s.exec(delete(RecordAgencyRow).where(RecordAgencyRow.record_id == row.id))
+        s.exec(delete(RecordAgencyRow).where(col(RecordAgencyRow.record_id) == row.id))
         s.add_all(RecordAgencyRow(record_id=row.id, agency_id=a, position=i) for i, a in enumerate(value["agencies"]))
     else:
         fields = dict(row.fields)
@@ -129,9 +129,9 @@ def _revert(s: Session, entry: AuditEntry) -> bool:
 def undo_last(engine: Engine, actor: str) -> Change | None:
     """Revert the actor's most recent change that is not yet undone."""
     with Session(engine) as s, s.begin():
-        entry = s.exec(select(AuditEntry).where(AuditEntry.actor == actor, AuditEntry.undone == False,  # noqa: E712
-                                                AuditEntry.action.in_(UNDOABLE))  # type: ignore[attr-defined]
-                       .order_by(AuditEntry.id.desc())).first()  # type: ignore[union-attr]
+        entry = s.exec(select(AuditEntry).where(col(AuditEntry.actor) == actor, col(AuditEntry.undone).is_(False),
+                                                col(AuditEntry.action).in_(UNDOABLE))
+                       .order_by(col(AuditEntry.id).desc())).first()
         if entry is None or not _revert(s, entry):
             return None
         entry.undone = True
@@ -166,61 +166,7 @@ def update_agency(engine: Engine, agency_id: str, edit: AgencyEdit, actor: str) 
 
 def recent(engine: Engine, limit: int) -> list[AuditEntry]:
     with Session(engine) as s:
-        return list(s.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))  # type: ignore
-
-
-
-@dataclass
-class ImportPlan:
-    """What an import would do: the dry run shown before anything is written."""
-    added: list[Record]
-    changed: list[tuple[Record, list[str]]]
-    errors: list[str]
-
-    @property
-    def is_noop(self) -> bool:
-        return not (self.added or self.changed)
-
-    def describe(self, limit: int = 20) -> str:
-        """The dry-run report in plain Vietnamese text."""
-        lines = [f"Thêm mới: {len(self.added)} bản ghi; thay đổi: {len(self.changed)}; lỗi: {len(self.errors)}."]
-        lines += [f"+ {r.id}: {r.title[:80]}" for r in self.added[:limit]]
-        lines += [f"~ {r.id}: {', '.join(fields)[:120]}" for r, fields in self.changed[:limit]]
-        lines += [f"! {e[:200]}" for e in self.errors[:limit]]
-        hidden = max(0, len(self.added) - limit) + max(0, len(self.changed) - limit) + max(0, len(self.errors) - limit)
-        if hidden:
-            lines.append(f"… và {hidden} dòng khác.")
-        if self.errors:
-            lines.append("Tệp có lỗi nên không được áp dụng; sửa các dòng trên rồi gửi lại.")
-        elif self.is_noop:
-            lines.append("Không có gì thay đổi.")
-        return "\n".join(lines)
-
-
-def _differences(old: Record, new: Record) -> list[str]:
-    names = []
-    for attr in ("kind", "parent", "title", "text", "source", "unit", "agencies"):
-        if getattr(old, attr) != getattr(new, attr):
-            names.append(attr)
-    if not same_amounts(dict(old.amounts), dict(new.amounts)):
-        names += sorted(c for c in {*old.amounts, *new.amounts} if old.amounts.get(c) != new.amounts.get(c))
-    names += sorted(k for k in {*old.fields, *new.fields} if old.fields.get(k) != new.fields.get(k))
-    return names
-
-
-def plan_import(current: KnowledgeBase, parsed: Parsed) -> ImportPlan:
-    errors = list(parsed.errors)
-    counts = Counter(r.id for r in parsed.records)
-    errors += [f"mã {i} xuất hiện nhiều lần trong tệp" for i in sorted(i for i, n in counts.items() if n > 1)]
-    known = set(current.records) | set(counts)
-    for r in parsed.records:
-        if r.parent and r.parent not in known:
-            errors.append(f"{r.id}: mục cha «{r.parent}» không có")
-        errors += [f"{r.id}: cơ quan «{a}» không có" for a in r.agencies if a not in current.agencies]
-    added = [r for r in parsed.records if r.id not in current.records]
-    changed = [(r, d) for r in parsed.records if r.id in current.records
-               and (d := _differences(current.records[r.id], r))]
-    return ImportPlan(added, changed, errors)
+        return list(s.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)))
 
 
 def _write_record(s: Session, r: Record, seq: int | None = None) -> None:
@@ -233,8 +179,8 @@ def _write_record(s: Session, r: Record, seq: int | None = None) -> None:
         row.seq = seq
     s.add(row)
     s.flush()
-    s.exec(delete(AmountRow).where(AmountRow.record_id == r.id))
-    s.exec(delete(RecordAgencyRow).where(RecordAgencyRow.record_id == r.id))
+    s.exec(delete(AmountRow).where(col(AmountRow.record_id) == r.id))
+    s.exec(delete(RecordAgencyRow).where(col(RecordAgencyRow.record_id) == r.id))
     s.add_all(AmountRow(record_id=r.id, column=c, value=v) for c, v in r.amounts.items())
     s.add_all(RecordAgencyRow(record_id=r.id, agency_id=a, position=i) for i, a in enumerate(r.agencies))
 
@@ -279,14 +225,10 @@ def apply_import(engine: Engine, current: KnowledgeBase, plan: ImportPlan, actor
 
 
 def _free_child_id(s: Session, parent: str) -> str:
-    """The next id under `parent`: PL4-V -> PL4-14 (its works are PL4-1 … PL4-13), PL4-8 -> PL4-8.6, any other
-    -> <parent>-<n>. Deleted records keep their ids (undo brings them back)."""
-    prefix = "PL4-" if parent == "PL4-V" else parent + ("." if parent.startswith("PL4-") else "-")
-    kids = s.exec(select(RecordRow.id).where(RecordRow.parent_id == parent)).all()
-    n = max((whole_number(k[len(prefix):], 1, 10**9) or 0 for k in kids if k.startswith(prefix)), default=0) + 1
-    while s.get(RecordRow, f"{prefix}{n}") is not None:
-        n += 1
-    return f"{prefix}{n}"
+    """The next id under `parent`, numbered as its children are (knowledge.new_records); deleted records keep
+    their ids (undo brings them back)."""
+    kids = s.exec(select(RecordRow.id).where(col(RecordRow.parent_id) == parent)).all()
+    return new_records.next_child_id(parent, kids, lambda rid: s.get(RecordRow, rid) is not None)
 
 
 def next_child_id(engine: Engine, parent: str) -> str:

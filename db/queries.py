@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import AgencyRow, AmountRow, AuditEntry, RecordAgencyRow, RecordRow
 from knowledge.loader import build
@@ -15,12 +15,12 @@ def load_knowledge(engine: Engine) -> KnowledgeBase:
     with Session(engine) as s:
         agencies = [Agency(id=a.id, name=a.name, type=a.type, aliases=tuple(a.aliases), parent=a.parent_id)
                     for a in s.exec(select(AgencyRow))]
-        rows = s.exec(select(RecordRow).where(RecordRow.deleted == False).order_by(RecordRow.seq)).all()  # noqa: E712
+        rows = s.exec(select(RecordRow).where(col(RecordRow.deleted).is_(False)).order_by(col(RecordRow.seq))).all()
         amounts: dict[str, dict] = {}
-        for a in s.exec(select(AmountRow).order_by(AmountRow.id)):
+        for a in s.exec(select(AmountRow).order_by(col(AmountRow.id))):
             amounts.setdefault(a.record_id, {})[a.column] = a.value
         links: dict[str, list[str]] = {}
-        for link in s.exec(select(RecordAgencyRow).order_by(RecordAgencyRow.position)):
+        for link in s.exec(select(RecordAgencyRow).order_by(col(RecordAgencyRow.position))):
             links.setdefault(link.record_id, []).append(link.agency_id)
     records = [Record(id=r.id, kind=r.kind, title=r.title, source=r.source, seq=r.seq, parent=r.parent_id,
                       text=r.text, unit=r.unit, amounts=amounts.get(r.id, {}),

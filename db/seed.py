@@ -36,7 +36,7 @@ def seed(engine: Engine, kb: KnowledgeBase, *, reset: bool = False, actor: str =
     with Session(engine) as s, s.begin():
         if reset:
             for table in _CONTENT_TABLES:
-                s.exec(delete(table))  # type: ignore[call-overload]
+                s.exec(delete(table))
         agencies = sorted(kb.agencies.values(), key=lambda a: a.parent is not None)
         if agencies:
             s.execute(insert(AgencyRow), [
@@ -69,7 +69,9 @@ def plan_milestones(kb: KnowledgeBase, tz: ZoneInfo) -> list[Milestone]:
             end = datetime.combine(date.fromisoformat(r.get("end")), time(17, 0), tz)
             out.append(Milestone(title=f"Kết thúc {r.title.lower()} của Kế hoạch", due_at=end, record_id=r.id))
     table = budget_table(kb)
-    for year, amount in sorted(table.amounts.items() if table else []):
+    if table is None:  # a plan without a budget table has no budget years
+        return out
+    for year, amount in sorted(table.amounts.items()):
         if year.isdigit():
             end = datetime.combine(date(int(year), 12, 31), time(17, 0), tz)
             out.append(Milestone(title=f"Hết năm kế hoạch vốn {year} ({fmt_number(amount)} triệu đồng)",

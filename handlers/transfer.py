@@ -16,7 +16,7 @@ from db import edits
 from handlers.admin import actor, refresh
 from handlers.common import NOT_TEXT
 from handlers.context import Context, admin_only, is_admin, refuse
-from knowledge import files
+from knowledge import files, import_plan
 from knowledge.records import KnowledgeBase
 
 log = logging.getLogger("planbot.handlers")
@@ -65,9 +65,9 @@ async def _fetch(doc: Document) -> bytes | None:
     return bytes(await file.download_as_bytearray())
 
 
-def _dry_run(kb: KnowledgeBase, name: str, content: bytes) -> edits.ImportPlan:
+def _dry_run(kb: KnowledgeBase, name: str, content: bytes) -> import_plan.ImportPlan:
     """What importing the file would change; FileError when it cannot be read."""
-    return edits.plan_import(kb, files.read_file(name, content))
+    return import_plan.plan_import(kb, files.read_file(name, content))
 
 
 async def receive_file(update: Update, context: Context) -> None:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.edits import ImportPlan, plan_import
 from knowledge import files
+from knowledge.import_plan import ImportPlan, plan_import
 from knowledge.records import KnowledgeBase
 
 WRITERS: dict[str, Callable[[KnowledgeBase], bytes]] = {"json": files.to_json, "xlsx": files.to_xlsx,
