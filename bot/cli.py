@@ -8,7 +8,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,30 +18,31 @@ from db.url import where
 
 if TYPE_CHECKING:
     from knowledge.answer import Answer
+    from knowledge.engine import Answerer
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _answerer(settings: Settings) -> Answerer:
     """The answering engine over the database's knowledge: read with the driver alone when the database is
     there and seeded (a quick start for ask and chat), else through SQLAlchemy, which creates and seeds it."""
     from db.reader import read_knowledge
-    from knowledge.engine import Engine
+    from knowledge.engine import Answerer
     kb = read_knowledge(settings.database_url)
     if kb is None:
         from db.engine import make_engine
         from db.seed import open_knowledge
         kb = open_knowledge(make_engine(settings.database_url), settings.tz)
-    return Engine(kb)
+    return Answerer(kb)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    engine = _engine(settings)
+    answerer = _answerer(settings)
     questions = [" ".join(args.question)] if args.question else None
     if questions is None and not args.json:
         print("Cần một câu hỏi, ví dụ: planbot ask \"Dự án chữ ký số bao nhiêu tiền?\"", file=sys.stderr)
         return 2
     for q in questions if questions is not None else sys.stdin:
         q = q.rstrip("\n")
-        ans = engine.answer(q)
+        ans = answerer.answer(q)
         if args.json:
             sys.stdout.write(json.dumps(ans.to_json(), ensure_ascii=False) + "\n")
         else:
@@ -51,7 +52,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    engine = _engine(settings)
+    answerer = _answerer(settings)
     print("planbot — hỏi về Kế hoạch ứng dụng CNTT (gõ 'thoát' hoặc Ctrl-D để kết thúc; gõ số thứ tự để xem "
           "một mục trong danh sách).")
     print(where(settings.database_url))
@@ -71,9 +72,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             if not 1 <= int(q) <= len(offered):
                 print(f"Chọn một số từ 1 đến {len(offered)}.\n")
                 continue
-            ans = engine.answer_record(offered[int(q) - 1])
+            ans = answerer.answer_record(offered[int(q) - 1])
         else:
-            ans = engine.answer(q)
+            ans = answerer.answer(q)
         print(_numbered(ans) + "\n")
         if not picked:  # a new question's list replaces the last one; picking keeps it for another pick
             offered = [rid for rid, _ in ans.candidates] if len(ans.candidates) > 1 else []
@@ -90,7 +91,7 @@ def _numbered(ans: Answer) -> str:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge import evaluate
     from knowledge.generate import FORMS, generate
-    engine = _engine(settings)
+    answerer = _answerer(settings)
     if args.file:
         try:
             lines = args.file.read_text(encoding="utf-8").splitlines()
@@ -101,11 +102,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Không đọc được tệp câu hỏi: {exc}", file=sys.stderr)
             return 2
     else:
-        cases = generate(engine.kb)
+        cases = generate(answerer.kb)
         if args.sample and args.sample > 1:
             cases = cases[::args.sample]
     t0 = time.perf_counter()
-    report = evaluate.run(cases, engine.answer)
+    report = evaluate.run(cases, answerer.answer)
     if args.show_fail:
         for case, problems, ans in report.failures:
             print(f"FAIL [{case.get('cat', '-')}] {case['q']}\n     {'; '.join(problems)}\n     {ans.text[:200]!r}")
@@ -246,7 +247,8 @@ _EXAMPLES = {
 
 
 class _VietnameseHelp(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from db.queries import knowledge_version, load_knowledge
 from db.seed import open_knowledge
-from knowledge.engine import Engine as Answerer
+from knowledge.engine import Answerer
 
 
 class LiveKnowledge:

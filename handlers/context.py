@@ -15,7 +15,7 @@ from telegram.ext import CallbackContext, ContextTypes, ConversationHandler, Ext
 
 from db.live import LiveKnowledge
 from knowledge.clock import Clock
-from knowledge.engine import Engine as Answerer
+from knowledge.engine import Answerer
 
 log = logging.getLogger("planbot.handlers")
 STATE = "state"  # the one key of bot_data

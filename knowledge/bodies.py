@@ -23,9 +23,9 @@ NOT_ABOUT_AGENCY = {"meta", "legal", "target", "general_goal", "solution", "view
 
 
 class BodyRoutes:
-    """Routes of the engine about a body the question names (mixed into Engine)."""
+    """Routes of the engine about a body the question names (mixed into Answerer)."""
 
-    if TYPE_CHECKING:  # what the host class (Engine) provides
+    if TYPE_CHECKING:  # what the host class (Answerer) provides
         kb: KnowledgeBase
         index: Index
         weights: Weights

@@ -123,7 +123,7 @@ CATEGORY_HEADINGS = {"legal_basis": "Căn cứ xây dựng Kế hoạch", "solut
                      "duty_group": "Tổ chức thực hiện: nhiệm vụ các cơ quan", "budget": "Khái toán kinh phí"}
 
 
-class Engine(BodyRoutes, SetOperations):
+class Answerer(BodyRoutes, SetOperations):
     """Holds the index of one knowledge base; `answer` is pure and fast (no I/O)."""
 
     def __init__(self, kb: KnowledgeBase, lex: Lexicon | None = None, weights: Weights | None = None) -> None:

@@ -42,9 +42,9 @@ CONTAINER_KINDS = {"group", "project", "budget", "budget_line", "funding", "indi
 
 
 class SetOperations:
-    """Routes of the engine that work on a set of records (mixed into Engine)."""
+    """Routes of the engine that work on a set of records (mixed into Answerer)."""
 
-    if TYPE_CHECKING:  # what the host class (Engine) provides
+    if TYPE_CHECKING:  # what the host class (Answerer) provides
         kb: KnowledgeBase
         lex: Lexicon
         index: Index

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.engine import Engine
+from knowledge.engine import Answerer
 from knowledge.loader import load_files
 from knowledge.records import KnowledgeBase
 from tests.fake_telegram import FakeTelegram
@@ -32,8 +32,8 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def engine_kb(kb: KnowledgeBase) -> Engine:
-    return Engine(kb)
+def engine_kb(kb: KnowledgeBase) -> Answerer:
+    return Answerer(kb)
 
 
 @pytest.fixture(scope="session")

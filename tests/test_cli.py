@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from knowledge.engine import Engine
+from knowledge.engine import Answerer
 
 
 def planbot(tmp_path: Path, *args: str, **kw) -> subprocess.Popen:  # noqa: ANN003
@@ -20,7 +20,7 @@ def planbot(tmp_path: Path, *args: str, **kw) -> subprocess.Popen:  # noqa: ANN0
                             **kw)
 
 
-def test_json_batch_mode_answers_each_line_as_it_arrives(tmp_path: Path, engine_kb: Engine) -> None:
+def test_json_batch_mode_answers_each_line_as_it_arrives(tmp_path: Path, engine_kb: Answerer) -> None:
     proc = planbot(tmp_path, "ask", "--json")
     try:
         for question in ["Dự án chữ ký số bao nhiêu tiền?", "giá vàng hôm nay", "", "so noi vu co nhiem vu gi"]:

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 
-from knowledge.engine import Engine
+from knowledge.engine import Answerer
 from knowledge.evaluate import run
 from knowledge.generate import generate
 from knowledge.numbers import fmt_number
@@ -31,10 +31,10 @@ def test_expectations_follow_an_edit_of_the_data(kb: KnowledgeBase) -> None:
     edited = KnowledgeBase([new if r.id == old.id else r for r in kb.records.values()], list(kb.agencies.values()))
     cases = [c for c in generate(edited) if "PL4-3" in c["record"] and c["cat"] == "so_tien"]
     assert cases and all(c["nums"] == [fmt_number(Decimal("2345.5"))] for c in cases)
-    report = run(cases, Engine(edited).answer)
+    report = run(cases, Answerer(edited).answer)
     assert report.passed >= len(cases) - 1
 
 
-def test_the_engine_answers_most_of_a_sample_and_rarely_wrongly(kb: KnowledgeBase, engine_kb: Engine) -> None:
+def test_the_engine_answers_most_of_a_sample_and_rarely_wrongly(kb: KnowledgeBase, engine_kb: Answerer) -> None:
     report = run(generate(kb)[::5], engine_kb.answer)
     assert report.accuracy >= 0.93 and report.wrong_found / report.total <= 0.05

@@ -11,7 +11,7 @@ from db.engine import make_engine
 from db.models import RecordRow
 from db.queries import load_knowledge
 from db.seed import open_knowledge
-from knowledge.engine import Engine
+from knowledge.engine import Answerer
 from tests.e2e import BotProcess
 from tests.fake_telegram import BOT_ID, BOT_USERNAME, TOKEN, FakeTelegram
 
@@ -65,7 +65,7 @@ def test_question_without_diacritics(tg: FakeTelegram, bot: BotProcess) -> None:
     assert "60.000 triệu đồng" in ask(tg, "von dau tu phat trien nam 2018", 2003)
 
 
-def test_ambiguity_offers_buttons_and_a_press_answers(tg: FakeTelegram, bot: BotProcess, engine_kb: Engine) -> None:
+def test_ambiguity_offers_buttons_and_a_press_answers(tg: FakeTelegram, bot: BotProcess, engine_kb: Answerer) -> None:
     before = len(tg.sent("sendMessage", 2004))
     tg.message("mục tiêu cán bộ chuyên trách CNTT", chat_id=2004)
     call = tg.reply_to(2004, after=before)
@@ -151,7 +151,7 @@ def test_long_reply_is_split_at_line_boundaries(tmp_path: Path) -> None:
             s.add(RecordRow(id=f"NV-SO-TC-{i + 10}", kind="duty", parent_id="NV-SO-TC", seq=5000 + i,
                             title="Sở Tài chính", text=text, source="thử nghiệm"))
         s.commit()
-    whole = Engine(load_knowledge(engine)).duties_of("Sở Tài chính").html
+    whole = Answerer(load_knowledge(engine)).duties_of("Sở Tài chính").html
     assert len(whole) > 2 * 4096
     with FakeTelegram() as tg:
         proc = BotProcess(tg, tmp_path).start()

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from knowledge import evaluate
-from knowledge.engine import Engine
+from knowledge.engine import Answerer
 from knowledge.features import FEATURES, THRESHOLDS, Weights, load_weights
 from knowledge.generate import generate
 from knowledge.loader import DATA_DIR, WEIGHTS_FILE, load_files
@@ -32,7 +32,7 @@ def scale(table: str, name: str) -> float:
     return 1.0 if table == "weights" or name in SCORE_THRESHOLDS else 0.25
 
 
-def objective(engine: Engine, sets: list[list[dict]], penalty: float = WRONG_PENALTY) -> tuple[float, list[float]]:
+def objective(engine: Answerer, sets: list[list[dict]], penalty: float = WRONG_PENALTY) -> tuple[float, list[float]]:
     accs, wrong, total = [], 0, 0
     for cases in sets:
         report = evaluate.run(cases, engine.answer)
@@ -42,7 +42,7 @@ def objective(engine: Engine, sets: list[list[dict]], penalty: float = WRONG_PEN
     return sum(accs) / len(accs) - penalty * wrong / max(total, 1), accs
 
 
-def fit(engine: Engine, sets: list[list[dict]], rounds: int, penalty: float = WRONG_PENALTY) -> Weights:
+def fit(engine: Answerer, sets: list[list[dict]], rounds: int, penalty: float = WRONG_PENALTY) -> Weights:
     best = engine.weights
     score, accs = objective(engine, sets, penalty)
     print(f"start {score:.4f} {[round(a, 3) for a in accs]}", flush=True)
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="how many refusals one wrong answer given as found costs")
     args = ap.parse_args(argv)
     kb = load_files()
-    engine = Engine(kb, weights=load_weights())
+    engine = Answerer(kb, weights=load_weights())
     sets = [generate(kb)[::args.sample]]
     for path in args.sets:
         cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from knowledge.engine import Engine  # noqa: E402
+from knowledge.engine import Answerer  # noqa: E402
 from knowledge.generate import generate  # noqa: E402
 from knowledge.loader import build, load_files  # noqa: E402
 from knowledge.normalize import fold  # noqa: E402
@@ -49,7 +49,7 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def in_process(engine: Engine, qs: list[str]) -> tuple[float, float]:
+def in_process(engine: Answerer, qs: list[str]) -> tuple[float, float]:
     lat = []
     for q in qs:
         t0 = time.perf_counter()
@@ -111,7 +111,7 @@ def synthetic_child(n: int) -> None:
     """Runs in its own process so that peak memory (max RSS) belongs to the 10.000-project case alone."""
     kb = synthetic(load_files(), n)
     t0 = time.perf_counter()
-    engine = Engine(kb)
+    engine = Answerer(kb)
     build_s = time.perf_counter() - t0
     rnd = random.Random(3)
     syn = [r for r in kb.records.values() if r.id.startswith("SYN-")]
@@ -128,7 +128,7 @@ def main() -> None:
         synthetic_child(int(sys.argv[2]))
         return
     kb = load_files()
-    engine = Engine(kb)
+    engine = Answerer(kb)
     qs = questions(kb, 1000)
     engine.answer("khởi động")
     p50, p99 = in_process(engine, qs)
