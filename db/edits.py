@@ -11,13 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.models import AgencyRow, AmountRow, AuditEntry, RecordAgencyRow, RecordRow, utcnow
+from db.models import AuditAction as Action
 from knowledge import new_records
 from knowledge.fields import TEXT_FIELDS, AgencyEdit, Edit, is_amount_field
 from knowledge.import_plan import ImportPlan
 from knowledge.loader import parse_record
 from knowledge.records import KnowledgeBase, Record
 
-UNDOABLE = ("update", "create", "delete", "replace", "update-agency")
+UNDOABLE = (Action.UPDATE, Action.CREATE, Action.DELETE, Action.REPLACE, Action.UPDATE_AGENCY)
 ID_ATTEMPTS = 5  # saving a new record when another process took its id meanwhile
 
 
@@ -27,7 +28,7 @@ class Change:
     field: str
     old: str
     new: str
-    action: str
+    action: Action
 
 
 def _get_value(s: Session, row: RecordRow, field: str) -> Any:
@@ -86,8 +87,8 @@ def update_field(engine: Engine, record_id: str, edit: Edit, actor: str) -> Chan
             raise LookupError(record_id)
         old = _get_value(s, row, edit.field)
         _set_value(s, row, edit.field, new)
-        change = Change(record_id, edit.field, _shown(old), _shown(new), "update")
-        s.add(AuditEntry(actor=actor, action="update", record_id=record_id, field=edit.field, old=change.old,
+        change = Change(record_id, edit.field, _shown(old), _shown(new), Action.UPDATE)
+        s.add(AuditEntry(actor=actor, action=Action.UPDATE, record_id=record_id, field=edit.field, old=change.old,
                          new=change.new, payload={"old": old, "new": new}))
     return change
 
@@ -99,14 +100,14 @@ def soft_delete(engine: Engine, record_id: str, actor: str) -> Change:
             raise LookupError(record_id)
         row.deleted = True
         s.add(row)
-        change = Change(record_id, "", row.title, "(đã xóa)", "delete")
-        s.add(AuditEntry(actor=actor, action="delete", record_id=record_id, old=row.title, new=change.new))
+        change = Change(record_id, "", row.title, "(đã xóa)", Action.DELETE)
+        s.add(AuditEntry(actor=actor, action=Action.DELETE, record_id=record_id, old=row.title, new=change.new))
     return change
 
 
 def _revert(s: Session, entry: AuditEntry) -> bool:
     """Put back what the audited change replaced; False when its target is gone."""
-    if entry.action == "update-agency":
+    if entry.action == Action.UPDATE_AGENCY:
         agency = s.get(AgencyRow, entry.record_id)
         if agency is None:
             return False
@@ -116,12 +117,12 @@ def _revert(s: Session, entry: AuditEntry) -> bool:
     row = s.get(RecordRow, entry.record_id)
     if row is None:
         return False
-    if entry.action == "update":
+    if entry.action == Action.UPDATE:
         _set_value(s, row, entry.field, entry.payload.get("old"))
-    elif entry.action == "replace":  # an imported record goes back to what it was
+    elif entry.action == Action.REPLACE:  # an imported record goes back to what it was
         _write_record(s, parse_record(entry.payload["old"], entry.payload.get("seq", row.seq), "nhật ký"))
     else:  # undoing a create hides the record again; undoing a delete restores it
-        row.deleted = entry.action == "create"
+        row.deleted = entry.action == Action.CREATE
         s.add(row)
     return True
 
@@ -136,8 +137,8 @@ def undo_last(engine: Engine, actor: str) -> Change | None:
             return None
         entry.undone = True
         s.add(entry)
-        change = Change(entry.record_id, entry.field, entry.new, entry.old, "undo")
-        s.add(AuditEntry(actor=actor, action="undo", record_id=entry.record_id, field=entry.field, old=entry.new,
+        change = Change(entry.record_id, entry.field, entry.new, entry.old, Action.UNDO)
+        s.add(AuditEntry(actor=actor, action=Action.UNDO, record_id=entry.record_id, field=entry.field, old=entry.new,
                          new=entry.old, payload={"undid": entry.id}))
     return change
 
@@ -158,9 +159,9 @@ def update_agency(engine: Engine, agency_id: str, edit: AgencyEdit, actor: str) 
         old: Any = agency.name if edit.field == "ten" else list(agency.aliases)
         _set_agency_value(agency, edit.field, edit.value)
         s.add(agency)
-        change = Change(agency_id, edit.field, _shown(old), _shown(edit.value), "update-agency")
-        s.add(AuditEntry(actor=actor, action="update-agency", record_id=agency_id, field=edit.field, old=change.old,
-                         new=change.new, payload={"old": old, "new": edit.value}))
+        change = Change(agency_id, edit.field, _shown(old), _shown(edit.value), Action.UPDATE_AGENCY)
+        s.add(AuditEntry(actor=actor, action=Action.UPDATE_AGENCY, record_id=agency_id, field=edit.field,
+                         old=change.old, new=change.new, payload={"old": old, "new": edit.value}))
     return change
 
 
@@ -214,13 +215,13 @@ def apply_import(engine: Engine, current: KnowledgeBase, plan: ImportPlan, actor
             if r.id in stored:
                 _write_record(s, r, seq)
         if plan.added:
-            s.execute(insert(AuditEntry), [{"at": utcnow(), "actor": actor, "action": "create", "record_id": r.id,
+            s.execute(insert(AuditEntry), [{"at": utcnow(), "actor": actor, "action": Action.CREATE, "record_id": r.id,
                                             "field": "", "old": "", "new": r.title, "payload": {}, "undone": False}
                                            for r in plan.added])
         for r, fields in plan.changed:
             old = current.records[r.id]
             _write_record(s, r)
-            s.add(AuditEntry(actor=actor, action="replace", record_id=r.id, field=", ".join(fields)[:200],
+            s.add(AuditEntry(actor=actor, action=Action.REPLACE, record_id=r.id, field=", ".join(fields)[:200],
                              old=old.title, new=r.title, payload={"old": old.to_data(), "seq": old.seq}))
 
 
@@ -249,8 +250,8 @@ def create_record(engine: Engine, record: Record, actor: str) -> Change:
                 if s.get(RecordRow, new.id) is not None:
                     raise ValueError(f"mã {new.id} đã có")
                 _write_record(s, new)
-                s.add(AuditEntry(actor=actor, action="create", record_id=new.id, new=new.title))
-            return Change(new.id, "", "", new.title, "create")
+                s.add(AuditEntry(actor=actor, action=Action.CREATE, record_id=new.id, new=new.title))
+            return Change(new.id, "", "", new.title, Action.CREATE)
         except IntegrityError:
             if record.id or attempt >= ID_ATTEMPTS:
                 raise

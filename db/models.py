@@ -23,6 +23,17 @@ class DeliveryStatus(StrEnum):
     UNCERTAIN = "uncertain"
 
 
+class AuditAction(StrEnum):
+    """What an audit row records."""
+    SEED = "seed"  # the plan's data loaded
+    UPDATE = "update"  # one field of a record
+    UPDATE_AGENCY = "update-agency"  # one field of an agency
+    CREATE = "create"  # a record added (/them, an import)
+    DELETE = "delete"  # a record soft-deleted
+    REPLACE = "replace"  # a record changed by an import (the old record kept for undo)
+    UNDO = "undo"  # an earlier row reverted
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -119,7 +130,7 @@ class AuditEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts()
     actor: str  # "telegram:<user id>", "cli", "seed", "import"
-    action: str  # "seed", "update", "create", "delete", "undo"
+    action: str  # an AuditAction
     record_id: str = ""
     field: str = ""
     old: str = ""

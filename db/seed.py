@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.models import AgencyRow, AmountRow, AuditEntry, Milestone, RecordAgencyRow, RecordRow
+from db.models import AuditAction as Action
 from db.queries import load_knowledge
 from knowledge.budget import budget_table
 from knowledge.loader import load_files
@@ -57,7 +58,7 @@ def seed(engine: Engine, kb: KnowledgeBase, *, reset: bool = False, actor: str =
             s.execute(insert(RecordAgencyRow), links)
         if not s.exec(select(func.count()).select_from(Milestone)).one():
             s.add_all(plan_milestones(kb, ZoneInfo(tz)))
-        s.add(AuditEntry(actor=actor, action="seed", new=f"{len(records)} bản ghi, {len(agencies)} cơ quan"))
+        s.add(AuditEntry(actor=actor, action=Action.SEED, new=f"{len(records)} bản ghi, {len(agencies)} cơ quan"))
     return len(kb.records)
 
 
