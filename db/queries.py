@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from db.models import AgencyRow, AmountRow, AuditEntry, RecordAgencyRow, RecordRow
 from knowledge.loader import build
-from knowledge.records import Agency, KnowledgeBase, Record
+from knowledge.records import Agency, KnowledgeBase, Record, RecordKind
 
 
 def load_knowledge(engine: Engine) -> KnowledgeBase:
@@ -22,7 +22,7 @@ def load_knowledge(engine: Engine) -> KnowledgeBase:
         links: dict[str, list[str]] = {}
         for link in s.exec(select(RecordAgencyRow).order_by(col(RecordAgencyRow.position))):
             links.setdefault(link.record_id, []).append(link.agency_id)
-    records = [Record(id=r.id, kind=r.kind, title=r.title, source=r.source, seq=r.seq, parent=r.parent_id,
+    records = [Record(id=r.id, kind=RecordKind(r.kind), title=r.title, source=r.source, seq=r.seq, parent=r.parent_id,
                       text=r.text, unit=r.unit, amounts=amounts.get(r.id, {}),
                       agencies=tuple(links.get(r.id, ())), fields=dict(r.fields)) for r in rows]
     return build(records, agencies)

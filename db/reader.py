@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from knowledge.loader import build
-from knowledge.records import Agency, KnowledgeBase, Record
+from knowledge.records import Agency, KnowledgeBase, Record, RecordKind
 
 _AGENCIES = "SELECT id, name, type, aliases, parent_id FROM agency"
 _RECORDS = ("SELECT id, kind, title, source, seq, parent_id, text, unit, fields FROM record "
@@ -71,7 +71,7 @@ def read_knowledge(url: str) -> KnowledgeBase | None:
         conn.close()
     if not rows:
         return None
-    records = [Record(id=i, kind=k, title=t, source=s, seq=q, parent=p, text=x, unit=u, amounts=amounts.get(i, {}),
-                      agencies=tuple(links.get(i, ())), fields=dict(_json(f)))
+    records = [Record(id=i, kind=RecordKind(k), title=t, source=s, seq=q, parent=p, text=x, unit=u,
+                      amounts=amounts.get(i, {}), agencies=tuple(links.get(i, ())), fields=dict(_json(f)))
                for i, k, t, s, q, p, x, u, f in rows]
     return build(records, agencies)

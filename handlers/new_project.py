@@ -24,7 +24,7 @@ from knowledge.compose import plan_period
 from knowledge.fields import EditError, prepare, visible_text
 from knowledge.new_records import project_groups
 from knowledge.numbers import BadNumber, fmt_amount, parse_amount
-from knowledge.records import Record
+from knowledge.records import Record, RecordKind
 
 PARENT, TITLE, INVESTOR, TMDT, PLAN, CONFIRM = range(6)
 DRAFT = "new_project"
@@ -126,7 +126,7 @@ async def decided(update: Update, context: Context) -> int:
         await query.edit_message_text("Đã hủy, không thêm dự án nào.")
         return ConversationHandler.END
     today = datetime.now().strftime("%d/%m/%Y")
-    record = Record(id="", kind="project", title=draft["title"], parent=draft["parent"],
+    record = Record(id="", kind=RecordKind.PROJECT, title=draft["title"], parent=draft["parent"],
                     source=f"Bổ sung bởi quản trị viên ngày {today} (không có trong văn bản Kế hoạch)",
                     amounts={"tmdt": draft["tmdt"], "ke_hoach": draft["ke_hoach"]},
                     agencies=tuple(draft["agencies"]),

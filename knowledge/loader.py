@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.numbers import BadNumber, parse_canonical
-from knowledge.records import CORE_KEYS, DEFAULT_UNIT, Agency, KnowledgeBase, Record
+from knowledge.records import CORE_KEYS, DEFAULT_UNIT, Agency, KnowledgeBase, Record, RecordKind
 
 DATA_DIR = Path(__file__).with_name("data")
 AGENCY_FILE = "co_quan.json"
@@ -52,6 +52,8 @@ def parse_record(raw: Any, seq: int, where: str) -> Record:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise DataError(f"{where}: bản ghi {raw.get('id', '?')} thiếu trường '{key}'")
     rid = raw["id"]
+    if raw["kind"] not in set(RecordKind):
+        raise DataError(f"{where}: {rid}: loại '{raw['kind'][:30]}' không có (các loại: {', '.join(RecordKind)})")
     for key in ("parent", "text", "unit"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise DataError(f"{where}: {rid}: '{key}' phải là chuỗi")
@@ -78,7 +80,7 @@ def parse_record(raw: Any, seq: int, where: str) -> Record:
     if not isinstance(agencies, list) or not all(isinstance(a, str) for a in agencies):
         raise DataError(f"{where}: {rid}: 'agencies' phải là danh sách mã cơ quan")
     fields = {k: v for k, v in raw.items() if k not in CORE_KEYS}
-    return Record(id=rid, kind=raw["kind"], title=raw["title"], source=raw["source"], seq=seq,
+    return Record(id=rid, kind=RecordKind(raw["kind"]), title=raw["title"], source=raw["source"], seq=seq,
                   parent=raw.get("parent"), text=raw.get("text", ""), unit=raw.get("unit", DEFAULT_UNIT),
                   amounts=amounts, agencies=tuple(agencies), fields=fields)
 

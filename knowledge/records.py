@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
@@ -11,6 +12,34 @@ DEFAULT_UNIT = "triệu đồng"
 
 # Keys every record has; anything else in a data file is a kind-specific field.
 CORE_KEYS = ("id", "kind", "parent", "title", "text", "source", "amounts", "unit", "agencies")
+
+
+class RecordKind(StrEnum):
+    """What a record of a plan is; the data files may use no other kind (the loader refuses one)."""
+    PLAN = "plan"  # the document itself: number, date, signer, period
+    SECTION = "section"  # a part of the text (I, II …)
+    LEGAL_BASIS = "legal_basis"  # a law or decision the plan rests on
+    STATUS = "status"  # the state of IT use when the plan was written
+    SHORTCOMING = "shortcoming"
+    CAUSE = "cause"
+    VIEWPOINT = "viewpoint"
+    GENERAL_GOAL = "general_goal"
+    TARGET_GROUP = "target_group"
+    TARGET = "target"  # a target to reach by the end of the plan
+    TASK_GROUP = "task_group"
+    DUTY_GROUP = "duty_group"
+    DUTY = "duty"  # what one agency must do
+    SOLUTION = "solution"
+    PHASE = "phase"  # a phase of the roadmap
+    PHASE_ITEM = "phase_item"  # what a phase does
+    INDICATOR_GROUP = "indicator_group"
+    INDICATOR = "indicator"  # a row of an appendix of indicators, with its yearly values
+    BUDGET = "budget"  # a year's budget
+    BUDGET_LINE = "budget_line"
+    FUNDING = "funding"
+    GROUP = "group"  # a group of projects in an appendix (with its total)
+    PROJECT = "project"
+    COMPONENT = "component"  # a part of a project
 
 
 @dataclass(frozen=True)
@@ -25,7 +54,7 @@ class Agency:
 @dataclass(frozen=True)
 class Record:
     id: str
-    kind: str
+    kind: RecordKind
     title: str
     source: str
     seq: int = 0

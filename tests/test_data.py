@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from knowledge.loader import DataError, parse_record
 from knowledge.records import KnowledgeBase
 
 
@@ -163,3 +164,8 @@ def test_plan_metadata(kb: KnowledgeBase, source_text: str, field: str) -> None:
     plan = kb.records["KH-3854"]
     value = plan.get(field)
     assert value and value.split(" của ")[0] in source_text
+
+
+def test_a_record_of_a_kind_the_schema_does_not_know_is_refused() -> None:
+    with pytest.raises(DataError, match="loại 'projet' không có"):
+        parse_record({"id": "X-1", "kind": "projet", "title": "Dự án", "source": "PL4"}, 0, "tệp thử")
