@@ -9,28 +9,34 @@ from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from knowledge.numbers import AMOUNT_PLACES, check_amount, plain
+
 
 class ExactDecimal(TypeDecorator):
-    """NUMERIC on PostgreSQL; on SQLite (which has no decimal type) the decimal's text, never a float."""
+    """NUMERIC(18, 4) on PostgreSQL; on SQLite (which has no decimal type) the decimal's plain text, never a float.
 
-    impl = Numeric(18, 4)
+    Both hold exactly what `knowledge.numbers.check_amount` lets in (0 <= amount < 10^14, at most 4 decimal
+    places); a value outside is refused here rather than rounded (PostgreSQL) or kept only on SQLite. Values come
+    back in plain form on both backends: 5640, never Decimal('5.64E+3') nor '5640.0000'."""
+
+    impl = Numeric(18, AMOUNT_PLACES)
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(40))
-        return dialect.type_descriptor(Numeric(18, 4, asdecimal=True))
+        return dialect.type_descriptor(Numeric(18, AMOUNT_PLACES, asdecimal=True))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
-        value = Decimal(value)
-        return str(value) if dialect.name == "sqlite" else value
+        value = check_amount(Decimal(value))  # BadNumber (a ValueError) for what the column cannot hold
+        return format(value, "f") if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(value).normalize() if dialect.name != "sqlite" else Decimal(value)
+        return plain(Decimal(value))
 
 
 class UTCDateTime(TypeDecorator):

@@ -24,6 +24,23 @@ FIELD_NAMES = {"viet_tat": "tên viết tắt",
                "chu_dau_tu": "chủ đầu tư", "tmdt": "TMĐT", "tdt": "TDT", "ke_hoach": "kế hoạch vốn", "tong": "tổng"}
 MAX_TEXT = 2000
 
+# A record's or an agency's id: the id columns are VARCHAR(40), and the longest button carrying one,
+# "xoa-huy:<id>" (handlers/admin.py; "r:<id>" for a record's button), must stay within Telegram's 64 bytes of
+# callback data: 8 + 40 ASCII bytes.
+ID_PATTERN = re.compile(r"[A-Za-z0-9._-]+")
+MAX_ID = 40
+
+
+def id_problem(rid: str) -> str | None:
+    """Why `rid` cannot be an id (in Vietnamese), or None when it can."""
+    shown = rid[:MAX_ID + 20] + ("…" if len(rid) > MAX_ID + 20 else "")
+    if not ID_PATTERN.fullmatch(rid):
+        return (f"mã «{shown}» có ký tự không dùng được (dấu cách, chữ có dấu…): mã chỉ gồm chữ cái không dấu, "
+                "chữ số và các dấu . _ -")
+    if len(rid) > MAX_ID:
+        return f"mã «{shown}» dài {len(rid)} ký tự, tối đa {MAX_ID}"
+    return None
+
 
 class EditError(ValueError):
     """A value that cannot be stored; the message says why, in Vietnamese."""

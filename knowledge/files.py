@@ -1,18 +1,27 @@
 """The knowledge as files admins exchange: the data-file JSON, an .xlsx workbook (a sheet per kind, Vietnamese
-headers) or a .csv table — written from records and read back into records, with row numbers for errors."""
+headers) or a .csv table — written from records and read back into records, with row numbers for errors.
+
+Amounts go out through the one writer (`numbers.write_amount`, plain decimals; exact number cells in .xlsx) and
+come back through the one reader (`numbers.read_amount`: '4.500' in a text cell is 4500). The files are safe to
+open in a spreadsheet: no text is ever a formula (.xlsx text cells are string cells; a .csv field that a
+spreadsheet would run — starting with = + - @, tab or CR — gets a leading ' as OWASP advises, taken off again on
+import), and an uploaded workbook's formula cells are refused, naming the cell."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
+from knowledge.fields import id_problem
 from knowledge.loader import DataError, parse_agency, parse_record
+from knowledge.numbers import BadNumber, plain, read_amount, write_amount
 from knowledge.records import CORE_KEYS, DEFAULT_UNIT, Agency, KnowledgeBase, Record
 
 KIND_SHEETS = {
@@ -31,6 +40,11 @@ BASE_HEADERS = ["Mã", "Loại", "Mục cha", "Tên", "Nội dung", "Đơn vị 
 TAIL_HEADERS = ["Trường khác (JSON)", "Nguồn"]
 AGENCY_HEADERS = ["Mã", "Tên", "Loại", "Cơ quan cấp trên", "Tên viết tắt"]
 MAX_BYTES = 5 * 1024 * 1024
+EXCEL_DIGITS = 15  # significant digits a spreadsheet number keeps; an amount with more goes out as text
+# A cell starting with one of these is run as a formula by some spreadsheet (OWASP "CSV Injection"; the full-width
+# forms too); the quote that neutralises it in a .csv, or that starts a text itself, is doubled.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+QUOTE = "'"
 
 
 class FileError(ValueError):
@@ -47,8 +61,15 @@ class Parsed:
 # ---- writing
 def to_json(kb: KnowledgeBase) -> bytes:
     doc = {"agencies": [_agency_data(a) for a in kb.agencies.values()],
-           "records": [r.to_data() for r in sorted(kb.records.values(), key=lambda r: r.seq)]}
+           "records": [_record_data(r) for r in sorted(kb.records.values(), key=lambda r: r.seq)]}
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _record_data(r: Record) -> dict[str, Any]:
+    data = r.to_data()
+    if r.amounts:  # plain decimals, whatever form the backend handed the values back in ('5.64E+3' -> '5640')
+        data["amounts"] = {k: write_amount(v) for k, v in r.amounts.items()}
+    return data
 
 
 def _agency_data(a: Agency) -> dict[str, Any]:
@@ -79,15 +100,37 @@ def _column(header: str) -> str | None:
 
 def _row(r: Record, amount_cols: list[str], numbers: bool) -> list[Any]:
     extra = {k: v for k, v in r.fields.items() if k not in CORE_KEYS}
-    amounts = [(float(r.amounts[c]) if numbers else str(r.amounts[c])) if c in r.amounts else None
+    amounts = [(_number_cell(r.amounts[c]) if numbers else write_amount(r.amounts[c])) if c in r.amounts else None
                for c in amount_cols]
     return [r.id, r.kind, r.parent or "", r.title, r.text, r.unit, ",".join(r.agencies), *amounts,
             json.dumps(extra, ensure_ascii=False) if extra else "", r.source]
 
 
+def _number_cell(value: Decimal) -> int | float | str:
+    """An amount as an .xlsx cell: a number a spreadsheet holds exactly (an int, or a float whose shortest text is
+    the amount, in at most 15 significant digits), else its plain text, which the import reads back exactly."""
+    exact = plain(value)
+    digits = exact.as_tuple().digits
+    if exact == exact.to_integral_value() and len(digits) <= EXCEL_DIGITS:
+        return int(exact)
+    if len(digits) <= EXCEL_DIGITS and Decimal(repr(float(exact))) == exact:
+        return float(exact)
+    return write_amount(exact)
+
+
+def _append(ws: Any, values: list[Any]) -> None:
+    """A row whose texts are all string cells: a title '=1+1' or '=HYPERLINK(…)' is shown, never run."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+
+
 def to_xlsx(kb: KnowledgeBase) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     records = sorted(kb.records.values(), key=lambda r: r.seq)
     for kind, sheet_name in KIND_SHEETS.items():
         rows = [r for r in records if r.kind == kind]
@@ -95,13 +138,13 @@ def to_xlsx(kb: KnowledgeBase) -> bytes:
             continue
         cols = _columns(rows)
         ws = wb.create_sheet(sheet_name)
-        ws.append(BASE_HEADERS + [_header(c) for c in cols] + TAIL_HEADERS)
+        _append(ws, BASE_HEADERS + [_header(c) for c in cols] + TAIL_HEADERS)
         for r in rows:
-            ws.append(_row(r, cols, numbers=True))
+            _append(ws, _row(r, cols, numbers=True))
     ws = wb.create_sheet(AGENCY_SHEET)
-    ws.append(AGENCY_HEADERS)
+    _append(ws, AGENCY_HEADERS)
     for a in kb.agencies.values():
-        ws.append([a.id, a.name, a.type, a.parent or "", "\n".join(a.aliases)])  # a short form may hold a comma
+        _append(ws, [a.id, a.name, a.type, a.parent or "", "\n".join(a.aliases)])  # a short form may hold a comma
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -109,29 +152,46 @@ def to_xlsx(kb: KnowledgeBase) -> bytes:
 
 def to_csv(kb: KnowledgeBase) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)  # quoted: a ';' inside a field never starts another cell
     cols = _columns(list(kb.records.values()))
     writer.writerow(BASE_HEADERS + [_header(c) for c in cols] + TAIL_HEADERS)
     for r in sorted(kb.records.values(), key=lambda r: r.seq):
-        writer.writerow(_row(r, cols, numbers=False))
+        writer.writerow([_neutralised(v) for v in _row(r, cols, numbers=False)])
     return out.getvalue().encode("utf-8-sig")
 
 
+def _neutralised(value: Any) -> Any:
+    """A .csv field a spreadsheet shows as text: '=1+1' -> "'=1+1"; a text starting with ' gets another."""
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, QUOTE)):
+        return QUOTE + value
+    return value
+
+
+def _restored(value: str) -> str:
+    """The field as it was before `_neutralised`: "'=1+1" -> '=1+1', "''abc" -> "'abc"; other fields unchanged."""
+    if value.startswith(QUOTE) and value[1:].startswith((*FORMULA_STARTS, QUOTE)):
+        return value[1:]
+    return value
+
+
 # ---- reading
-def _amount(value: Any) -> str:
-    if isinstance(value, float):
-        value = repr(value)
-    text = str(value).strip().replace(",", "")
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    return text
-
-
 def _record_from_row(header: list[str], values: list[Any], where: str, seq: int, parsed: Parsed) -> None:
     cells = {h: v for h, v in zip(header, values) if h}
     if not any(v not in (None, "") for v in cells.values()):
         return
-    raw: dict[str, Any] = {"id": str(cells.get("Mã") or "").strip(), "kind": str(cells.get("Loại") or "").strip(),
+    rid = str(cells.get("Mã") or "").strip()
+    if rid and (problem := id_problem(rid)):
+        parsed.errors.append(f"{where}: {problem}")
+        return
+    amounts: dict[str, Decimal] = {}
+    for h, v in cells.items():
+        if (col := _column(h)) and v not in (None, ""):
+            try:
+                amounts[col] = read_amount(v)
+            except BadNumber as exc:
+                parsed.errors.append(f"{where}: {rid or '?'}, cột «{h}»: {exc}")
+                return
+    raw: dict[str, Any] = {"id": rid, "kind": str(cells.get("Loại") or "").strip(),
                            "parent": str(cells.get("Mục cha") or "").strip() or None,
                            "title": str(cells.get("Tên") or "").strip(),
                            "source": str(cells.get("Nguồn") or "").strip()}
@@ -143,17 +203,14 @@ def _record_from_row(header: list[str], values: list[Any], where: str, seq: int,
     agencies = [a.strip() for a in str(cells.get("Cơ quan") or "").split(",") if a.strip()]
     if agencies:
         raw["agencies"] = agencies
-    amounts = {col: _amount(v) for h, v in cells.items() if (col := _column(h)) and v not in (None, "")}
-    if amounts:
-        raw["amounts"] = amounts
     extra = cells.get("Trường khác (JSON)")
     try:
         if extra:
             loaded = json.loads(str(extra))
             if not isinstance(loaded, dict):
                 raise ValueError
-            raw = {**loaded, **raw}
-        parsed.records.append(parse_record(raw, seq, where))
+            raw = {**{k: v for k, v in loaded.items() if k != "amounts"}, **raw}
+        parsed.records.append(replace(parse_record(raw, seq, where), amounts=amounts))
     except (DataError, ValueError) as exc:
         parsed.errors.append(f"{where}: {exc}" if isinstance(exc, DataError) else f"{where}: cột JSON không hợp lệ")
 
@@ -186,46 +243,64 @@ def _read_json(content: bytes) -> Parsed:
     parsed = Parsed()
     for i, raw in enumerate(doc["records"], 1):
         try:
-            parsed.records.append(parse_record(raw, i, f"bản ghi {i}"))
+            _keep(parsed.records, parse_record(raw, i, f"bản ghi {i}"), f"bản ghi {i}", parsed)
         except DataError as exc:
             parsed.errors.append(str(exc))
     for i, raw in enumerate(doc.get("agencies", []), 1):
         try:
-            parsed.agencies.append(parse_agency(raw, f"cơ quan {i}"))
+            _keep(parsed.agencies, parse_agency(raw, f"cơ quan {i}"), f"cơ quan {i}", parsed)
         except DataError as exc:
             parsed.errors.append(str(exc))
     return parsed
 
 
+def _keep(into: list[Any], item: Record | Agency, where: str, parsed: Parsed) -> None:
+    """`item` goes into `into` when its id can be stored; else the error names where it was."""
+    problem = id_problem(item.id) if isinstance(item.id, str) else "mã phải là chuỗi"
+    if problem:
+        parsed.errors.append(f"{where}: {problem}")
+    else:
+        into.append(item)
+
+
 def _read_xlsx(content: bytes) -> Parsed:
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:  # data_only=False: a formula cell shows as one (data_type "f"), to be refused, not read as empty
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
         raise FileError("Tệp .xlsx không phải bảng tính Excel hợp lệ.") from exc
     parsed = Parsed()
     seq = 0
     for ws in wb.worksheets:
-        rows = ws.iter_rows(values_only=True)
-        header = [str(h or "").strip() for h in next(rows, [])]
-        if ws.title == AGENCY_SHEET:
-            for n, values in enumerate(rows, 2):
-                cells = dict(zip(header, values))
-                if not cells.get("Mã"):
-                    continue
-                raw = {"id": str(cells["Mã"]).strip(), "name": str(cells.get("Tên") or "").strip(),
-                       "type": str(cells.get("Loại") or ""), "parent": str(cells.get("Cơ quan cấp trên") or "") or None,
-                       "aliases": [a.strip() for a in str(cells.get("Tên viết tắt") or "").splitlines() if a.strip()]}
-                try:
-                    parsed.agencies.append(parse_agency(raw, f"dòng {n} ({ws.title})"))
-                except DataError as exc:
-                    parsed.errors.append(str(exc))
-            continue
-        if "Mã" not in header:
+        rows = ws.iter_rows()
+        header = [str(c.value or "").strip() for c in next(rows, ())]
+        if ws.title != AGENCY_SHEET and "Mã" not in header:
             raise FileError(f"Trang «{ws.title}» thiếu cột «Mã»: không phải tệp do /xuat tạo ra.")
-        for n, values in enumerate(rows, 2):
-            seq += 1
-            _record_from_row(header, list(values), f"dòng {n} ({ws.title})", seq, parsed)
+        for n, row in enumerate(rows, 2):
+            formula = next((i for i, c in enumerate(row, 1) if getattr(c, "data_type", None) == "f"), None)
+            if formula is not None:
+                parsed.errors.append(f"Ô {get_column_letter(formula)}{n} (trang {ws.title}) chứa công thức; "
+                                     "hãy dán giá trị.")
+                continue
+            values = [c.value for c in row]
+            if ws.title == AGENCY_SHEET:
+                _agency_from_row(header, values, f"dòng {n} ({ws.title})", parsed)
+            else:
+                seq += 1
+                _record_from_row(header, values, f"dòng {n} ({ws.title})", seq, parsed)
     return parsed
+
+
+def _agency_from_row(header: list[str], values: list[Any], where: str, parsed: Parsed) -> None:
+    cells = dict(zip(header, values))
+    if not cells.get("Mã"):
+        return
+    raw = {"id": str(cells["Mã"]).strip(), "name": str(cells.get("Tên") or "").strip(),
+           "type": str(cells.get("Loại") or ""), "parent": str(cells.get("Cơ quan cấp trên") or "") or None,
+           "aliases": [a.strip() for a in str(cells.get("Tên viết tắt") or "").splitlines() if a.strip()]}
+    try:
+        _keep(parsed.agencies, parse_agency(raw, where), where, parsed)
+    except DataError as exc:
+        parsed.errors.append(str(exc))
 
 
 def _read_csv(content: bytes) -> Parsed:
@@ -233,7 +308,7 @@ def _read_csv(content: bytes) -> Parsed:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileError("Tệp .csv phải mã hóa UTF-8.") from exc
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = [[_restored(v) for v in row] for row in csv.reader(io.StringIO(text))]
     if not rows or "Mã" not in rows[0]:
         raise FileError("Tệp .csv thiếu dòng tiêu đề có cột «Mã».")
     parsed = Parsed()
