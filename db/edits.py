@@ -16,6 +16,7 @@ from knowledge import new_records
 from knowledge.fields import TEXT_FIELDS, AgencyEdit, Edit, is_amount_field
 from knowledge.import_plan import ImportPlan
 from knowledge.loader import parse_record
+from knowledge.numbers import fmt_number, write_amount
 from knowledge.records import KnowledgeBase, Record
 
 UNDOABLE = (Action.UPDATE, Action.CREATE, Action.DELETE, Action.REPLACE, Action.UPDATE_AGENCY)
@@ -36,7 +37,7 @@ def _get_value(s: Session, row: RecordRow, field: str) -> Any:
     if is_amount_field(field):
         amount = s.exec(select(AmountRow)
                         .where(col(AmountRow.record_id) == row.id, col(AmountRow.column) == field)).first()
-        return str(amount.value) if amount else None
+        return write_amount(amount.value) if amount else None
     if field in TEXT_FIELDS:
         return getattr(row, TEXT_FIELDS[field])
     if field == "chu_dau_tu":
@@ -67,9 +68,12 @@ def _set_value(s: Session, row: RecordRow, field: str, value: Any) -> None:
     s.add(row)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, field: str = "") -> str:
+    """A value as admins read it: an amount the Vietnamese way ('4.500,5'), an investor by name."""
     if value is None:
         return "(trống)"
+    if is_amount_field(field):
+        return fmt_number(Decimal(value))
     if isinstance(value, dict):
         return value.get("cdt") or ", ".join(value.get("agencies", []))
     if isinstance(value, list):
@@ -78,7 +82,7 @@ def _shown(value: Any) -> str:
 
 
 def update_field(engine: Engine, record_id: str, edit: Edit, actor: str) -> Change:
-    new: Any = str(edit.value) if isinstance(edit.value, Decimal) else edit.value
+    new: Any = write_amount(edit.value) if isinstance(edit.value, Decimal) else edit.value
     if edit.field == "chu_dau_tu":
         new = {"cdt": edit.value, "agencies": list(edit.agencies)}
     with Session(engine) as s, s.begin():
@@ -87,7 +91,7 @@ def update_field(engine: Engine, record_id: str, edit: Edit, actor: str) -> Chan
             raise LookupError(record_id)
         old = _get_value(s, row, edit.field)
         _set_value(s, row, edit.field, new)
-        change = Change(record_id, edit.field, _shown(old), _shown(new), Action.UPDATE)
+        change = Change(record_id, edit.field, _shown(old, edit.field), _shown(new, edit.field), Action.UPDATE)
         s.add(AuditEntry(actor=actor, action=Action.UPDATE, record_id=record_id, field=edit.field, old=change.old,
                          new=change.new, payload={"old": old, "new": new}))
     return change

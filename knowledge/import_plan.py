@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from knowledge.files import Parsed, same_amounts
+from knowledge.numbers import fmt_number
 from knowledge.records import KnowledgeBase, Record
+
+SHOWN_TEXT = 40  # characters of a changed text shown in the dry run
 
 
 @dataclass
@@ -14,6 +18,7 @@ class ImportPlan:
     added: list[Record]
     changed: list[tuple[Record, list[str]]]
     errors: list[str]
+    before: dict[str, Record] = field(default_factory=dict)  # the current record of each changed one
 
     @property
     def is_noop(self) -> bool:
@@ -23,7 +28,8 @@ class ImportPlan:
         """The dry-run report in plain Vietnamese text."""
         lines = [f"Thêm mới: {len(self.added)} bản ghi; thay đổi: {len(self.changed)}; lỗi: {len(self.errors)}."]
         lines += [f"+ {r.id}: {r.title[:80]}" for r in self.added[:limit]]
-        lines += [f"~ {r.id}: {', '.join(fields)[:120]}" for r, fields in self.changed[:limit]]
+        lines += [f"~ {r.id}: {'; '.join(_shown_change(self.before.get(r.id), r, f) for f in fields)[:300]}"
+                  for r, fields in self.changed[:limit]]
         lines += [f"! {e[:200]}" for e in self.errors[:limit]]
         hidden = max(0, len(self.added) - limit) + max(0, len(self.changed) - limit) + max(0, len(self.errors) - limit)
         if hidden:
@@ -33,6 +39,29 @@ class ImportPlan:
         elif self.is_noop:
             lines.append("Không có gì thay đổi.")
         return "\n".join(lines)
+
+
+def _value(r: Record | None, name: str) -> object:
+    if r is None:
+        return None
+    if name in r.amounts:
+        return r.amounts[name]
+    return getattr(r, name) if name in ("kind", "parent", "title", "text", "source", "unit", "agencies") \
+        else r.fields.get(name)
+
+
+def _shown_value(value: object) -> str:
+    if value is None or value == "" or value == ():
+        return "(trống)"
+    if isinstance(value, Decimal):
+        return fmt_number(value)
+    text = ", ".join(map(str, value)) if isinstance(value, tuple | list) else str(value)
+    return f"«{text[:SHOWN_TEXT]}{'…' if len(text) > SHOWN_TEXT else ''}»"
+
+
+def _shown_change(old: Record | None, new: Record, name: str) -> str:
+    """'tmdt 4.000 → 4.500', 'title «Xây dựng …» → «Nâng cấp …»'."""
+    return f"{name} {_shown_value(_value(old, name))} → {_shown_value(_value(new, name))}"
 
 
 def _differences(old: Record, new: Record) -> list[str]:
@@ -58,4 +87,4 @@ def plan_import(current: KnowledgeBase, parsed: Parsed) -> ImportPlan:
     added = [r for r in parsed.records if r.id not in current.records]
     changed = [(r, d) for r in parsed.records if r.id in current.records
                and (d := _differences(current.records[r.id], r))]
-    return ImportPlan(added, changed, errors)
+    return ImportPlan(added, changed, errors, {r.id: current.records[r.id] for r, _ in changed})

@@ -39,7 +39,7 @@ def test_export_edit_import_with_dry_run_and_audit(cli_db: str, tmp_path: Path,
     assert main(["export", str(book)]) == 0
     edit_workbook(book, "PL4-3", "TMĐT", 2750.5)
     assert main(["import", str(book), "--dry-run"]) == 0
-    assert "~ PL4-3: tmdt" in capsys.readouterr().out
+    assert "~ PL4-3: tmdt 2.000 → 2.750,5" in capsys.readouterr().out
     engine = make_engine(cli_db)
     assert load_knowledge(engine).records["PL4-3"].amounts["tmdt"] == Decimal("2000")
     assert main(["import", str(book)]) == 0

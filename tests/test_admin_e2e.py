@@ -50,12 +50,12 @@ def test_edit_audit_undo(tg: FakeTelegram, bot: BotProcess) -> None:
     assert "chỉ dành cho quản trị viên" in refused
     assert "2.000 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?", user=OTHER)
     done = say(tg, "/sua PL4-3 tmdt 2.500,5")
-    assert "2000 → <b>2500.5</b>" in done
+    assert "2.000 → <b>2.500,5</b>" in done
     assert "2.500,5 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?", user=OTHER)
     log = say(tg, "/nhatky 5")
-    assert f"telegram:{ADMIN} update PL4-3 TMĐT: 2000 → 2500.5" in log
+    assert f"telegram:{ADMIN} update PL4-3 TMĐT: 2.000 → 2.500,5" in log
     assert "telegram:6002" not in log
-    assert "2500.5 → <b>2000</b>" in say(tg, "/hoantac")
+    assert "2.500,5 → <b>2.000</b>" in say(tg, "/hoantac")
     assert "2.000 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?")
     assert "(đã hoàn tác)" in say(tg, "/nhatky")
 

@@ -87,12 +87,10 @@ def test_xlsx_text_cells_in_vietnamese_style_import_as_the_amounts_they_show(kb:
     assert back["PL4-3"].amounts["tmdt"] == Decimal("2750")
     assert back["PL4-4"].amounts["tdt"] == Decimal("4500")  # a number cell
     report = plan_import(kb, parsed).describe()
-    # What the dry run shows today (its text is knowledge/import_plan.py's, issue #13 item 3): the field.
-    assert "~ PL4-4: tdt, tmdt" in report and "~ PL4-5: tmdt" in report and "lỗi: 0" in report
+    assert "~ PL4-4: tdt 4.000 → 4.500; tmdt 4.000 → 4.500" in report and "~ PL4-5: tmdt 1.490 → 1.500,5" in report
+    assert "lỗi: 0" in report
 
 
-@pytest.mark.xfail(reason="dry-run text is knowledge/import_plan.py's (issue #13 item 3): it names the field only",
-                   strict=False)
 def test_the_dry_run_shows_old_and_new_amounts(kb: KnowledgeBase) -> None:
     content, _ = edit_xlsx(files.to_xlsx(kb), {("PL4-4", "TMĐT"): "4.500"})
     assert "4.000 → 4.500" in plan_import(kb, files.read_file("k.xlsx", content)).describe()
