@@ -55,8 +55,8 @@ def configure_logging(token: str = "", level: str = "WARNING") -> None:
     for handler in logging.getLogger().handlers:
         handler.setFormatter(MaskingFormatter(token))
     quiet = logging.NOTSET if level == "DEBUG" else logging.WARNING
-    logging.getLogger("httpx").setLevel(quiet)
-    logging.getLogger("httpcore").setLevel(quiet)
+    for noisy in ("httpx", "httpcore", "apscheduler"):  # a line per Bot API call, per job run every sweep
+        logging.getLogger(noisy).setLevel(quiet)
     sys.excepthook = lambda kind, exc, tb: sys.stderr.write(mask("".join(format_exception(kind, exc, tb)), token))
 
 

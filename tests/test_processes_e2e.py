@@ -55,4 +55,4 @@ def test_one_run_and_two_workers_on_postgresql_remind_60_chats_exactly_once(tmp_
     reminded = [int(c.params["chat_id"]) for c in tg.sent("sendMessage") if "Nhắc mốc" in c.params["text"]]
     assert sorted(reminded) == list(CHATS)
     assert conflicts == 0
-    assert not any("Traceback" in out or "409" in out for out in outputs)
+    assert not any("Traceback" in out or "409 Conflict" in out for out in outputs)
