@@ -118,25 +118,52 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from knowledge.loader import DATA_DIR, DataError, load_files
-    from knowledge.validator import check
+    """The knowledge the bot answers from (the database), or with --data the data files of a folder: exit 1 with
+    the problems when a record cannot be right or a stated total adds up differently than in the plan itself."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from knowledge.loader import DataError, load_files
+    from knowledge.validator import changed_totals, check, gap_note, record_problems
     try:
-        kb = load_files(args.data or DATA_DIR)
+        if args.data:
+            kb = load_files(args.data)
+            origin = f"thư mục {args.data}"
+        else:
+            from db.engine import make_engine
+            from db.seed import open_knowledge
+            kb = open_knowledge(make_engine(settings.database_url), settings.tz)
+            origin = where(settings.database_url)
     except DataError as exc:
         print(f"Lỗi dữ liệu: {exc}", file=sys.stderr)
         return 1
+    except SQLAlchemyError as exc:
+        print(f"Không đọc được cơ sở dữ liệu ({type(exc).__name__}): kiểm tra DATABASE_URL.", file=sys.stderr)
+        return 1
     found = check(kb)
-    print(f"Đã nạp {len(kb)} bản ghi, {len(kb.agencies)} cơ quan.")
+    print(f"Đã nạp {len(kb)} bản ghi, {len(kb.agencies)} cơ quan ({origin}).")
     for m in found:
         print("Chênh lệch: " + m.describe())
     print(f"{len(found)} chênh lệch giữa số tổng ghi trong Kế hoạch và tổng các mục.")
+    problems = record_problems(kb)
+    if not args.data:  # the plan's own inconsistencies are its text; a total an edit made add up differently is not
+        plan = check(load_files())
+        gaps = {m.key: m.gap for m in plan}
+        problems += [m.warning(gap_note("trong Kế hoạch", gaps.get(m.key))) for m in changed_totals(plan, found)]
+    if problems:
+        print(f"Có {len(problems)} vấn đề cần sửa:")
+        print("\n".join(f"✗ {p}" for p in problems))
+        return 1
+    print("Dữ liệu hợp lệ.")
     return 0
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     from db.engine import make_engine
-    from db.seed import is_seeded, seed
+    from db.seed import admin_edits, is_seeded, seed
     from knowledge.loader import DataError, load_files
+    if args.force and not args.reset:
+        print("--force chỉ dùng cùng --reset.", file=sys.stderr)
+        return 2
     try:
         kb = load_files()
     except DataError as exc:
@@ -146,9 +173,17 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     if is_seeded(engine) and not args.reset:
         print("Cơ sở dữ liệu đã có dữ liệu; dùng --reset để nạp lại từ knowledge/data.")
         return 0
+    edits = admin_edits(engine) if args.reset else 0
+    if edits and not args.force:
+        print(f"Cơ sở dữ liệu có {edits} thay đổi của quản trị viên (sửa, thêm, xóa, nhập) chưa hoàn tác; "
+              "nạp lại sẽ bỏ hết. Không làm gì. Sao lưu trước (planbot export sao-luu.json), rồi dùng "
+              "--reset --force nếu vẫn muốn nạp lại.", file=sys.stderr)
+        return 1
     t0 = time.perf_counter()
-    n = seed(engine, kb, reset=args.reset, tz=settings.tz)
+    n = seed(engine, kb, reset=args.reset, actor="cli" if args.reset else "seed", tz=settings.tz)
     print(f"Đã nạp {n} bản ghi vào cơ sở dữ liệu trong {(time.perf_counter() - t0) * 1000:.0f} ms.")
+    if edits:
+        print(f"Đã bỏ {edits} thay đổi của quản trị viên; nhật ký ghi lại lần nạp lại này.")
     return 0
 
 
@@ -238,7 +273,7 @@ _EXAMPLES = {
     "ask": "planbot ask \"Dự án chữ ký số bao nhiêu tiền?\"\n  echo \"các dự án của Sở Y tế\" | planbot ask --json",
     "eval": "planbot eval\n  planbot eval bo-cau-hoi.jsonl --show-fail",
     "check": "planbot check\n  planbot check --data knowledge/data",
-    "seed": "planbot seed\n  planbot seed --reset",
+    "seed": "planbot seed\n  planbot seed --reset\n  planbot seed --reset --force   # bỏ cả thay đổi của quản trị viên",
     "export": "planbot export sao-luu.json\n  planbot export ke-hoach.xlsx",
     "import": "planbot import ke-hoach.xlsx --dry-run\n  planbot import ke-hoach.xlsx",
     "migrate": "planbot migrate",
@@ -290,11 +325,15 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--sample", type=int, default=1, help="chỉ dùng mỗi câu thứ n của bộ câu hỏi sinh ra")
     ev.add_argument("--show-fail", action="store_true", help="in các câu trả lời sai")
     ev.set_defaults(func=cmd_eval)
-    check = _command(sub, "check", "kiểm tra dữ liệu, liệt kê các chênh lệch tổng")
-    check.add_argument("--data", type=Path, help="thư mục dữ liệu (mặc định: knowledge/data)")
+    check = _command(sub, "check", "kiểm tra dữ liệu trong cơ sở dữ liệu (hoặc các tệp dữ liệu với --data), "
+                     "liệt kê các chênh lệch tổng")
+    check.add_argument("--data", type=Path, metavar="DIR",
+                       help="kiểm tra các tệp dữ liệu trong thư mục này thay cho cơ sở dữ liệu (ví dụ knowledge/data)")
     check.set_defaults(func=cmd_check)
     seed = _command(sub, "seed", "nạp dữ liệu từ knowledge/data vào cơ sở dữ liệu")
-    seed.add_argument("--reset", action="store_true", help="xóa và nạp lại")
+    seed.add_argument("--reset", action="store_true",
+                      help="xóa và nạp lại (từ chối khi có thay đổi của quản trị viên, trừ khi có --force)")
+    seed.add_argument("--force", action="store_true", help="cùng --reset: nạp lại dù bỏ mất thay đổi của quản trị viên")
     seed.set_defaults(func=cmd_seed)
     export = _command(sub, "export", "xuất toàn bộ dữ liệu ra tệp .json, .xlsx hoặc .csv (sao lưu)")
     export.add_argument("file", type=Path, help="tệp đích")

@@ -32,6 +32,9 @@ class AuditAction(StrEnum):
     DELETE = "delete"  # a record soft-deleted
     REPLACE = "replace"  # a record changed by an import (the old record kept for undo)
     UNDO = "undo"  # an earlier row reverted
+    ADD_MILESTONE = "add-milestone"  # a milestone added (/themmoc); record_id "moc:<id>"
+    REMOVE_MILESTONE = "remove-milestone"  # a milestone deactivated (/xoamoc); record_id "moc:<id>"
+    RESET = "reset"  # `planbot seed --reset --force`: the admins' changes discarded, the plan's data loaded again
 
 
 def utcnow() -> datetime:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import AgencyRow, AmountRow, AuditEntry, Milestone, RecordAgencyRow, RecordRow
 from db.models import AuditAction as Action
@@ -17,6 +17,26 @@ from knowledge.numbers import fmt_number
 from knowledge.records import CORE_KEYS, KnowledgeBase
 
 _CONTENT_TABLES = (RecordAgencyRow, AmountRow, RecordRow, AgencyRow)
+# The admins' changes to what a reset replaces (records, amounts, agencies): not seed, reset or undo rows, nor the
+# milestones' (a reset keeps the milestones table as it is).
+_DISCARDED = (Action.UPDATE, Action.UPDATE_AGENCY, Action.CREATE, Action.DELETE, Action.REPLACE)
+
+
+def _edits(s: Session) -> list[int]:
+    """The ids of the audit rows of admins' changes a reset would discard: since the last seed or reset, not
+    undone."""
+    since = s.exec(select(func.max(AuditEntry.id)).where(col(AuditEntry.action).in_([Action.SEED, Action.RESET]))
+                   ).one() or 0
+    rows = s.exec(select(AuditEntry.id).where(col(AuditEntry.id) > since, col(AuditEntry.undone).is_(False),
+                                              col(AuditEntry.action).in_(_DISCARDED)))
+    return [i for i in rows if i is not None]
+
+
+def admin_edits(engine: Engine) -> int:
+    """How many changes admins made to the seeded knowledge (edits, additions, deletions, imports) that are not
+    undone: what `seed --reset` would throw away."""
+    with Session(engine) as s:
+        return len(_edits(s))
 
 
 def is_seeded(engine: Engine) -> bool:
@@ -33,11 +53,20 @@ def open_knowledge(engine: Engine, tz: str = "Asia/Ho_Chi_Minh") -> KnowledgeBas
 
 def seed(engine: Engine, kb: KnowledgeBase, *, reset: bool = False, actor: str = "seed",
          tz: str = "Asia/Ho_Chi_Minh") -> int:
-    """Write every agency and record in one transaction; returns the number of records written."""
+    """Write every agency and record in one transaction; returns the number of records written.
+
+    With `reset` the content is replaced: the admins' changes are discarded (their audit rows marked undone, so no
+    undo brings one back over the reloaded data) and a RESET audit row says how many; the caller decides whether
+    that is allowed (`admin_edits`)."""
     with Session(engine) as s, s.begin():
         if reset:
+            discarded = _edits(s)
             for table in _CONTENT_TABLES:
                 s.exec(delete(table))
+            if discarded:
+                s.execute(update(AuditEntry).where(col(AuditEntry.id).in_(discarded)).values(undone=True))
+            s.add(AuditEntry(actor=actor, action=Action.RESET, old=f"{len(discarded)} thay đổi của quản trị viên",
+                             new="nạp lại từ dữ liệu của Kế hoạch", payload={"discarded": discarded}))
         agencies = sorted(kb.agencies.values(), key=lambda a: a.parent is not None)
         if agencies:
             s.execute(insert(AgencyRow), [
