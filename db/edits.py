@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,16 +11,22 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.models import AgencyRow, AmountRow, AuditEntry, RecordAgencyRow, RecordRow, utcnow
+from db.models import AgencyRow, AmountRow, AuditEntry, Milestone, RecordAgencyRow, RecordRow, utcnow
 from db.models import AuditAction as Action
+from db.reminders import MILESTONE_REF
 from knowledge import new_records
-from knowledge.fields import TEXT_FIELDS, AgencyEdit, Edit, is_amount_field
+from knowledge.fields import FIELD_NAMES, TEXT_FIELDS, AgencyEdit, Edit, is_amount_field
 from knowledge.import_plan import ImportPlan
 from knowledge.loader import parse_record
 from knowledge.numbers import fmt_number, write_amount
 from knowledge.records import KnowledgeBase, Record
 
-UNDOABLE = (Action.UPDATE, Action.CREATE, Action.DELETE, Action.REPLACE, Action.UPDATE_AGENCY)
+UNDOABLE = (Action.UPDATE, Action.CREATE, Action.DELETE, Action.REPLACE, Action.UPDATE_AGENCY,
+            Action.ADD_MILESTONE, Action.REMOVE_MILESTONE)
+RECORD_CHANGES = (Action.UPDATE, Action.CREATE, Action.DELETE, Action.REPLACE)
+MILESTONE_CHANGES = (Action.ADD_MILESTONE, Action.REMOVE_MILESTONE)
+# an import's names of a record's parts, as /sua calls them (a 'replace' row lists the import's names)
+IMPORT_TO_EDIT = {"title": "ten", "text": "noi_dung", "source": "nguon", "agencies": "chu_dau_tu", "cdt": "chu_dau_tu"}
 ID_ATTEMPTS = 5  # saving a new record when another process took its id meanwhile
 
 
@@ -30,6 +37,18 @@ class Change:
     old: str
     new: str
     action: Action
+
+
+@dataclass
+class UndoRefused(Exception):
+    """Undo would overwrite a change made since: nothing was changed. `by`/`at` name that later change (None when
+    the value differs with no audit row saying who changed it)."""
+    record_id: str
+    field: str
+    action: str  # the later change's action
+    by: str | None = None
+    at: datetime | None = None
+    current: str = ""  # the value the field holds now, as admins read it
 
 
 def _get_value(s: Session, row: RecordRow, field: str) -> Any:
@@ -86,7 +105,7 @@ def update_field(engine: Engine, record_id: str, edit: Edit, actor: str) -> Chan
     if edit.field == "chu_dau_tu":
         new = {"cdt": edit.value, "agencies": list(edit.agencies)}
     with Session(engine) as s, s.begin():
-        row = s.get(RecordRow, record_id)
+        row = s.get(RecordRow, record_id, with_for_update=True)  # an undo of this field waits, or we wait for it
         if row is None or row.deleted:
             raise LookupError(record_id)
         old = _get_value(s, row, edit.field)
@@ -109,6 +128,11 @@ def soft_delete(engine: Engine, record_id: str, actor: str) -> Change:
     return change
 
 
+def _milestone_id(record_id: str) -> int | None:
+    rest = record_id.removeprefix(MILESTONE_REF)
+    return int(rest) if rest != record_id and rest.isdigit() else None
+
+
 def _revert(s: Session, entry: AuditEntry) -> bool:
     """Put back what the audited change replaced; False when its target is gone."""
     if entry.action == Action.UPDATE_AGENCY:
@@ -117,6 +141,14 @@ def _revert(s: Session, entry: AuditEntry) -> bool:
             return False
         _set_agency_value(agency, entry.field, entry.payload.get("old"))
         s.add(agency)
+        return True
+    if entry.action in MILESTONE_CHANGES:  # undoing an add stops the milestone; undoing a removal restarts it
+        mid = _milestone_id(entry.record_id)
+        milestone = s.get(Milestone, mid) if mid is not None else None
+        if milestone is None:
+            return False
+        milestone.active = entry.action == Action.REMOVE_MILESTONE
+        s.add(milestone)
         return True
     row = s.get(RecordRow, entry.record_id)
     if row is None:
@@ -131,13 +163,77 @@ def _revert(s: Session, entry: AuditEntry) -> bool:
     return True
 
 
+def _replaced_fields(entry: AuditEntry) -> set[str]:
+    """The fields (as /sua names them) an import's 'replace' row changed."""
+    names = entry.payload.get("fields") or [f.strip() for f in entry.field.split(",")]
+    return {IMPORT_TO_EDIT.get(n, n) for n in names}
+
+
+def _overlaps(entry: AuditEntry, later: AuditEntry) -> bool:
+    """Whether a later change touched what undoing `entry` would write back."""
+    if entry.action == Action.UPDATE_AGENCY:
+        return later.action == Action.UPDATE_AGENCY and later.field == entry.field
+    if entry.action in MILESTONE_CHANGES:
+        return later.action in MILESTONE_CHANGES
+    if later.action not in RECORD_CHANGES:
+        return False
+    if entry.action != Action.UPDATE:  # a whole record (created, deleted, replaced): any later change of it
+        return True
+    if later.action == Action.UPDATE:
+        return later.field == entry.field
+    return later.action == Action.DELETE or (later.action == Action.REPLACE and entry.field in _replaced_fields(later))
+
+
+def _same(field: str, a: Any, b: Any) -> bool:
+    if is_amount_field(field) and a is not None and b is not None:
+        return bool(Decimal(str(a)) == Decimal(str(b)))
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list):
+        return list(a) == list(b)
+    return bool(a == b)
+
+
+def _current_value(s: Session, entry: AuditEntry) -> tuple[bool, Any]:
+    """(found, value) of the field an 'update' or 'update-agency' row changed, locked until the transaction ends
+    (a concurrent edit of the same record waits for the undo)."""
+    if entry.action == Action.UPDATE_AGENCY:
+        agency = s.get(AgencyRow, entry.record_id, with_for_update=True)
+        if agency is None:
+            return False, None
+        return True, agency.name if entry.field == "ten" else list(agency.aliases)
+    row = s.get(RecordRow, entry.record_id, with_for_update=True)
+    return (False, None) if row is None else (True, _get_value(s, row, entry.field))
+
+
+def _check_undo(s: Session, entry: AuditEntry) -> None:
+    """Refuse (UndoRefused) when undoing `entry` would overwrite a change made since: a later audit row on the same
+    target that is not undone, or a field that no longer holds the value `entry` wrote. The target is locked first
+    (PostgreSQL), so an edit made meanwhile waits for the undo rather than slipping in between."""
+    found, value = False, None
+    if entry.action in (Action.UPDATE, Action.UPDATE_AGENCY):
+        found, value = _current_value(s, entry)
+    elif entry.action not in MILESTONE_CHANGES:
+        s.get(RecordRow, entry.record_id, with_for_update=True)
+    later = s.exec(select(AuditEntry).where(col(AuditEntry.record_id) == entry.record_id,
+                                            col(AuditEntry.id) > entry.id, col(AuditEntry.undone).is_(False))
+                   .order_by(col(AuditEntry.id))).all()
+    since = next((a for a in later if _overlaps(entry, a)), None)
+    if since is not None:
+        raise UndoRefused(entry.record_id, entry.field, since.action, since.actor, since.at)
+    if found and "new" in entry.payload and not _same(entry.field, value, entry.payload["new"]):
+        raise UndoRefused(entry.record_id, entry.field, entry.action, current=_shown(value, entry.field))
+
+
 def undo_last(engine: Engine, actor: str) -> Change | None:
-    """Revert the actor's most recent change that is not yet undone."""
+    """Revert the actor's most recent change that is not yet undone, only when what it wrote is still there:
+    a change someone made since (another admin, an import) is never overwritten — UndoRefused, nothing changed."""
     with Session(engine) as s, s.begin():
         entry = s.exec(select(AuditEntry).where(col(AuditEntry.actor) == actor, col(AuditEntry.undone).is_(False),
                                                 col(AuditEntry.action).in_(UNDOABLE))
                        .order_by(col(AuditEntry.id).desc())).first()
-        if entry is None or not _revert(s, entry):
+        if entry is None:
+            return None
+        _check_undo(s, entry)
+        if not _revert(s, entry):
             return None
         entry.undone = True
         s.add(entry)
@@ -157,7 +253,7 @@ def _set_agency_value(agency: AgencyRow, field: str, value: Any) -> None:
 def update_agency(engine: Engine, agency_id: str, edit: AgencyEdit, actor: str) -> Change:
     """Rename an agency or replace its short forms (what questions may call it)."""
     with Session(engine) as s, s.begin():
-        agency = s.get(AgencyRow, agency_id)
+        agency = s.get(AgencyRow, agency_id, with_for_update=True)
         if agency is None:
             raise LookupError(agency_id)
         old: Any = agency.name if edit.field == "ten" else list(agency.aliases)
@@ -205,6 +301,25 @@ def _insert_new(s: Session, records: list[tuple[int, Record]]) -> None:
         s.execute(insert(RecordAgencyRow), links)
 
 
+def _record_part(r: Record, name: str) -> Any:
+    """One part of a record as an import names it (an amount column, 'title', 'agencies', a field)."""
+    if name in r.amounts:
+        return write_amount(r.amounts[name])
+    if name in ("kind", "parent", "title", "text", "source", "unit"):
+        return getattr(r, name)
+    if name == "agencies":
+        return list(r.agencies)
+    return r.fields.get(name)
+
+
+def _record_values(r: Record, names: list[str]) -> str:
+    """The changed parts' values for a 'replace' row: '4.000' for one field, 'TMĐT: 4.000; tên: …' for several."""
+    shown = [(FIELD_NAMES.get(IMPORT_TO_EDIT.get(n, n), n), _shown(_record_part(r, n), n)) for n in names]
+    if len(shown) == 1:
+        return shown[0][1]
+    return "; ".join(f"{name}: {value}" for name, value in shown)
+
+
 def apply_import(engine: Engine, current: KnowledgeBase, plan: ImportPlan, actor: str) -> None:
     """All of it in one transaction, or nothing (a plan with errors is never applied). New ids go in as bulk
     inserts: 20.000 records take seconds, not minutes."""
@@ -226,7 +341,8 @@ def apply_import(engine: Engine, current: KnowledgeBase, plan: ImportPlan, actor
             old = current.records[r.id]
             _write_record(s, r)
             s.add(AuditEntry(actor=actor, action=Action.REPLACE, record_id=r.id, field=", ".join(fields)[:200],
-                             old=old.title, new=r.title, payload={"old": old.to_data(), "seq": old.seq}))
+                             old=_record_values(old, fields), new=_record_values(r, fields),
+                             payload={"old": old.to_data(), "seq": old.seq, "fields": list(fields)}))
 
 
 def _free_child_id(s: Session, parent: str) -> str:

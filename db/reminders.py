@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from db.models import Delivery, Milestone, Subscription, utcnow
+from db.models import AuditAction, AuditEntry, Delivery, Milestone, Subscription, utcnow
 from db.models import DeliveryStatus as Status
 from knowledge.reminder_rules import Key
 
@@ -174,20 +174,42 @@ def unsubscribe(engine: Engine, chat_id: int) -> bool:
         return bool(done.rowcount)
 
 
+MILESTONE_REF = "moc:"  # an audit row's record_id for a milestone: "moc:<id>"
+
+
+def milestone_ref(milestone_id: int | None) -> str:
+    return f"{MILESTONE_REF}{milestone_id}"
+
+
+def _due_shown(m: Milestone) -> str:
+    """A milestone as its audit row keeps it: the title and the due time (UTC, the database's clock)."""
+    repeat = f", {m.recurrence}" if m.recurrence else ""
+    return f"{m.title} — {m.due_at.astimezone(UTC).strftime('%d/%m/%Y %H:%M')} UTC{repeat}"
+
+
 def add_milestone(engine: Engine, title: str, due_at: datetime, created_by: int | None, recurrence: str = "",
-                  record_id: str | None = None) -> Milestone:
+                  record_id: str | None = None, actor: str | None = None) -> Milestone:
+    """Add a milestone and its audit row ('add-milestone', by `actor`, else the Telegram user who created it)."""
     with Session(engine, expire_on_commit=False) as s, s.begin():
         m = Milestone(title=title, due_at=due_at, recurrence=recurrence, created_by=created_by, record_id=record_id)
         s.add(m)
+        s.flush()
+        who = actor or (f"telegram:{created_by}" if created_by is not None else "system")
+        s.add(AuditEntry(actor=who, action=AuditAction.ADD_MILESTONE, record_id=milestone_ref(m.id),
+                         new=_due_shown(m), payload={"due_at": m.due_at.isoformat(), "recurrence": recurrence}))
     return m
 
 
-def deactivate_milestone(engine: Engine, milestone_id: int) -> Milestone | None:
+def deactivate_milestone(engine: Engine, milestone_id: int, actor: str = "system") -> Milestone | None:
+    """Stop reminding of a milestone, with its audit row ('remove-milestone')."""
     with Session(engine, expire_on_commit=False) as s, s.begin():
-        m = s.get(Milestone, milestone_id)
+        m = s.get(Milestone, milestone_id, with_for_update=True)
         if m is None or not m.active:
             return None
         m.active = False
+        s.add(m)
+        s.add(AuditEntry(actor=actor, action=AuditAction.REMOVE_MILESTONE, record_id=milestone_ref(m.id),
+                         old=_due_shown(m), new="(đã xóa)"))
         return m
 
 

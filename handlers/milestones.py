@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from telegram import Update
 
 from db import reminders as store
+from handlers.admin import actor
 from handlers.common import say
 from handlers.context import Context, admin_only
 from knowledge.milestone_input import parse_milestone
@@ -108,7 +109,8 @@ async def add_milestone(update: Update, context: Context) -> None:
         await say(update, f"Không thêm được mốc: {exc}")
         return
     user = update.effective_user
-    m = await asyncio.to_thread(store.add_milestone, engine, title, due, user.id if user else None, recurrence)
+    m = await asyncio.to_thread(store.add_milestone, engine, title, due, user.id if user else None, recurrence,
+                                actor=actor(update))
     repeat = f", lặp {RECURRENCES[recurrence]}" if recurrence else ""
     await say(update, f"Đã thêm mốc <b>[{m.id}]</b> {escape(title, quote=False)} — {local_text(due, tz)}"
                        f"{repeat}, còn {time_left(due - now)}. Xóa: /xoamoc {m.id}")
@@ -122,7 +124,7 @@ async def remove_milestone(update: Update, context: Context) -> None:
     if mid is None:
         await say(update, "Cú pháp: /xoamoc &lt;mã mốc&gt; (mã là số trong ngoặc vuông ở /moc).")
         return
-    m = await asyncio.to_thread(store.deactivate_milestone, engine, mid)
+    m = await asyncio.to_thread(store.deactivate_milestone, engine, mid, actor(update))
     if m is None:
         await say(update, f"Không có mốc đang hoạt động nào mang mã {mid}. Xem /moc.")
         return
