@@ -134,7 +134,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     app.add_handler(CommandHandler("xuat", transfer.export))
     app.add_handler(CommandHandler("nhap", transfer.ask_for_file))
     app.add_handler(MessageHandler(filters.Document.ALL, transfer.receive_file))
-    app.add_handler(CallbackQueryHandler(transfer.confirm, pattern=f"^({transfer.APPLY}|{transfer.CANCEL})$"))
+    app.add_handler(CallbackQueryHandler(transfer.confirm, pattern=f"^({transfer.APPLY}|{transfer.CANCEL})(:|$)"))
     app.add_handler(CallbackQueryHandler(admin.delete_button,
                                          pattern=f"^({admin.DELETE_PREFIX}|{admin.CANCEL_PREFIX})"))
     app.add_handler(CallbackQueryHandler(questions.record_button, pattern=f"^{RECORD_PREFIX}"))

@@ -17,9 +17,11 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from db import edits
+from handlers import pending
 from handlers.admin import actor, refresh
 from handlers.common import say
-from handlers.context import Context, admin_only
+from handlers.context import Context, admin_only, is_admin
+from handlers.questions import STALE_BUTTON
 from knowledge.compose import plan_period
 from knowledge.fields import EditError, prepare, visible_text
 from knowledge.new_records import project_groups
@@ -29,7 +31,10 @@ from knowledge.records import Record, RecordKind
 PARENT, TITLE, INVESTOR, TMDT, PLAN, CONFIRM = range(6)
 DRAFT = "new_project"
 MAX_TITLE = 300
-SAVE, DROP = "them:luu", "them:huy"
+SAVE, DROP = "them:luu", "them:huy"  # callback_data "them:luu:<token>" / "them:huy:<token>" (handlers.pending)
+BUTTONS = "them:"
+DRAFT_KIND = "new-project"  # the draft a summary's Lưu saves: one per admin, a newer /them expires the older
+TIMEOUT = 900  # seconds: the conversation's, and how long a summary's buttons stay good
 
 
 def _typed(update: Update) -> str:
@@ -41,6 +46,7 @@ def _typed(update: Update) -> str:
 @admin_only
 async def start(update: Update, context: Context) -> int:
     context.user_store[DRAFT] = {}
+    pending.withdraw(context.user_store, DRAFT_KIND)
     groups = project_groups(context.state.answerer.kb)
     example = f", ví dụ <code>{groups[0].id}</code> ({escape(groups[0].title)})" if groups else ""
     await say(update, "Thêm dự án mới (gõ /huy để dừng bất cứ lúc nào).\n"
@@ -106,8 +112,9 @@ async def got_plan(update: Update, context: Context) -> int:
     elif not await _amount(update, context, "ke_hoach"):
         return PLAN
     expected = await asyncio.to_thread(edits.next_child_id, context.state.db, draft["parent"])
-    buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Lưu", callback_data=SAVE),
-                                     InlineKeyboardButton("Hủy", callback_data=DROP)]])
+    token = pending.offer(context.user_store, DRAFT_KIND, dict(draft), replace=True)  # Lưu saves what this shows
+    buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Lưu", callback_data=f"{SAVE}:{token}"),
+                                     InlineKeyboardButton("Hủy", callback_data=f"{DROP}:{token}")]])
     await say(update, f"Sẽ thêm <b>{expected}</b> (mã dự kiến, cấp khi lưu) — {escape(draft['title'])}\n"
                        f"Thuộc: {draft['parent']}\n"
                        f"Chủ đầu tư: {escape(draft['cdt'])}\nTMĐT: {fmt_amount(draft['tmdt'])}\n"
@@ -116,13 +123,26 @@ async def got_plan(update: Update, context: Context) -> int:
     return CONFIRM
 
 
-async def decided(update: Update, context: Context) -> int:
+async def decided(update: Update, context: Context) -> int | None:
+    """Lưu / Hủy under a summary: acts once, on the draft that summary showed. Any other press (saved, cancelled,
+    a summary replaced by a newer /them, timed out, or data nobody sent) changes nothing, and a draft being
+    written goes on (None keeps the conversation where it is)."""
     query = update.callback_query
     if query is None:
-        return ConversationHandler.END
+        return None
+    if not is_admin(update, context):  # nobody else has drafts: the button is not theirs
+        await query.answer(STALE_BUTTON, show_alert=True)
+        return None
+    data = query.data or ""
+    drop = data.startswith(f"{DROP}:")
+    token = pending.token_of(data, f"{DROP if drop else SAVE}:")
+    draft = pending.take(context.user_store, DRAFT_KIND, token, ttl=TIMEOUT)  # taken before any await
+    if not isinstance(draft, dict):
+        await pending.expired(query)
+        return None
+    context.user_store.pop(DRAFT, None)
     await query.answer()
-    draft = context.user_store.pop(DRAFT, {})
-    if query.data != SAVE or "ke_hoach" not in draft:
+    if drop:
         await query.edit_message_text("Đã hủy, không thêm dự án nào.")
         return ConversationHandler.END
     today = datetime.now().strftime("%d/%m/%Y")
@@ -140,6 +160,7 @@ async def decided(update: Update, context: Context) -> int:
 async def cancel(update: Update, context: Context) -> int:
     """/huy: drops the draft, if there is one."""
     draft = context.user_store.pop(DRAFT, None)
+    pending.withdraw(context.user_store, DRAFT_KIND)
     await say(update, "Đã dừng thêm dự án; không có gì thay đổi." if draft is not None
               else "Không có dự án nào đang thêm dở để hủy.")
     return ConversationHandler.END
@@ -153,13 +174,14 @@ def conversation() -> ConversationHandler:
 
 
 def _conversation(text: filters.BaseFilter) -> ConversationHandler:
-    return ConversationHandler(
-        entry_points=[CommandHandler("them", start), CommandHandler("huy", cancel)],  # /huy with nothing to drop
+    button: CallbackQueryHandler[Context, object] = CallbackQueryHandler(decided, pattern=f"^{BUTTONS}")
+    return ConversationHandler(  # a summary's button is an entry point too: a stale one is answered in any state
+        entry_points=[CommandHandler("them", start), CommandHandler("huy", cancel), button],  # /huy: nothing to drop
         states={PARENT: [MessageHandler(text, got_parent)], TITLE: [MessageHandler(text, got_title)],
                 INVESTOR: [MessageHandler(text, got_investor)], TMDT: [MessageHandler(text, got_tmdt)],
                 PLAN: [MessageHandler(text, got_plan)],
-                CONFIRM: [CallbackQueryHandler(decided, pattern=f"^({SAVE}|{DROP})$")]},
+                CONFIRM: [button]},
         fallbacks=[CommandHandler("huy", cancel)],
         allow_reentry=True,  # /them in the middle of a draft starts a new one
-        conversation_timeout=900,
+        conversation_timeout=TIMEOUT,
     )

@@ -13,6 +13,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from db import edits
+from handlers import pending
 from handlers.admin import actor, refresh
 from handlers.common import NOT_TEXT
 from handlers.context import Context, admin_only, is_admin, refuse
@@ -20,8 +21,8 @@ from knowledge import files, import_plan
 from knowledge.records import KnowledgeBase
 
 log = logging.getLogger("planbot.handlers")
-APPLY, CANCEL = "nhap:ok", "nhap:huy"
-PENDING = "pending_import"
+APPLY, CANCEL = "nhap:ok", "nhap:huy"  # callback_data "nhap:ok:<token>" / "nhap:huy:<token>" (handlers.pending)
+IMPORT_KIND = "import"  # one pending import per admin: a newer preview expires the older one's buttons
 AWAITING = "awaiting_import"
 TOO_BIG = f"Tệp quá lớn (tối đa {files.MAX_BYTES // (1024 * 1024)} MB). Không có gì được thay đổi."
 NOT_DOWNLOADED = "Không tải được tệp từ Telegram. Hãy gửi lại sau ít phút; không có gì được thay đổi."
@@ -101,24 +102,32 @@ async def receive_file(update: Update, context: Context) -> None:
         return
     report = f"<b>Xem trước nhập dữ liệu</b> ({escape(name)}):\n<pre>{escape(plan.describe())}</pre>"
     if plan.errors or plan.is_noop:
+        pending.withdraw(context.user_store, IMPORT_KIND)  # a newer preview: the older one's buttons expire
         await message.reply_text(report)
         return
-    context.user_store[PENDING] = plan
-    buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Áp dụng", callback_data=APPLY),
-                                     InlineKeyboardButton("Hủy", callback_data=CANCEL)]])
+    token = pending.offer(context.user_store, IMPORT_KIND, plan, replace=True)
+    buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Áp dụng", callback_data=f"{APPLY}:{token}"),
+                                     InlineKeyboardButton("Hủy", callback_data=f"{CANCEL}:{token}")]])
     await message.reply_text(report, reply_markup=buttons)
 
 
 @admin_only
 async def confirm(update: Update, context: Context) -> None:
+    """Áp dụng / Hủy under a preview: acts once, on the plan that preview showed; a press under an older preview
+    (or applied, cancelled, expired, or data nobody sent) changes nothing."""
     query = update.callback_query
     if query is None:
         return
+    data = query.data or ""
+    cancel = data.startswith(f"{CANCEL}:")
+    token = pending.token_of(data, f"{CANCEL if cancel else APPLY}:")
+    plan = pending.take(context.user_store, IMPORT_KIND, token)  # taken before any await: one press acts
+    if not isinstance(plan, import_plan.ImportPlan):
+        await pending.expired(query)
+        return
     await query.answer()
-    plan = context.user_store.pop(PENDING, None)
-    if query.data == CANCEL or plan is None:
-        await query.edit_message_text("Đã hủy nhập dữ liệu; không có gì thay đổi." if plan or query.data == CANCEL
-                                      else "Không còn tệp nào chờ áp dụng; hãy gửi lại với /nhap.")
+    if cancel:
+        await query.edit_message_text("Đã hủy nhập dữ liệu; không có gì thay đổi.")
         return
     await asyncio.to_thread(edits.apply_import, context.state.db, context.state.answerer.kb, plan,
                             actor(update))

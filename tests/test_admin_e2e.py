@@ -38,6 +38,12 @@ def bot_message(chat: int, text: str) -> dict:
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot"}}
 
 
+def buttons(tg: FakeTelegram, chat: int = ADMIN) -> list[str]:
+    """The callback data of the buttons under the latest message the bot sent `chat` with buttons."""
+    sent = [c for c in tg.sent("sendMessage", chat) if "reply_markup" in c.params]
+    return [b["callback_data"] for row in sent[-1].params["reply_markup"]["inline_keyboard"] for b in row]
+
+
 def press(tg: FakeTelegram, chat: int, data: str, user: int = ADMIN) -> str:
     count = len(tg.sent("editMessageText"))
     tg.press(bot_message(chat, "…"), data, user_id=user)
@@ -86,10 +92,13 @@ def test_delete_asks_for_confirmation_and_can_be_undone(tg: FakeTelegram, bot: B
     tg.message("/xoa PL4-1.3", chat_id=ADMIN)
     ask = tg.reply_to(ADMIN, after=before)
     data = [b["callback_data"] for row in ask.params["reply_markup"]["inline_keyboard"] for b in row]
-    assert data == ["xoa:PL4-1.3", "xoa-huy:PL4-1.3"]
-    assert "Đã hủy" in press(tg, ADMIN, "xoa-huy:PL4-1.3")
+    token = data[0].removeprefix("xoa:")  # the buttons carry the pending delete's token, not the record's id
+    assert data == [f"xoa:{token}", f"xoa-huy:{token}"] and "PL4" not in token
+    assert "Đã hủy" in press(tg, ADMIN, data[1])
+    assert "hết hạn" in press(tg, ADMIN, data[0])  # a cancelled prompt's Xóa deletes nothing
     assert "954 triệu đồng" in say(tg, "mạng LAN huyện Tam Đảo")
-    assert "Đã xóa PL4-1.3" in press(tg, ADMIN, "xoa:PL4-1.3")
+    say(tg, "/xoa PL4-1.3")
+    assert "Đã xóa PL4-1.3" in press(tg, ADMIN, buttons(tg)[0])
     assert "954 triệu đồng" not in say(tg, "mạng LAN huyện Tam Đảo")
     say(tg, "/hoantac")
     assert "954 triệu đồng" in say(tg, "mạng LAN huyện Tam Đảo")
@@ -106,7 +115,7 @@ def test_add_a_project_through_the_conversation(tg: FakeTelegram, bot: BotProces
     assert "Kế hoạch vốn" in say(tg, "3,2 tỷ")
     summary = say(tg, "-")
     assert "PL4-14" in summary and "3.200 triệu đồng" in summary
-    assert "Đã thêm PL4-14" in press(tg, ADMIN, "them:luu")
+    assert "Đã thêm PL4-14" in press(tg, ADMIN, buttons(tg)[0])
     answer = say(tg, "trung tâm giám sát an toàn thông tin mạng bao nhiêu tiền", user=OTHER)
     assert "3.200 triệu đồng" in answer and "không có trong văn bản Kế hoạch" in answer
     assert "/huy" in say(tg, "/them") and "Đã dừng" in say(tg, "/huy")
@@ -162,7 +171,7 @@ def test_import_with_changes_shows_a_dry_run_then_applies_on_confirm(tg: FakeTel
     report = tg.reply_to(ADMIN, after=before + 1)
     assert "thay đổi: 1" in report.params["text"] and "PL4-4" in report.params["text"]
     assert "4.000 triệu đồng" in say(tg, "phần mềm số hóa bao nhiêu tiền")  # dry run: nothing yet
-    assert "Đã áp dụng" in press(tg, ADMIN, "nhap:ok")
+    assert "Đã áp dụng" in press(tg, ADMIN, buttons(tg)[0])
     assert "4.500 triệu đồng" in say(tg, "phần mềm số hóa bao nhiêu tiền")
     assert "replace PL4-4" in say(tg, "/nhatky 3")
     say(tg, "/hoantac")

@@ -321,6 +321,18 @@ def test_a_new_project_needs_a_visible_name(tg: FakeTelegram, bot: BotProcess, n
     assert snapshot(bot) == before
 
 
+def save_button(tg: FakeTelegram, user: int) -> str:
+    """The callback data of the first button under the latest message the bot sent `user` with buttons."""
+    sent = [c for c in tg.sent("sendMessage", user) if "reply_markup" in c.params]
+    return str(sent[-1].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+
+
+def delete(tg: FakeTelegram, user: int, record_id: str) -> str:
+    """/xoa, then its Xóa button."""
+    assert "Xóa" in say(tg, f"/xoa {record_id}", user)
+    return press(tg, user, save_button(tg, user))
+
+
 def _through_to_confirm(tg: FakeTelegram, admin: int, title: str) -> str:
     assert "mục cha" in say(tg, "/them", admin)
     assert "Tên dự án" in say(tg, "PL4-V", admin)
@@ -338,8 +350,9 @@ def test_two_admins_adding_at_once_get_two_records(tg: FakeTelegram, bot: BotPro
     expected = {re.search(r"Sẽ thêm <b>(PL4-\d+)</b>", p).group(1) for p in previews}  # type: ignore[union-attr]
     assert len(expected) == 1
     edits_before = {admin: len(tg.sent("editMessageText", admin)) for admin in (ADMIN, ADMIN2)}
+    saves = {admin: save_button(tg, admin) for admin in (ADMIN, ADMIN2)}
     for admin in (ADMIN, ADMIN2):
-        tg.press(bot_message(admin), "them:luu", user_id=admin)
+        tg.press(bot_message(admin), saves[admin], user_id=admin)
     saved = [tg.reply_to(admin, after=n, method="editMessageText").params["text"] for admin, n in edits_before.items()]
     ids = [re.search(r"Đã thêm (PL4-\d+)", s).group(1) for s in saved]  # type: ignore[union-attr]
     assert len(set(ids)) == 2 and expected < set(ids)
@@ -351,11 +364,12 @@ def test_two_admins_adding_at_once_get_two_records(tg: FakeTelegram, bot: BotPro
 
 def test_an_id_of_a_deleted_record_is_not_given_again(tg: FakeTelegram, bot: BotProcess) -> None:
     preview = _through_to_confirm(tg, ADMIN, "Hệ thống thử nghiệm thứ ba")
-    new_id = re.search(r"Đã thêm (PL4-\d+)", press(tg, ADMIN, "them:luu")).group(1)  # type: ignore[union-attr]
+    saved = press(tg, ADMIN, save_button(tg, ADMIN))
+    new_id = re.search(r"Đã thêm (PL4-\d+)", saved).group(1)  # type: ignore[union-attr]
     assert new_id in preview
-    assert "Đã xóa" in press(tg, ADMIN, f"xoa:{new_id}")
+    assert "Đã xóa" in delete(tg, ADMIN, new_id)
     _through_to_confirm(tg, ADMIN, "Hệ thống thử nghiệm thứ tư")
-    again = re.search(r"Đã thêm (PL4-\d+)", press(tg, ADMIN, "them:luu")).group(1)  # type: ignore[union-attr]
+    again = re.search(r"Đã thêm (PL4-\d+)", press(tg, ADMIN, save_button(tg, ADMIN))).group(1)  # type: ignore[union-attr]
     assert again != new_id
 
 
@@ -387,7 +401,7 @@ def test_a_record_with_a_very_long_title_reaches_users_whole(tg: FakeTelegram, b
     tg.inline("quan trắc môi trường tự động liên thông", user_id=OTHER)
     results = tg.wait_for(lambda c: c.method == "answerInlineQuery", count=inline + 1)[-1].params["results"]
     assert results and all(len(r["title"]) <= 100 for r in results)
-    assert "Đã xóa" in press(tg, ADMIN, "xoa:PL4-V.90") and "Đã xóa" in press(tg, ADMIN, "xoa:PL4-V.91")
+    assert "Đã xóa" in delete(tg, ADMIN, "PL4-V.90") and "Đã xóa" in delete(tg, ADMIN, "PL4-V.91")
     assert_clear(exchange(tg, "/nhatky 5", ADMIN), "PL4-V.91")
 
 
@@ -431,7 +445,8 @@ def test_a_large_import_does_not_hold_up_other_users(tmp_path: Path) -> None:
             assert "Thêm mới: 20000" in preview.params["text"], preview.params["text"]
             previewed = len(asked)
             edits_before = len(tg.sent("editMessageText", ADMIN))
-            tg.press(bot_message(ADMIN, preview.params["text"]), "nhap:ok", user_id=ADMIN)
+            apply = preview.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            tg.press(bot_message(ADMIN, preview.params["text"]), apply, user_id=ADMIN)
             ask_until(lambda: len(tg.sent("editMessageText", ADMIN)) > edits_before)
             applied = tg.sent("editMessageText", ADMIN)[edits_before]
             assert "Đã áp dụng: thêm 20000" in applied.params["text"]
