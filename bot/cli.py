@@ -26,7 +26,7 @@ def _answerer(settings: Settings) -> Answerer:
     there and seeded (a quick start for ask and chat), else through SQLAlchemy, which creates and seeds it."""
     from db.reader import read_knowledge
     from knowledge.engine import Answerer
-    kb = read_knowledge(settings.database_url)
+    kb = read_knowledge(settings.database_url, settings.tz)
     if kb is None:
         from db.engine import make_engine
         from db.seed import open_knowledge

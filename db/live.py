@@ -16,7 +16,7 @@ from knowledge.engine import Answerer
 
 class LiveKnowledge:
     def __init__(self, db: Engine, tz: str) -> None:
-        self.db = db
+        self.db, self.tz = db, tz
         self._rebuilding = threading.Lock()
         self.version = knowledge_version(db)
         self.answerer = Answerer(open_knowledge(db, tz))
@@ -25,7 +25,7 @@ class LiveKnowledge:
         """The engine over what the database holds now (blocking: call from a worker thread)."""
         with self._rebuilding:
             version = knowledge_version(self.db)
-            self.answerer = Answerer(load_knowledge(self.db))
+            self.answerer = Answerer(load_knowledge(self.db, self.tz))
             self.version = version
 
     def follow(self) -> bool:

@@ -5,13 +5,26 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from db.models import AgencyRow, AmountRow, AuditEntry, RecordAgencyRow, RecordRow
+from db.models import AgencyRow, AmountRow, AuditAction, AuditEntry, RecordAgencyRow, RecordRow
 from knowledge.loader import build
 from knowledge.records import Agency, KnowledgeBase, Record, RecordKind
+from knowledge.revisions import annotate, local_day
+
+PLAN_LOADS = (AuditAction.SEED, AuditAction.RESET)
 
 
-def load_knowledge(engine: Engine) -> KnowledgeBase:
-    """All live (not deleted) records with their amounts and agency links."""
+def changed_on(engine: Engine, tz: str = "UTC") -> dict[str, str]:
+    """Record id -> 'dd/mm/yyyy' (in `tz`) of its last change an admin made and did not undo."""
+    with Session(engine) as s:
+        rows = s.exec(select(AuditEntry.record_id, func.max(AuditEntry.at))
+                      .where(col(AuditEntry.undone).is_(False), col(AuditEntry.action).not_in(PLAN_LOADS))
+                      .group_by(col(AuditEntry.record_id))).all()
+    return {rid: local_day(at, tz) for rid, at in rows if rid and at is not None}
+
+
+def load_knowledge(engine: Engine, tz: str = "UTC") -> KnowledgeBase:
+    """All live (not deleted) records with their amounts and agency links; records an admin changed say what the
+    plan wrote (knowledge.revisions)."""
     with Session(engine) as s:
         agencies = [Agency(id=a.id, name=a.name, type=a.type, aliases=tuple(a.aliases), parent=a.parent_id)
                     for a in s.exec(select(AgencyRow))]
@@ -25,7 +38,7 @@ def load_knowledge(engine: Engine) -> KnowledgeBase:
     records = [Record(id=r.id, kind=RecordKind(r.kind), title=r.title, source=r.source, seq=r.seq, parent=r.parent_id,
                       text=r.text, unit=r.unit, amounts=amounts.get(r.id, {}),
                       agencies=tuple(links.get(r.id, ())), fields=dict(r.fields)) for r in rows]
-    return build(records, agencies)
+    return annotate(build(records, agencies), changed_on(engine, tz))
 
 
 def knowledge_version(engine: Engine) -> int:

@@ -13,12 +13,15 @@ from urllib.parse import unquote, urlsplit
 
 from knowledge.loader import build
 from knowledge.records import Agency, KnowledgeBase, Record, RecordKind
+from knowledge.revisions import annotate, local_day
 
 _AGENCIES = "SELECT id, name, type, aliases, parent_id FROM agency"
 _RECORDS = ("SELECT id, kind, title, source, seq, parent_id, text, unit, fields FROM record "
             "WHERE NOT deleted ORDER BY seq")
 _AMOUNTS = 'SELECT record_id, "column", value FROM amount ORDER BY id'
 _LINKS = "SELECT record_id, agency_id FROM record_agency ORDER BY position"
+_CHANGED = ("SELECT record_id, MAX(at) FROM audit_log WHERE NOT undone "
+            "AND action NOT IN ('seed', 'reset') GROUP BY record_id")  # AuditAction.SEED and RESET load the plan
 
 
 def _json(value: Any) -> Any:
@@ -45,7 +48,7 @@ def _connect(url: str) -> Any:
     return None
 
 
-def read_knowledge(url: str) -> KnowledgeBase | None:
+def read_knowledge(url: str, tz: str = "UTC") -> KnowledgeBase | None:
     """The live records, amounts and agency links of the database at `url`, or None (see the module's doc)."""
     try:
         conn = _connect(url)
@@ -65,6 +68,7 @@ def read_knowledge(url: str) -> KnowledgeBase | None:
         links: dict[str, list[str]] = {}
         for rid, aid in cur.execute(_LINKS).fetchall():
             links.setdefault(rid, []).append(aid)
+        changed = {rid: local_day(at, tz) for rid, at in cur.execute(_CHANGED).fetchall() if rid and at}
     except Exception:  # no tables yet, an older schema: the full path creates or reports it
         return None
     finally:
@@ -74,4 +78,4 @@ def read_knowledge(url: str) -> KnowledgeBase | None:
     records = [Record(id=i, kind=RecordKind(k), title=t, source=s, seq=q, parent=p, text=x, unit=u,
                       amounts=amounts.get(i, {}), agencies=tuple(links.get(i, ())), fields=dict(_json(f)))
                for i, k, t, s, q, p, x, u, f in rows]
-    return build(records, agencies)
+    return annotate(build(records, agencies), changed)

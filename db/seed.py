@@ -48,7 +48,7 @@ def open_knowledge(engine: Engine, tz: str = "Asia/Ho_Chi_Minh") -> KnowledgeBas
     """The knowledge in the database, filled from the data files on first use."""
     if not is_seeded(engine):
         seed(engine, load_files(), tz=tz)
-    return load_knowledge(engine)
+    return load_knowledge(engine, tz)
 
 
 def seed(engine: Engine, kb: KnowledgeBase, *, reset: bool = False, actor: str = "seed",

@@ -57,7 +57,18 @@ def source_line(kb: KnowledgeBase, *records: Record) -> str:
         head, sep, item = src.partition(", mục ")
         parts.setdefault(head if sep else src, []).append(item if sep else "")
     srcs = "; ".join(f"{head}, mục {', '.join(items)}" if all(items) else head for head, items in parts.items())
-    return f"{EMPHASIS}Nguồn: {e(srcs)}{' — Kế hoạch ' + e(doc) if doc else ''}.{EMPHASIS_END}"
+    line = f"{EMPHASIS}Nguồn: {e(srcs)}{' — Kế hoạch ' + e(doc) if doc else ''}.{EMPHASIS_END}"
+    return line + "".join(revision_note(kb, r) for r in {r.id: r for r in records}.values())
+
+
+def revision_note(kb: KnowledgeBase, r: Record) -> str:
+    """'⚠ PL4-3 đã được sửa ngày 29/11/2026; Kế hoạch ghi: Tổng mức đầu tư (TMĐT) 2.000.' for an edited record."""
+    rev = kb.revisions.get(r.id)
+    if rev is None:
+        return ""
+    when = f" ngày {rev.on}" if rev.on else ""
+    wrote = "; ".join(f"{what} {was}" for what, was in rev.plan_wrote)
+    return f"\n⚠ {e(r.id)} đã được quản trị viên sửa{when}; Kế hoạch ghi: {e(wrote)}."
 
 
 def plan_period(kb: KnowledgeBase) -> str:

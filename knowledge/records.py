@@ -43,6 +43,13 @@ class RecordKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A record an admin changed after the plan was loaded: when, and what the plan wrote for each change."""
+    on: str  # 'dd/mm/yyyy' of the last change, '' when the audit does not say
+    plan_wrote: tuple[tuple[str, str], ...]  # (what, as the plan wrote it)
+
+
+@dataclass(frozen=True)
 class Agency:
     id: str
     name: str
@@ -99,6 +106,7 @@ class KnowledgeBase:
                 by_agency.setdefault(a, []).append(r)
         self._children = children
         self._by_agency = by_agency
+        self.revisions: Mapping[str, Revision] = {}  # set by knowledge.revisions.annotate
         self.plan: Record | None = next((r for r in sorted(records, key=lambda r: r.seq) if r.kind == "plan"), None)
 
     def __len__(self) -> int:

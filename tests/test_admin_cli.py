@@ -92,3 +92,18 @@ def test_xlsx_has_vietnamese_headers_and_one_sheet_per_kind(cli_db: str, tmp_pat
     assert {"Dự án", "Mục tiêu", "Nhiệm vụ", "Phân kỳ vốn", "Cơ quan"} <= set(wb.sheetnames)
     assert [c.value for c in wb["Dự án"][1]][:7] == ["Mã", "Loại", "Mục cha", "Tên", "Nội dung", "Đơn vị tính",
                                                      "Cơ quan"]
+
+
+def test_after_an_import_changes_a_figure_the_answer_shows_it_and_what_the_plan_wrote(
+        cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "k.xlsx"
+    assert main(["export", str(book)]) == 0
+    edit_workbook(book, "PL4-3", "TMĐT", 2750.5)
+    assert main(["import", str(book)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "Dự án chữ ký số bao nhiêu tiền?"]) == 0
+    answer = capsys.readouterr().out
+    assert "2.750,5 triệu đồng" in answer
+    assert "PL4-3 đã được quản trị viên sửa ngày" in answer and "Kế hoạch ghi: Tổng mức đầu tư (TMĐT) 2.000" in answer
+    assert main(["ask", "Dự án chữ ký số do ai làm chủ đầu tư?"]) == 0  # any answer about it says so
+    assert "Kế hoạch ghi: Tổng mức đầu tư (TMĐT) 2.000" in capsys.readouterr().out

@@ -57,7 +57,9 @@ def test_edit_audit_undo(tg: FakeTelegram, bot: BotProcess) -> None:
     assert "2.000 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?", user=OTHER)
     done = say(tg, "/sua PL4-3 tmdt 2.500,5")
     assert "2.000 → <b>2.500,5</b>" in done
-    assert "2.500,5 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?", user=OTHER)
+    edited = say(tg, "Dự án chữ ký số bao nhiêu tiền?", user=OTHER)
+    assert "2.500,5 triệu đồng" in edited  # the figure now, and that the plan wrote another
+    assert "⚠ PL4-3 đã được quản trị viên sửa ngày" in edited and "Kế hoạch ghi: Tổng mức đầu tư (TMĐT) 2.000" in edited
     log = say(tg, "/nhatky 5")
     assert f"telegram:{ADMIN} update PL4-3 TMĐT: 2.000 → 2.500,5" in log
     assert "telegram:6002" not in log
