@@ -366,7 +366,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Cấu hình không hợp lệ: {exc}", file=sys.stderr)
         return startup.EXIT
     startup.configure_logging(settings.bot_token)
-    return args.func(args, settings)
+    from db.errors import SchemaBehind
+    try:
+        return args.func(args, settings)
+    except SchemaBehind as exc:  # ask, chat, seed, export, import, check on a database behind the code
+        print(exc, file=sys.stderr)
+        return startup.EXIT
 
 
 if __name__ == "__main__":

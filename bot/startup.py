@@ -73,13 +73,17 @@ def check(settings: Settings, command: str) -> None:
 
 
 def open_database(url: str) -> None:
-    """Connect and bring the schema to the newest migration (what the bot does first anyway), or StartupError."""
+    """Connect and open the schema (a new database is created at the newest migration), or StartupError: one
+    behind the code must be upgraded with `planbot migrate` first."""
     from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
     from db.engine import make_engine
+    from db.errors import SchemaBehind
     try:
         make_engine(url).dispose()
+    except SchemaBehind as exc:
+        raise StartupError(str(exc)) from None
     except CommandError:  # a revision this planbot does not know: the database was migrated by a newer one
         raise StartupError("Cơ sở dữ liệu ở phiên bản mới hơn bản planbot này: hãy cài bản planbot mới hơn.") from None
     except (SQLAlchemyError, ImportError, OSError) as exc:

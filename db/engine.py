@@ -10,7 +10,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from db.migrate import upgrade
+from db.migrate import open_schema
 from db.url import DEFAULT_DATABASE_URL
 
 
@@ -23,7 +23,8 @@ def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -
 
 
 def make_engine(url: str = DEFAULT_DATABASE_URL, migrate: bool = True) -> Engine:
-    """Create the engine and (unless `migrate` is false) bring the schema to the newest migration (idempotent)."""
+    """Create the engine and (unless `migrate` is false) open the schema: a new database is created at the newest
+    migration, one behind raises db.migrate.SchemaBehind (`planbot migrate` upgrades it)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -33,7 +34,7 @@ def make_engine(url: str = DEFAULT_DATABASE_URL, migrate: bool = True) -> Engine
     else:
         engine = create_engine(url, pool_pre_ping=True)
     if migrate:
-        upgrade(engine)  # the schema at the newest migration (created on first use)
+        open_schema(engine)
     return engine
 
 

@@ -1,6 +1,8 @@
-"""The schema kept current by Alembic migrations (db/migrations): on first use, on `planbot migrate`, and checked by
-`planbot doctor`. A database whose tables were created before migrations existed is stamped as the first revision
-(its tables are that revision's), then upgraded."""
+"""The schema kept current by Alembic migrations (db/migrations). A new database is created at the newest revision
+on first use; an existing one behind the code is upgraded only by `planbot migrate` (every process stops with a
+line saying so until then: an upgrade is an operator's step, done once, after a backup). `planbot doctor` checks
+it. A database whose tables were created before migrations existed is stamped as the first revision (its tables are
+that revision's), then upgraded."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (the tables a database from before migrations may lack)
+from db.errors import SchemaBehind
 
 FIRST = "0001"
 LOCK_KEY = 7_310_001  # the advisory lock that serialises migrations on PostgreSQL
@@ -41,6 +44,23 @@ def current(engine: Engine) -> str | None:
     """The revision the database is at; None before any migration ran."""
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def open_schema(engine: Engine) -> None:
+    """A new database is created at the newest revision; one at the newest goes on; one behind raises SchemaBehind
+    (and one newer than this code, Alembic's CommandError, from `upgrade`)."""
+    at = current(engine)
+    if at == head():
+        return
+    with engine.connect() as conn:
+        has_data = inspect(conn).has_table("record")
+    if at is None and not has_data:
+        upgrade(engine)
+    elif at is None or at in known():
+        raise SchemaBehind(f"Cơ sở dữ liệu ở phiên bản cũ ({at or 'trước khi có migration'}), bản planbot này cần "
+                           f"phiên bản {head()}: chạy planbot migrate (sau khi sao lưu) rồi khởi động lại.")
+    else:
+        upgrade(engine)  # a revision this code does not know: Alembic names it
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:

@@ -11,10 +11,12 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from db.errors import SCHEMA_HEAD
 from knowledge.loader import build
 from knowledge.records import Agency, KnowledgeBase, Record, RecordKind
 from knowledge.revisions import annotate, local_day
 
+_SCHEMA = "SELECT version_num FROM alembic_version"
 _AGENCIES = "SELECT id, name, type, aliases, parent_id FROM agency"
 _RECORDS = ("SELECT id, kind, title, source, seq, parent_id, text, unit, fields FROM record "
             "WHERE NOT deleted ORDER BY seq")
@@ -58,6 +60,8 @@ def read_knowledge(url: str, tz: str = "UTC") -> KnowledgeBase | None:
         return None
     try:
         cur = conn.cursor()
+        if [v for (v,) in cur.execute(_SCHEMA).fetchall()] != [SCHEMA_HEAD]:
+            return None  # another revision: the full path opens the schema and says what to do
         agencies = [Agency(id=i, name=n, type=t, aliases=tuple(_json(a)), parent=p)
                     for i, n, t, a, p in cur.execute(_AGENCIES).fetchall()]
         rows = cur.execute(_RECORDS).fetchall()

@@ -1,16 +1,20 @@
-"""The schema comes from migrations: created on first use, kept current, equal to the models on both backends."""
+"""The schema comes from migrations: created on first use, upgraded by planbot migrate (every process stops with a
+line until then), equal to the models on both backends."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 from bot.cli import main
+from bot.startup import StartupError, open_database
 from db import migrate
 from db.engine import make_engine
+from db.errors import SCHEMA_HEAD
 from db.seed import open_knowledge
 
 
@@ -66,3 +70,32 @@ def test_processes_started_together_on_postgresql_all_start(postgres_url: str) -
     procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(3)]
     assert all(p.wait(timeout=120) == 0 for p in procs), [p.stderr.read() for p in procs if p.stderr]
     assert migrate.current(make_engine(postgres_url)) == migrate.head()
+
+
+def test_the_light_readers_revision_is_the_migrations_head() -> None:
+    assert SCHEMA_HEAD == migrate.head()
+
+
+def old_database(path: Path) -> str:
+    """A database with the plan's data, its tables made before migrations existed (no revision recorded)."""
+    url = f"sqlite:///{path}"
+    open_knowledge(make_engine(url))
+    with create_engine(url).begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    return url
+
+
+def test_ask_and_run_on_a_database_behind_the_code_stop_with_one_line_until_migrated(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    url = old_database(tmp_path / "old.db")
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["ask", "Dự án chữ ký số bao nhiêu tiền?"]) == 2
+    said = capsys.readouterr()
+    assert said.out == "" and said.err.count("\n") == 1 and "chạy planbot migrate" in said.err
+    with pytest.raises(StartupError, match="chạy planbot migrate"):  # what planbot run and worker say, exit 2
+        open_database(url)
+    assert migrate.current(create_engine(url)) is None  # nothing was changed behind the operator's back
+    assert main(["migrate"]) == 0
+    capsys.readouterr()
+    assert main(["ask", "Dự án chữ ký số bao nhiêu tiền?"]) == 0
+    assert "2.000 triệu đồng" in capsys.readouterr().out
