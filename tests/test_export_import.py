@@ -64,3 +64,25 @@ def test_any_amounts_set_on_any_records_survive_the_round_trip_exactly(kb: Knowl
     back = {r.id: r for r in parsed.records}
     for rid, r in edited.items():
         assert back[rid].amounts == r.amounts, (rid, dict(back[rid].amounts), dict(r.amounts))
+
+
+def test_export_then_import_is_a_no_op_on_each_backend_with_edited_figures(database_url: str) -> None:
+    """From the database itself (SQLite and PostgreSQL hand amounts back differently), after an admin's edit to a
+    figure with decimals: every format comes back with nothing to change, and applying it writes no audit row."""
+    from db.edits import apply_import, recent, update_field
+    from db.engine import make_engine
+    from db.queries import load_knowledge
+    from db.seed import open_knowledge
+    from knowledge.fields import prepare
+
+    db = make_engine(database_url)
+    kb = open_knowledge(db)
+    update_field(db, "PL4-3", prepare(kb, "PL4-3", "tmdt", "2.750,0625"), "telegram:1")
+    live = load_knowledge(db)
+    assert live.records["PL4-3"].amounts["tmdt"] == Decimal("2750.0625")
+    for fmt in WRITERS:
+        parsed, plan = round_trip(live, fmt)
+        assert_no_op(live, parsed, plan)
+        before = len(recent(db, 100))
+        apply_import(db, live, plan, "cli")
+        assert len(recent(db, 100)) == before
