@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import warnings
-from datetime import datetime
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -145,9 +144,11 @@ async def decided(update: Update, context: Context) -> int | None:
     if drop:
         await query.edit_message_text("Đã hủy, không thêm dự án nào.")
         return ConversationHandler.END
-    today = datetime.now().strftime("%d/%m/%Y")
+    today = context.state.clock.now().astimezone(context.state.tz).strftime("%d/%m/%Y")
+    who = (query.from_user.full_name.strip() if query.from_user else "") or actor(update)
     record = Record(id="", kind=RecordKind.PROJECT, title=draft["title"], parent=draft["parent"],
-                    source=f"Bổ sung bởi quản trị viên ngày {today} (không có trong văn bản Kế hoạch)",
+                    source=f"Bổ sung bởi quản trị viên {who} ngày {today} "
+                           "(không có trong văn bản Kế hoạch)",
                     amounts={"tmdt": draft["tmdt"], "ke_hoach": draft["ke_hoach"]},
                     agencies=tuple(draft["agencies"]),
                     fields={"cdt": draft["cdt"], "giai_doan": plan_period(context.state.answerer.kb)})

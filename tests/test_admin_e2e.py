@@ -120,6 +120,7 @@ def test_add_a_project_through_the_conversation(tg: FakeTelegram, bot: BotProces
     assert "Đã thêm PL4-14" in press(tg, ADMIN, buttons(tg)[0])
     answer = say(tg, "trung tâm giám sát an toàn thông tin mạng bao nhiêu tiền", user=OTHER)
     assert "3.200 triệu đồng" in answer and "không có trong văn bản Kế hoạch" in answer
+    assert "Bổ sung bởi quản trị viên Cán bộ ngày" in answer  # who added it, not a plan source
     assert "/huy" in say(tg, "/them") and "Đã dừng" in say(tg, "/huy")
 
 

@@ -99,3 +99,18 @@ def test_ask_and_run_on_a_database_behind_the_code_stop_with_one_line_until_migr
     capsys.readouterr()
     assert main(["ask", "Dự án chữ ký số bao nhiêu tiền?"]) == 0
     assert "2.000 triệu đồng" in capsys.readouterr().out
+
+
+def test_planbot_migrate_upgrades_a_baseline_database_and_runs_twice_cleanly_on_each_backend(
+        database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A database at the baseline (its tables made before migrations, with the plan's data) is upgraded by
+    planbot migrate and keeps its data; a second run has nothing to do."""
+    open_knowledge(make_engine(database_url))
+    with create_engine(database_url).begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["migrate"]) == 0
+    assert f"lên phiên bản {migrate.head()}" in capsys.readouterr().out
+    assert main(["migrate"]) == 0
+    assert "đã ở phiên bản mới nhất" in capsys.readouterr().out
+    assert len(open_knowledge(make_engine(database_url))) > 300
