@@ -51,6 +51,8 @@ def _changes(plan: Record, live: Record) -> tuple[tuple[str, str], ...]:
 def annotate(live: KnowledgeBase, changed_on: Mapping[str, str], plan: KnowledgeBase | None = None) -> KnowledgeBase:
     """`live` with a Revision for each record whose data differs from the plan's (`changed_on`: record id ->
     'dd/mm/yyyy' of its last change, from the audit log)."""
+    if not changed_on:  # no admin change since the plan was loaded: nothing to compare, no data files read
+        return live
     plan = plan or plan_as_loaded()
     revisions = {}
     for rid, r in live.records.items():

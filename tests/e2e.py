@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path
 
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -26,6 +29,15 @@ class BotProcess:
                                      env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
         self.tg.wait_for(lambda c: c.method == ready, timeout=timeout, count=seen + 1)
         return self
+
+    def rows(self, sql: str, *args: object) -> list[tuple]:
+        """Rows of the bot's SQLite database, read only."""
+        with closing(sqlite3.connect(f"file:{self.workdir / 'bot.db'}?mode=ro", uri=True)) as con:
+            return con.execute(sql, args).fetchall()
+
+    def snapshot(self, tables: Iterable[str]) -> dict[str, list[str]]:
+        """Every row of each table, to compare before and after something that must change nothing."""
+        return {t: sorted(map(repr, self.rows(f"SELECT * FROM {t}"))) for t in tables}
 
     def stop(self) -> str:
         if self.proc and self.proc.poll() is None:

@@ -132,6 +132,12 @@ class FakeTelegram:
             msg["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": len(caption.split()[0])}]
         return self.push({"message": msg})
 
+    def bot_message(self, chat_id: int, text: str = "…") -> dict[str, Any]:
+        """A message the bot sent to `chat_id` (a new one each time), to press a button under or to reply to."""
+        return {"message_id": next(self._msg_ids), "date": int(time.time()),
+                "chat": self.chat(chat_id, "private" if chat_id > 0 else "supergroup"), "text": text,
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot", "username": BOT_USERNAME}}
+
     def press(self, message: dict[str, Any], data: str, user_id: int = 1001) -> int:
         """Press an inline button of a message the bot sent."""
         return self.push({"callback_query": {"id": f"cq{next(self._ids)}", "from": self.user(user_id),

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from knowledge.files import AGENCY_SHEET
 from tests.e2e import BotProcess
-from tests.fake_telegram import BOT_ID, FakeTelegram
+from tests.fake_telegram import FakeTelegram
 
 ADMIN, OTHER = 6001, 6002
 
@@ -33,11 +33,6 @@ def say(tg: FakeTelegram, text: str, user: int = ADMIN) -> str:
     return tg.reply_to(user, after=before).params["text"]
 
 
-def bot_message(chat: int, text: str) -> dict:
-    return {"message_id": 77, "date": 0, "chat": {"id": chat, "type": "private"}, "text": text,
-            "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot"}}
-
-
 def buttons(tg: FakeTelegram, chat: int = ADMIN) -> list[str]:
     """The callback data of the buttons under the latest message the bot sent `chat` with buttons."""
     sent = [c for c in tg.sent("sendMessage", chat) if "reply_markup" in c.params]
@@ -46,7 +41,7 @@ def buttons(tg: FakeTelegram, chat: int = ADMIN) -> list[str]:
 
 def press(tg: FakeTelegram, chat: int, data: str, user: int = ADMIN) -> str:
     count = len(tg.sent("editMessageText"))
-    tg.press(bot_message(chat, "…"), data, user_id=user)
+    tg.press(tg.bot_message(chat), data, user_id=user)
     return tg.wait_for(lambda c: c.method == "editMessageText", count=count + 1)[-1].params["text"]
 
 

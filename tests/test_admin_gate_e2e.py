@@ -2,7 +2,6 @@
 with a message and changes nothing, through the real bot process and the fake Bot API."""
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +11,7 @@ from handlers.admin import CANCEL_PREFIX, DELETE_PREFIX
 from handlers.new_project import DROP, SAVE
 from handlers.transfer import APPLY, CANCEL
 from tests.e2e import BotProcess
-from tests.fake_telegram import BOT_ID, FakeTelegram
+from tests.fake_telegram import FakeTelegram
 
 ADMIN, OTHER = 7001, 7002
 ARGUMENTS = {  # what an admin would type after each command; a new admin command is tested bare until added here
@@ -33,35 +32,27 @@ def bot(tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     proc.stop()
 
 
-def snapshot(bot: BotProcess) -> dict[str, list[tuple]]:
-    """Every row of every table the bot writes."""
-    with sqlite3.connect(bot.workdir / "bot.db") as db:
-        return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
-
-
 @pytest.mark.parametrize("command", [c.command for c in ADMIN_MENU])
 def test_an_admin_command_from_someone_else_is_refused_and_changes_nothing(tg: FakeTelegram, bot: BotProcess,
                                                                           command: str) -> None:
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     sent = len(tg.sent("sendMessage", OTHER))
     tg.message(f"/{command} {ARGUMENTS.get(command, '')}".strip(), chat_id=OTHER)
     reply = tg.reply_to(OTHER, after=sent).params["text"]
     assert "chỉ dành cho quản trị viên" in reply
     tg.message("chữ ký số bao nhiêu tiền", chat_id=OTHER)  # in order: once this is answered, the command is done
     tg.reply_to(OTHER, after=sent + 1)
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
     assert not tg.sent("sendDocument", OTHER)
 
 
 @pytest.mark.parametrize(("data", "said"), BUTTONS.items())
 def test_an_admin_button_pressed_by_someone_else_is_refused_and_changes_nothing(tg: FakeTelegram, bot: BotProcess,
                                                                                data: str, said: str) -> None:
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     answered = len(tg.sent("answerCallbackQuery"))
-    message = {"message_id": 91, "date": 0, "chat": {"id": OTHER, "type": "private"}, "text": "Xác nhận?",
-               "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot"}}
-    tg.press(message, data, user_id=OTHER)
+    tg.press(tg.bot_message(OTHER, "Xác nhận?"), data, user_id=OTHER)
     answer = tg.wait_for(lambda c: c.method == "answerCallbackQuery", count=answered + 1)[-1]
     assert said in answer.params.get("text", "")
     assert not [c for c in tg.sent("editMessageText", OTHER) if "Đã" in c.params.get("text", "")]
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before

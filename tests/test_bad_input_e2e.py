@@ -22,7 +22,7 @@ from knowledge import files
 from knowledge.loader import load_files
 from knowledge.records import Record
 from tests.e2e import BotProcess
-from tests.fake_telegram import BOT_ID, BOT_USERNAME, FakeTelegram
+from tests.fake_telegram import BOT_USERNAME, FakeTelegram
 
 ADMIN, ADMIN2, OTHER = 6101, 6102, 6103
 GROUP = -100900
@@ -30,7 +30,8 @@ MARKER = "Mã cuộc trò chuyện này"  # in the reply to /id, sent after each
 ERROR_TEXT = re.compile(r"Traceback|[A-Z][A-Za-z]*Error\b|Exception\b|invalid literal|NoneType|has no attribute|"
                         r"out of range|Bad Request|[Nn]ot [Ff]ound|unexpected")
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
-TABLES = ("agency", "record", "amount", "record_agency", "milestone", "subscription", "audit_log")
+TABLES = ("agency", "record", "amount", "record_agency", "milestone", "subscription", "audit_log")  # not the ledger:
+# sweeps write it on their own
 _message_ids = itertools.count(50_000)
 
 
@@ -40,17 +41,6 @@ def bot(tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                       REMINDER_SWEEP_SECONDS="1").start()
     yield proc
     proc.stop()
-
-
-def read(bot: BotProcess, sql: str, *args: object) -> list[tuple]:
-    """Rows of the bot's database, read only."""
-    with closing(sqlite3.connect(f"file:{bot.workdir / 'bot.db'}?mode=ro", uri=True)) as con:
-        return con.execute(sql, args).fetchall()
-
-
-def snapshot(bot: BotProcess) -> dict[str, list[str]]:
-    """Every table a command may write (the reminder ledger aside: sweeps write it on their own)."""
-    return {t: sorted(map(repr, read(bot, f"SELECT * FROM {t}"))) for t in TABLES}
 
 
 def marker(kind: str) -> str:
@@ -82,11 +72,6 @@ def assert_clear(texts: list[str], expected: str = "") -> None:
     assert any(expected in t for t in texts), texts
     for t in texts:
         assert SORRY not in t and not ERROR_TEXT.search(t) and VIETNAMESE.search(t), t
-
-
-def bot_message(chat: int, text: str = "…") -> dict:
-    return {"message_id": next(_message_ids), "date": 0, "chat": FakeTelegram.chat(chat), "text": text,
-            "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot", "username": BOT_USERNAME}}
 
 
 def errors_logged(bot: BotProcess) -> int:
@@ -151,9 +136,9 @@ HTML = "<script>alert(1)</script>"
 ])
 def test_bad_input_is_refused_in_vietnamese_and_changes_nothing(tg: FakeTelegram, bot: BotProcess, user: int,
                                                                   text: str, expected: str) -> None:
-    before, logged = snapshot(bot), errors_logged(bot)
+    before, logged = bot.snapshot(TABLES), errors_logged(bot)
     assert_clear(exchange(tg, text, user), expected)
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
     assert errors_logged(bot) == logged
 
 
@@ -187,17 +172,17 @@ def nested(depth: int) -> bytes:
 
 
 def test_a_document_with_nhap_from_a_non_admin_is_refused_politely(tg: FakeTelegram, bot: BotProcess) -> None:
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     assert_clear(upload(tg, "planbot.json", files.to_json(load_files()), OTHER), "chỉ dành cho quản trị viên")
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
 
 
 @pytest.mark.parametrize(("depth", "said"), [(100_000, "không hợp lệ: lồng nhau quá sâu"),
                                             (500, "không được áp dụng")])
 def test_a_deeply_nested_json_is_an_invalid_file(tg: FakeTelegram, bot: BotProcess, depth: int, said: str) -> None:
-    before, logged = snapshot(bot), errors_logged(bot)
+    before, logged = bot.snapshot(TABLES), errors_logged(bot)
     assert_clear(upload(tg, "long-nhau.json", nested(depth), ADMIN), said)
-    assert snapshot(bot) == before and errors_logged(bot) == logged
+    assert bot.snapshot(TABLES) == before and errors_logged(bot) == logged
 
 
 @pytest.mark.parametrize("content", [
@@ -211,15 +196,15 @@ def test_a_deeply_nested_json_is_an_invalid_file(tg: FakeTelegram, bot: BotProce
 ])
 def test_a_json_of_the_wrong_shape_is_refused_with_its_reason(tg: FakeTelegram, bot: BotProcess,
                                                                content: bytes) -> None:
-    before, logged = snapshot(bot), errors_logged(bot)
+    before, logged = bot.snapshot(TABLES), errors_logged(bot)
     assert_clear(upload(tg, "sai.json", content, ADMIN))
-    assert snapshot(bot) == before and errors_logged(bot) == logged
+    assert bot.snapshot(TABLES) == before and errors_logged(bot) == logged
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_downloaded(tg: FakeTelegram, bot: BotProcess) -> None:
     """By the size the message gives, or, when it gives none, by the size getFile reports (Telegram lets bots
     download 20 MB at most); the fake has no such file, so a download would fail with another message."""
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     big = 25 * 1024 * 1024
     count = len(tg.sent(chat_id=ADMIN))
     document(tg, "lon.json", "not-in-the-fake-1", ADMIN, "/nhap", size=big)
@@ -231,11 +216,11 @@ def test_a_file_over_the_limit_is_refused_before_it_is_downloaded(tg: FakeTelegr
     count = len(tg.sent(chat_id=ADMIN))
     document(tg, "lon.json", "not-in-the-fake-2", ADMIN, "/nhap")
     assert_clear(after(tg, ADMIN, count, ADMIN), "Tệp quá lớn")
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
 
 
 def test_a_download_that_fails_is_said_in_vietnamese(tg: FakeTelegram, bot: BotProcess) -> None:
-    before, logged = snapshot(bot), errors_logged(bot)
+    before, logged = bot.snapshot(TABLES), errors_logged(bot)
     tg.fail_next("getFile", lambda p: (400, {"ok": False, "error_code": 400,
                                              "description": "Bad Request: file is too big"}))
     count = len(tg.sent(chat_id=ADMIN))
@@ -244,16 +229,16 @@ def test_a_download_that_fails_is_said_in_vietnamese(tg: FakeTelegram, bot: BotP
     count = len(tg.sent(chat_id=ADMIN))
     document(tg, "b.json", "never-uploaded", ADMIN, "/nhap", size=100)  # getFile answers, the download is a 404
     assert_clear(after(tg, ADMIN, count, ADMIN), "Không tải được tệp")
-    assert snapshot(bot) == before and errors_logged(bot) == logged
+    assert bot.snapshot(TABLES) == before and errors_logged(bot) == logged
 
 
 def test_a_document_sent_without_nhap_gets_a_hint_in_private_and_silence_in_a_group(tg: FakeTelegram,
                                                                                     bot: BotProcess) -> None:
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     assert_clear(upload(tg, "ghi-chu.pdf", b"%PDF-1.4", OTHER, caption=""), "chỉ đọc câu hỏi bằng chữ")
     assert_clear(upload(tg, "du-lieu.json", b"{}", ADMIN, caption=""), "/nhap")
     assert upload(tg, "bao-cao.pdf", b"%PDF-1.4", OTHER, caption="", chat=GROUP) == []
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
 
 
 @pytest.mark.parametrize(("user", "data"), [
@@ -261,22 +246,22 @@ def test_a_document_sent_without_nhap_gets_a_hint_in_private_and_silence_in_a_gr
     (ADMIN, "nhap:ok"), (OTHER, "nhap:ok"), (ADMIN, "xoa:PL9-99"), (OTHER, "xoa:PL4-3"),
 ])
 def test_an_unknown_or_stale_button_is_answered(tg: FakeTelegram, bot: BotProcess, user: int, data: str) -> None:
-    before_db, logged = snapshot(bot), errors_logged(bot)
+    before_db, logged = bot.snapshot(TABLES), errors_logged(bot)
     answers, count = len(tg.sent("answerCallbackQuery")), len(tg.sent(chat_id=user))
-    tg.press(bot_message(user), data, user_id=user)
+    tg.press(tg.bot_message(user), data, user_id=user)
     texts = after(tg, user, count, user)
     answered = tg.sent("answerCallbackQuery")[answers:]
     assert len(answered) == 1, "the button was left spinning"
     shown = [answered[0].params.get("text") or "", *texts]
     assert any(t.strip() for t in shown), "nothing tells the user the button does nothing"
     assert_clear([t for t in shown if t.strip()])
-    assert snapshot(bot) == before_db and errors_logged(bot) == logged
+    assert bot.snapshot(TABLES) == before_db and errors_logged(bot) == logged
 
 
 @pytest.mark.telegram_refuses
 def test_the_same_record_button_pressed_twice(tg: FakeTelegram, bot: BotProcess) -> None:
     """The second press edits the message to what it already shows: Telegram refuses that, the bot lets it be."""
-    message = bot_message(OTHER)
+    message = tg.bot_message(OTHER)
     refused, answers, logged = len(tg.rejected), len(tg.sent("answerCallbackQuery")), errors_logged(bot)
     for _ in range(2):
         count = len(tg.sent(chat_id=OTHER))
@@ -305,20 +290,20 @@ def say(tg: FakeTelegram, text: str, user: int) -> str:
 
 def press(tg: FakeTelegram, user: int, data: str) -> str:
     edits_before = len(tg.sent("editMessageText", user))
-    tg.press(bot_message(user), data, user_id=user)
+    tg.press(tg.bot_message(user), data, user_id=user)
     return tg.reply_to(user, after=edits_before, method="editMessageText").params["text"]
 
 
 @pytest.mark.parametrize("name", ["\u200b\u200c\u200d\ufeff", "   \u200b  ", "\x00\x1b", EMOJI, HTML, "x" * 5000])
 def test_a_new_project_needs_a_visible_name(tg: FakeTelegram, bot: BotProcess, name: str) -> None:
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     assert "mục cha" in say(tg, "/them", ADMIN)
     assert "Tên dự án" in say(tg, "PL4-V", ADMIN)
     refused = exchange(tg, name, ADMIN)
     assert_clear(refused, "Gửi lại tên")
     assert "Chủ đầu tư" not in refused[0]
     assert "Đã dừng" in say(tg, "/huy", ADMIN)
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
 
 
 def save_button(tg: FakeTelegram, user: int) -> str:
@@ -352,11 +337,11 @@ def test_two_admins_adding_at_once_get_two_records(tg: FakeTelegram, bot: BotPro
     edits_before = {admin: len(tg.sent("editMessageText", admin)) for admin in (ADMIN, ADMIN2)}
     saves = {admin: save_button(tg, admin) for admin in (ADMIN, ADMIN2)}
     for admin in (ADMIN, ADMIN2):
-        tg.press(bot_message(admin), saves[admin], user_id=admin)
+        tg.press(tg.bot_message(admin), saves[admin], user_id=admin)
     saved = [tg.reply_to(admin, after=n, method="editMessageText").params["text"] for admin, n in edits_before.items()]
     ids = [re.search(r"Đã thêm (PL4-\d+)", s).group(1) for s in saved]  # type: ignore[union-attr]
     assert len(set(ids)) == 2 and expected < set(ids)
-    titles = dict(read(bot, "SELECT id, title FROM record WHERE id IN (?, ?)", *ids))
+    titles = dict(bot.rows("SELECT id, title FROM record WHERE id IN (?, ?)", *ids))
     assert titles == {ids[0]: "Hệ thống thử nghiệm thứ nhất", ids[1]: "Hệ thống thử nghiệm thứ hai"}
     for admin in (ADMIN, ADMIN2):
         assert "Đã hoàn tác" in say(tg, "/hoantac", admin)
@@ -394,7 +379,7 @@ def test_a_record_with_a_very_long_title_reaches_users_whole(tg: FakeTelegram, b
     assert len(labels) == 2 and all(0 < len(label) <= 64 for label in labels)
     for rid in ("PL4-V.90", "PL4-V.91"):
         count = len(tg.sent(chat_id=OTHER))
-        tg.press(bot_message(OTHER), f"r:{rid}", user_id=OTHER)
+        tg.press(tg.bot_message(OTHER), f"r:{rid}", user_id=OTHER)
         shown = after(tg, OTHER, count, OTHER)
         assert len(shown) >= 2 and "".join(shown).count("liên thông") >= 110  # too long for one message: all of it
     inline = len(tg.sent("answerInlineQuery"))
@@ -446,7 +431,7 @@ def test_a_large_import_does_not_hold_up_other_users(tmp_path: Path) -> None:
             previewed = len(asked)
             edits_before = len(tg.sent("editMessageText", ADMIN))
             apply = preview.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-            tg.press(bot_message(ADMIN, preview.params["text"]), apply, user_id=ADMIN)
+            tg.press(tg.bot_message(ADMIN, preview.params["text"]), apply, user_id=ADMIN)
             ask_until(lambda: len(tg.sent("editMessageText", ADMIN)) > edits_before)
             applied = tg.sent("editMessageText", ADMIN)[edits_before]
             assert "Đã áp dụng: thêm 20000" in applied.params["text"]

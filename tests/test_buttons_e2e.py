@@ -3,22 +3,18 @@ applied, undone, cancelled or replaced prompt, a replayed one and a forged one a
 nothing; only the prompt's own button acts, once."""
 from __future__ import annotations
 
-import itertools
 import json
 import re
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 
 import pytest
 
 from tests.e2e import BotProcess
-from tests.fake_telegram import BOT_ID, FakeTelegram
+from tests.fake_telegram import FakeTelegram
 
 ADMIN, OTHER = 6301, 6302
 EXPIRED = "hết hạn"
-TABLES = ("record", "amount", "record_agency", "agency", "audit_log", "milestone")
-_message_ids = itertools.count(70_000)
+TABLES = ("record", "amount", "record_agency", "agency", "audit_log", "milestone")  # what a button may write
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +22,6 @@ def bot(tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     proc = BotProcess(tg, tmp_path_factory.mktemp("buttons"), ADMIN_IDS=str(ADMIN)).start()
     yield proc
     proc.stop()
-
-
-def read(bot: BotProcess, sql: str, *args: object) -> list[tuple]:
-    with closing(sqlite3.connect(f"file:{bot.workdir / 'bot.db'}?mode=ro", uri=True)) as con:
-        return con.execute(sql, args).fetchall()
-
-
-def snapshot(bot: BotProcess) -> dict[str, list[str]]:
-    """Every row of every table a confirm button may write."""
-    return {t: sorted(map(repr, read(bot, f"SELECT * FROM {t}"))) for t in TABLES}
 
 
 def say(tg: FakeTelegram, text: str, user: int = ADMIN) -> str:
@@ -56,9 +42,7 @@ def press(tg: FakeTelegram, data: str, user: int = ADMIN) -> tuple[str, str]:
     """Press a button with `data` under a message of the bot (a new one each time, as a real chat's would be):
     what the answer to the press said, and what the message was edited to."""
     answers, edits = len(tg.sent("answerCallbackQuery")), len(tg.sent("editMessageText", user))
-    message = {"message_id": next(_message_ids), "date": 0, "chat": tg.chat(user), "text": "Xác nhận?",
-               "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot"}}
-    tg.press(message, data, user_id=user)
+    tg.press(tg.bot_message(user, "Xác nhận?"), data, user_id=user)
     edited = tg.reply_to(user, after=edits, method="editMessageText").params["text"]
     answered = tg.wait_for(lambda c: c.method == "answerCallbackQuery", count=answers + 1)[answers]
     return answered.params.get("text") or "", edited
@@ -93,7 +77,7 @@ def preview(tg: FakeTelegram, doc: dict, changes: dict[str, str]) -> list[str]:
 
 
 def tmdt(bot: BotProcess, record_id: str) -> list[tuple]:
-    return sorted(read(bot, "SELECT \"column\", value FROM amount WHERE record_id = ?", record_id))
+    return sorted(bot.rows("SELECT \"column\", value FROM amount WHERE record_id = ?", record_id))
 
 
 def test_apply_under_an_older_preview_applies_nothing_and_the_newer_one_applies_its_own(tg: FakeTelegram,
@@ -102,29 +86,29 @@ def test_apply_under_an_older_preview_applies_nothing_and_the_newer_one_applies_
     apply_a, cancel_a = preview(tg, doc, {"PL4-4": "4500"})
     apply_b, cancel_b = preview(tg, doc, {"PL4-11": "7000"})
     assert apply_a != apply_b and apply_a.startswith("nhap:ok:") and cancel_b.startswith("nhap:huy:")
-    before, b4, b11 = snapshot(bot), tmdt(bot, "PL4-4"), tmdt(bot, "PL4-11")
+    before, b4, b11 = bot.snapshot(TABLES), tmdt(bot, "PL4-4"), tmdt(bot, "PL4-11")
     expired(tg, apply_a)
     expired(tg, cancel_a)
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
     assert "Đã áp dụng" in press(tg, apply_b)[1]
     assert tmdt(bot, "PL4-4") == b4 and tmdt(bot, "PL4-11") != b11  # B's change, not A's
     assert "7.000 triệu đồng" in say(tg, "hệ thống lưu trữ sao lưu dự phòng dữ liệu", user=OTHER)
     assert "4.000 triệu đồng" in say(tg, "phần mềm số hóa bao nhiêu tiền", user=OTHER)
-    after = snapshot(bot)
+    after = bot.snapshot(TABLES)
     expired(tg, apply_b)  # replayed: applied once only
     expired(tg, apply_a)
     expired(tg, cancel_b)
-    assert snapshot(bot) == after
+    assert bot.snapshot(TABLES) == after
     assert "Đã hoàn tác" in say(tg, "/hoantac")
     assert tmdt(bot, "PL4-11") == b11
 
 
 def test_a_cancelled_preview_cannot_be_applied(tg: FakeTelegram, bot: BotProcess) -> None:
     apply, cancel = preview(tg, exported(tg), {"PL4-4": "4600"})
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     assert "Đã hủy nhập dữ liệu" in press(tg, cancel)[1]
     expired(tg, apply)
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
 
 
 def test_an_old_delete_button_pressed_again_after_undo_deletes_nothing(tg: FakeTelegram, bot: BotProcess) -> None:
@@ -133,15 +117,15 @@ def test_an_old_delete_button_pressed_again_after_undo_deletes_nothing(tg: FakeT
     delete, keep = buttons(tg)
     assert "PL4" not in delete and delete.startswith("xoa:") and keep.startswith("xoa-huy:")
     assert "Đã xóa PL4-3" in press(tg, delete)[1]
-    assert read(bot, "SELECT deleted FROM record WHERE id = 'PL4-3'") == [(1,)]
+    assert bot.rows("SELECT deleted FROM record WHERE id = 'PL4-3'") == [(1,)]
     assert "2.000 triệu đồng" not in say(tg, "Dự án chữ ký số bao nhiêu tiền?", user=OTHER)
     assert "Đã hoàn tác" in say(tg, "/hoantac")
     assert "2.000 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?", user=OTHER)
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     expired(tg, delete)
     expired(tg, keep)
-    assert snapshot(bot) == before
-    assert read(bot, "SELECT deleted FROM record WHERE id = 'PL4-3'") == [(0,)]
+    assert bot.snapshot(TABLES) == before
+    assert bot.rows("SELECT deleted FROM record WHERE id = 'PL4-3'") == [(0,)]
     assert "2.000 triệu đồng" in say(tg, "Dự án chữ ký số bao nhiêu tiền?", user=OTHER)
 
 
@@ -153,7 +137,7 @@ def test_two_delete_prompts_each_delete_their_own_record_once(tg: FakeTelegram, 
     assert "Đã hủy" in press(tg, keep_second)[1]
     expired(tg, second)
     assert "Đã xóa PL4-1.3" in press(tg, first)[1]
-    assert read(bot, "SELECT id FROM record WHERE deleted AND id LIKE 'PL4-1.%'") == [("PL4-1.3",)]
+    assert bot.rows("SELECT id FROM record WHERE deleted AND id LIKE 'PL4-1.%'") == [("PL4-1.3",)]
     assert "Đã hoàn tác" in say(tg, "/hoantac")
 
 
@@ -164,28 +148,26 @@ def test_two_delete_prompts_each_delete_their_own_record_once(tg: FakeTelegram, 
 def test_forged_confirm_data_is_refused_and_changes_nothing(tg: FakeTelegram, bot: BotProcess, data: str) -> None:
     say(tg, "/xoa PL4-3")  # a real prompt is pending: forged data still finds nothing
     real = buttons(tg)[0]
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     expired(tg, data)
-    assert snapshot(bot) == before
-    assert read(bot, "SELECT deleted FROM record WHERE id = 'PL4-3'") == [(0,)]
+    assert bot.snapshot(TABLES) == before
+    assert bot.rows("SELECT deleted FROM record WHERE id = 'PL4-3'") == [(0,)]
     token = real.removeprefix("xoa:")
     expired(tg, f"nhap:ok:{token}")  # a delete's token under another action's prefix
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
     assert "Đã hủy" in press(tg, f"xoa-huy:{token}")[1]
 
 
 def test_forged_data_from_someone_else_is_refused(tg: FakeTelegram, bot: BotProcess) -> None:
     say(tg, "/xoa PL4-3")
     real = buttons(tg)[0]
-    before, answers = snapshot(bot), len(tg.sent("answerCallbackQuery"))
+    before, answers = bot.snapshot(TABLES), len(tg.sent("answerCallbackQuery"))
     for data in (real, "xoa:PL4-3", "nhap:ok"):
-        message = {"message_id": next(_message_ids), "date": 0, "chat": tg.chat(OTHER), "text": "Xác nhận?",
-                   "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot"}}
-        tg.press(message, data, user_id=OTHER)
+        tg.press(tg.bot_message(OTHER, "Xác nhận?"), data, user_id=OTHER)
     said = [c.params.get("text", "") for c in tg.wait_for(lambda c: c.method == "answerCallbackQuery",
                                                           count=answers + 3)[answers:]]
     assert all("Chỉ quản trị viên" in s for s in said)
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
     assert "Đã hủy" in press(tg, real.replace("xoa:", "xoa-huy:"))[1]
 
 
@@ -201,7 +183,7 @@ def _summary(tg: FakeTelegram, title: str) -> list[str]:
 
 
 def titled(bot: BotProcess, title: str) -> list[tuple]:
-    return read(bot, "SELECT id, deleted FROM record WHERE title = ?", title)
+    return bot.rows("SELECT id, deleted FROM record WHERE title = ?", title)
 
 
 def test_a_replayed_save_adds_no_second_project(tg: FakeTelegram, bot: BotProcess) -> None:
@@ -210,10 +192,10 @@ def test_a_replayed_save_adds_no_second_project(tg: FakeTelegram, bot: BotProces
     assert save.startswith("them:luu:") and drop.startswith("them:huy:")
     added = re.search(r"Đã thêm (PL4-\d+)", press(tg, save)[1])
     assert added is not None
-    after = snapshot(bot)
+    after = bot.snapshot(TABLES)
     expired(tg, save)
     expired(tg, drop)
-    assert snapshot(bot) == after and titled(bot, title) == [(added.group(1), 0)]
+    assert bot.snapshot(TABLES) == after and titled(bot, title) == [(added.group(1), 0)]
     assert "Đã hoàn tác" in say(tg, "/hoantac")
 
 
@@ -221,9 +203,9 @@ def test_an_older_summary_saves_nothing_and_a_draft_in_progress_goes_on(tg: Fake
     old_title, new_title = "Hệ thống thử bản nháp cũ", "Hệ thống thử bản nháp mới"
     old_save, _ = _summary(tg, old_title)
     assert "mục cha" in say(tg, "/them")  # a new draft: the old summary's buttons expire
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     expired(tg, old_save)
-    assert snapshot(bot) == before
+    assert bot.snapshot(TABLES) == before
     assert "Tên dự án" in say(tg, "PL4-V")  # the draft being written was not dropped by the stale press
     assert "Đã dừng" in say(tg, "/huy")
     new_save, _ = _summary(tg, new_title)
@@ -236,7 +218,7 @@ def test_an_older_summary_saves_nothing_and_a_draft_in_progress_goes_on(tg: Fake
 def test_a_cancelled_summary_cannot_be_saved(tg: FakeTelegram, bot: BotProcess) -> None:
     title = "Hệ thống thử bản nháp đã hủy"
     save, drop = _summary(tg, title)
-    before = snapshot(bot)
+    before = bot.snapshot(TABLES)
     assert "Đã hủy" in press(tg, drop)[1]
     expired(tg, save)
-    assert snapshot(bot) == before and titled(bot, title) == []
+    assert bot.snapshot(TABLES) == before and titled(bot, title) == []

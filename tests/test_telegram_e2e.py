@@ -73,13 +73,12 @@ def test_ambiguity_offers_buttons_and_a_press_answers(tg: FakeTelegram, bot: Bot
     assert 2 <= len(rows) <= 5
     data = [row[0]["callback_data"] for row in rows]
     assert all(d.startswith("r:") and len(d.encode()) <= 64 for d in data)
-    sent = {"message_id": 4242, "date": 0, "chat": {"id": 2004, "type": "private"}, "text": call.params["text"],
-            "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot"}}
+    sent = tg.bot_message(2004, call.params["text"])
     edits, answers = len(tg.sent("editMessageText")), len(tg.sent("answerCallbackQuery"))
     tg.press(sent, data[0], user_id=2004)
     tg.wait_for(lambda c: c.method == "answerCallbackQuery", count=answers + 1)  # the button is not left spinning
     edit = tg.wait_for(lambda c: c.method == "editMessageText", count=edits + 1)[-1]
-    assert str(edit.params["message_id"]) == "4242"
+    assert str(edit.params["message_id"]) == str(sent["message_id"])  # the message under the button
     assert edit.params["text"] == engine_kb.answer_record(data[0][2:]).html
 
 
@@ -121,8 +120,7 @@ def test_group_answers_commands_mentions_and_replies_only(tg: FakeTelegram, bot:
     assert "1.325 triệu đồng" in ask(tg, f"@{BOT_USERNAME} mạng LAN Tam Dương bao nhiêu", group, kind="supergroup",
                                      user_id=3001)
     assert "Giai đoạn 2016-2018" in ask(tg, f"/lotrinh@{BOT_USERNAME}", group, kind="supergroup", user_id=3001)
-    bot_msg = {"message_id": 9, "date": 0, "chat": {"id": group, "type": "supergroup"}, "text": "…",
-               "from": {"id": BOT_ID, "is_bot": True, "first_name": "planbot", "username": BOT_USERNAME}}
+    bot_msg = tg.bot_message(group)
     assert "Sở Tài chính" in ask(tg, "còn Sở Tài chính có nhiệm vụ gì", group, kind="supergroup", user_id=3001,
                                  reply_to=bot_msg)
     before = len(tg.sent("sendMessage", group))
