@@ -30,10 +30,10 @@ class BodyRoutes:
         index: Index
         weights: Weights
         _units: dict[str, set[str]]
-        _about: dict[str, list[Record]]
-        _about_ids: dict[str, set[str]]
         _words_of_agency: dict[str, set[str]]
 
+        def about(self, agency_id: str) -> list[Record]: ...
+        def is_about(self, record_id: str, agency_id: str) -> bool: ...
         @staticmethod
         def _joined(parts: list[Answer]) -> Answer: ...
         @staticmethod
@@ -66,7 +66,7 @@ class BodyRoutes:
             return self._each_agency(q)
         if rest or not ({"list", "money", "project"} & q.intents or len(q.agencies) > 1):
             return None
-        projects = [r for a in q.agencies for r in self._about[a] if r.kind in ("project", "component")]
+        projects = [r for a in q.agencies for r in self.about(a) if r.kind in ("project", "component")]
         projects = list({r.id: r for r in projects}.values())
         kept = [r for r in projects if self._meets_time(q, r)]
         names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
@@ -90,7 +90,7 @@ class BodyRoutes:
         named = set().union(*(self._words_of_agency[a] for a in q.agencies))
         rest = [w for w in q.content if w not in named]
         for aid in q.agencies:
-            own = [r for r in self._about[aid] if self._meets_time(q, r) and r.kind in ("project", "component")]
+            own = [r for r in self.about(aid) if self._meets_time(q, r) and r.kind in ("project", "component")]
             scored = sorted(((self.index.coverage(r, rest, q.toks)[0], -r.seq, r) for r in own), reverse=True)
             if not scored or scored[0][0] < self.weights.thresholds["min_rest_cover"]:
                 return None
@@ -123,7 +123,7 @@ class BodyRoutes:
         kept = named or kept
         name = self.kb.agencies[aid].name
         if not kept:  # 'cơ quan Đảng … ai làm CĐT': its projects, each with the investor the plan names
-            about = [r for r in self._about[aid] if r.get("cdt") and self._meets_time(q, r)]
+            about = [r for r in self.about(aid) if r.get("cdt") and self._meets_time(q, r)]
             if about:
                 title = f"Dự án cho {name}{self._time_phrase(q)} và chủ đầu tư"
                 listed = compose.compose_list(self.kb, title, about, q.year, investor=True)
@@ -156,7 +156,7 @@ class BodyRoutes:
             if owners and not related & set(owners) and any(self._body(a) for a in owners):
                 return True
         types = {self.kb.agencies[a].type for a in named}
-        mentioned = [a for a, ids in self._about_ids.items() if r.id in ids]
+        mentioned = [a for a in self.kb.agencies if self.is_about(r.id, a)]
         return any(self.kb.agencies[a].type in types for a in mentioned) and not related & set(mentioned)
 
     def _body(self, aid: str) -> bool:

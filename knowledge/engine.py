@@ -6,9 +6,12 @@ route keeps the constraints the question states (year, period, agency, appendix,
 plainly that the plan has nothing that meets them."""
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from knowledge import clauses, compose
 from knowledge.answer import Answer, AnswerKind
@@ -18,7 +21,7 @@ from knowledge.index import Index, content_pairs
 from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
 from knowledge.operations import SetOperations
 from knowledge.periods import AMOUNT_KINDS, YEAR_MONEY_KINDS, appendix_of, blank_year, record_period, record_years
-from knowledge.records import KnowledgeBase, Record
+from knowledge.records import KnowledgeBase, Record, RecordKind
 from knowledge.understand import (
     INTENT_CUES,
     KIND_NOUNS,
@@ -89,6 +92,14 @@ def counted_words(toks: list[str]) -> set[str]:
             out.add(m.group(1))
     return out
 
+KIND_BITS = {kind.value: 1 << i for i, kind in enumerate(RecordKind)}  # a set of kinds held as one int
+KIND_BITS_ALL = (1 << len(KIND_BITS)) - 1
+
+
+def kind_bits(kinds: Iterable[str]) -> int:
+    return sum(KIND_BITS[k] for k in set(kinds))
+
+
 # Intent -> the kinds of record that answer it.
 KIND_PREFERENCE: dict[str, set[str]] = {
     "target": {"target", "target_group", "general_goal"},
@@ -129,55 +140,129 @@ class Answerer(BodyRoutes, SetOperations):
     def __init__(self, kb: KnowledgeBase, lex: Lexicon | None = None, weights: Weights | None = None) -> None:
         self.kb = kb
         self.lex = with_acronyms(lex or lexicon(), kb)
-        self.index = Index(kb, self.lex, word_frequency(), [*question_phrases(), *self.lex.synonyms])
         self.weights = weights or load_weights()
         self.finder = AgencyFinder(list(kb.agencies.values()), self.lex)
-        mentions: dict[str, list[Record]] = {}
-        for r in kb.records.values():
-            for aid in self.finder.find(" ".join(tokens(self.lex.key(r.title)))):
-                mentions.setdefault(aid, []).append(r)
+        self._mentions: dict[str, set[str]] = {}  # agency -> the records whose titles name it
+        self._title_runs: dict[str, int] = {}  # each run of NAME_RUN title words -> the kinds (bits of KIND_BITS)
+        self._years: set[int] = set()
+        self._document_numbers: set[str] = set()  # '41' of 41/2011/NQ-HĐND
+        self.index = Index(kb, self.lex, word_frequency(), [*question_phrases(), *self.lex.synonyms],
+                           on_title=self._read_title)
         units: dict[str, set[str]] = {aid: {aid} for aid in kb.agencies}  # an agency and the units under it
         for a in kb.agencies.values():
             if a.parent in units:
                 units[a.parent].add(a.id)
         self._units = units
-        self._about: dict[str, list[Record]] = {
-            aid: sorted({r.id: r for u in units[aid] for r in (*kb.of_agency(u), *mentions.get(u, ()))}.values(),
-                        key=lambda r: r.seq)
-            for aid in kb.agencies}
-        self._about_ids = {aid: {r.id for r in rs} for aid, rs in self._about.items()}
         self._words_of_agency = {a.id: set(tokens(self.lex.key(" ".join((a.name, *a.aliases)))))
                                  for a in kb.agencies.values()}
         self.plan_period = record_period(kb.plan) if kb.plan else None
         self._plan_title = tokens(self.lex.key(kb.plan.title)) if kb.plan else []
-        self._title_runs: dict[tuple[str, ...], set[str]] = {}  # each run of NAME_RUN title words -> the kinds
-        for r in kb.records.values():
-            title = tokens(self.lex.key(r.title))
-            for i in range(len(title) - NAME_RUN + 1):
-                self._title_runs.setdefault(tuple(title[i:i + NAME_RUN]), set()).add(r.kind)
         self._places = self._other_places()
         self._bodies = self._other_bodies()
-        # a row of figures that also names bodies ('Sở Xây dựng, Ban Dân tộc … chưa có cán bộ chuyên trách') answers
-        # 'những cơ quan nào …'
-        self._names_bodies = {r.id: bool(self.finder.find(" ".join(tokens(self.lex.key(
-            " ".join(str(v) for k, v in r.fields.items() if k not in ("muc_tieu",))))))) for r in kb.records.values()}
         place = kb.plan.get("dia_danh", "") if kb.plan else ""  # 'tỉnh Vĩnh Phúc' delimits no set of the plan's items
         self._place_words = frozenset(tokens(fold(f"tỉnh {place}"))) if place else frozenset()
-        self._when = {r.id: (record_period(r), record_years(r)) for r in kb.records.values()}  # read once
-        # words several budget records' titles share ('nguồn', 'vốn'): they name the budget, not one line of it
-        titles = Counter(t for r in kb.of_kind(*YEAR_MONEY_KINDS) for t in set(tokens(self.lex.key(r.title))))
-        self._budget_words = {t for t, n in titles.items() if n >= BUDGET_WORD_TITLES}
-        self._numbered = {r.id: bool(r.amounts or r.get("figures") or r.kind == "indicator"  # states a figure
-                                     or _DIGIT.search(_NOT_A_FIGURE.sub(" ", f"{r.title} {r.text}")))
-                         for r in kb.records.values()}
-        self._rated = {r.id: r.kind in TABLE_ROWS or "%" in " ".join(map(str, (r.title, r.text, *r.fields.values())))
-                       for r in kb.records.values()}  # states a percentage
+        self._budget_words = self._words_of_budget()
+        self._forget()
+
+    def _read_title(self, r: Record, title: list[str]) -> None:
+        """What the answerer keeps of every record, read once as the index reads it: the agencies its title names,
+        the runs of its title, its years, the documents it cites."""
+        for aid in self.finder.find(" ".join(title)):
+            self._mentions.setdefault(aid, set()).add(r.id)
+        bit = KIND_BITS[r.kind]
+        for i in range(len(title) - NAME_RUN + 1):
+            run = " ".join(title[i:i + NAME_RUN])
+            self._title_runs[run] = self._title_runs.get(run, 0) | bit
+        self._years.update(record_years(r), record_period(r) or ())
+        text = " ".join(map(str, (r.title, r.text, *r.fields.values())))
+        if "/" in text:
+            self._document_numbers.update(n.split("/")[0] for n in document_numbers(fold(text)))
+
+    def _forget(self) -> None:
+        """Facts of single records, read when a question first needs them (none at 100.000 records up front)."""
+        self._about: dict[str, list[Record]] = {}
         self._counted: dict[str, set[str]] = {}  # the words each record counts, read when a count is asked
-        years = {y for r in kb.records.values() for y in record_years(r)}
-        years |= {y for r in kb.records.values() for y in (record_period(r) or ())}
-        self.years = (min(years), max(years)) if years else None
-        corpus = fold(" ".join(" ".join(map(str, (r.title, r.text, *r.fields.values()))) for r in kb.records.values()))
-        self._document_numbers = {n.split("/")[0] for n in document_numbers(corpus)}  # '41' of 41/2011/NQ-HĐND
+        self._when: dict[str, tuple[tuple[int, int] | None, set[int]]] = {}
+        self._numbered: dict[str, bool] = {}
+        self._rated: dict[str, bool] = {}
+        self._names_bodies: dict[str, bool] = {}
+
+    @property
+    def years(self) -> tuple[int, int] | None:
+        return (min(self._years), max(self._years)) if self._years else None
+
+    def _words_of_budget(self) -> set[str]:
+        """Words several budget records' titles share ('nguồn', 'vốn'): they name the budget, not one line of it."""
+        titles = Counter(t for r in self.kb.of_kind(*YEAR_MONEY_KINDS) for t in set(tokens(self.lex.key(r.title))))
+        return {t for t, n in titles.items() if n >= BUDGET_WORD_TITLES}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_about": {}, "_counted": {}, "_when": {}, "_numbered": {}, "_rated": {},
+                "_names_bodies": {}}
+
+    # ---- edits
+    def updated(self, kb: KnowledgeBase, changed: Iterable[str]) -> Answerer:
+        """A new answerer over `kb`, where the records `changed` (edited, added or removed) and those whose indexed
+        text holds theirs (children, the project of a component) are read again; the rest is shared with this one,
+        which goes on answering meanwhile. The agencies must be the same (a renamed agency rebuilds)."""
+        touched = set(changed)
+        for old in (self.kb, kb):
+            for rid in list(touched):
+                touched.update(c.id for c in old.children(rid))
+                r = old.records.get(rid)
+                if r is not None and r.parent and r.kind == "component":
+                    touched.add(r.parent)
+        new = copy.copy(self)
+        new.kb = kb
+        new._mentions = {aid: ids - touched for aid, ids in self._mentions.items()}
+        new._title_runs = dict(self._title_runs)
+        new._years, new._document_numbers = set(self._years), set(self._document_numbers)
+        new.index = self.index.updated(kb, self.lex, touched, on_title=new._read_title)
+        new._budget_words = new._words_of_budget()
+        new._forget()
+        return new
+
+    # ---- facts of one record, read once
+    def about(self, agency_id: str) -> list[Record]:
+        """The records of an agency and of the units under it, and those whose titles name them, in plan order."""
+        if agency_id not in self._about:
+            units = self._units.get(agency_id, {agency_id})
+            found = {r.id: r for u in units for r in self.kb.of_agency(u)}
+            found.update((rid, self.kb.records[rid]) for u in units for rid in self._mentions.get(u, ())
+                         if rid in self.kb.records)
+            self._about[agency_id] = sorted(found.values(), key=lambda r: r.seq)
+        return self._about[agency_id]
+
+    def is_about(self, record_id: str, agency_id: str) -> bool:
+        units = self._units.get(agency_id, {agency_id})
+        r = self.kb.records.get(record_id)
+        return r is not None and (bool(units & set(r.agencies)) or any(record_id in self._mentions.get(u, ())
+                                                                          for u in units))
+
+    def _when_of(self, r: Record) -> tuple[tuple[int, int] | None, set[int]]:
+        if r.id not in self._when:
+            self._when[r.id] = (record_period(r), record_years(r))
+        return self._when[r.id]
+
+    def _states_figure(self, r: Record) -> bool:
+        if r.id not in self._numbered:
+            self._numbered[r.id] = bool(r.amounts or r.get("figures") or r.kind == "indicator"
+                                        or _DIGIT.search(_NOT_A_FIGURE.sub(" ", f"{r.title} {r.text}")))
+        return self._numbered[r.id]
+
+    def _states_rate(self, r: Record) -> bool:
+        if r.id not in self._rated:
+            self._rated[r.id] = r.kind in TABLE_ROWS or "%" in " ".join(map(str, (r.title, r.text,
+                                                                                 *r.fields.values())))
+        return self._rated[r.id]
+
+    def _row_names_bodies(self, r: Record) -> bool:
+        """A row of figures that also names bodies ('Sở Xây dựng, Ban Dân tộc … chưa có cán bộ chuyên trách')
+        answers 'những cơ quan nào …'."""
+        if r.id not in self._names_bodies:
+            text = " ".join(str(v) for k, v in r.fields.items() if k not in ("muc_tieu",))
+            self._names_bodies[r.id] = bool(self.finder.find(" ".join(tokens(self.lex.key(text)))))
+        return self._names_bodies[r.id]
 
     # ---- public
     def answer(self, text: str, scope: frozenset[str] | None = None) -> Answer:
@@ -278,7 +363,7 @@ class Answerer(BodyRoutes, SetOperations):
         và bổ sung thiết bị …' one project's name (a run of a record's title spans the 'và')."""
         toks = tokens(self.lex.key(text))
         joins = [i for i, t in enumerate(toks) if t in JOINING_WORDS]
-        if any(tuple(toks[s:s + NAME_RUN]) in self._title_runs for i in joins
+        if any(" ".join(toks[s:s + NAME_RUN]) in self._title_runs for i in joins
                for s in range(max(0, i - NAME_RUN + 1), i + 1)):
             return False
         whole = self._parse(text)
@@ -428,8 +513,8 @@ class Answerer(BodyRoutes, SetOperations):
         total = sum(self.index.weight(w) for w in words)
         if not (records and total and held / total >= PART_COVER):
             # or the part's records that hold the question's rarest word ('căn cứ vào những luật nào': the laws)
-            rarest = max(words, key=lambda w: self.index.idf.get(w, 0.0), default="")
-            rare = self.index.idf.get(rarest, 0.0) >= PART_WORD_IDF
+            rarest = max(words, key=lambda w: self.index.idf(w) or 0.0, default="")
+            rare = (self.index.idf(rarest) or 0.0) >= PART_WORD_IDF
             records = [r for r in records if rare and self.index.has(r, rarest)]
         if not records:
             return None
@@ -473,10 +558,10 @@ class Answerer(BodyRoutes, SetOperations):
             for cue in (c for c in INTENT_CUES.get(intent, ()) if f" {c} " in f" {q.key} "):
                 words = _cue_words(cue)
                 at = next(i for i in range(len(q.toks)) if tuple(q.toks[i:i + len(words)]) == words)
-                runs = (tuple(q.toks[s:s + NAME_RUN]) for s in range(max(0, at + len(words) - NAME_RUN), at + 1))
+                runs = (q.toks[s:s + NAME_RUN] for s in range(max(0, at + len(words) - NAME_RUN), at + 1))
                 # … of records of other kinds only ('dự án chuyển tiếp' also names a group of projects)
-                if any(run in self._title_runs and not self._title_runs[run] & KIND_PREFERENCE[intent] for run in runs
-                       if len(run) == NAME_RUN and set(run) - set(words)):
+                if any(not self._title_runs.get(" ".join(run), KIND_BITS_ALL) & kind_bits(KIND_PREFERENCE[intent])
+                       for run in runs if len(run) == NAME_RUN and set(run) - set(words)):
                     q.intents.discard(intent)
                     break
 
@@ -511,7 +596,7 @@ class Answerer(BodyRoutes, SetOperations):
         for i in self._particles_and_numerals(q.toks):
             keep[i] = False
         # a short form of a recognised agency ('Sở YT') is a slot; the records need not spell it
-        short_forms = {t for aid in q.agencies for t in self._words_of_agency[aid] if t not in self.index.postings}
+        short_forms = {t for aid in q.agencies for t in self._words_of_agency[aid] if not self.index.knows(t)}
         return [t for t, k in zip(q.toks, keep) if k and t not in short_forms and t not in years]
 
     @staticmethod
@@ -539,8 +624,8 @@ class Answerer(BodyRoutes, SetOperations):
 
     def _informative(self, words: list[str]) -> list[str]:
         """Words that narrow a question: rare enough in the plan, or, outside it, not everyday Vietnamese."""
-        return [t for t in words if self.index.idf.get(t, 0.0) >= MIN_REST_IDF
-                or (t not in self.index.idf and not self.index.everyday(t))]
+        return [t for t in words if (self.index.idf(t) or 0.0) >= MIN_REST_IDF
+                or (self.index.idf(t) is None and not self.index.everyday(t))]
 
     def _outside_plan(self, q: Query) -> Answer | None:
         """A year, period or document the plan does not cover: say so instead of answering something near."""
@@ -591,7 +676,8 @@ class Answerer(BodyRoutes, SetOperations):
                 while at >= 0:
                     before = padded[:at].rsplit(" ", 1)[-1]
                     after = padded[at + len(words) + 2:].split(" ", 1)[0]
-                    if " " in words or not {f"{before}_{words}", f"{words}_{after}"} & self.index.compounds:
+                    pairs = (f"{before}_{words}", f"{words}_{after}")
+                    if " " in words or not any(p in self.index.compounds for p in pairs):
                         return what
                     at = padded.find(f" {words} ", at + 1)
         return None
@@ -623,7 +709,7 @@ class Answerer(BodyRoutes, SetOperations):
     def _other_places(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]:
         """The patterns of the country's provinces the plan never writes (read once)."""
         other = [(words, name) for words, name in self.lex.places
-                 if not all(f"{a}_{b}" in self.index.postings for a, b in zip(words.split(), words.split()[1:]))]
+                 if not all(self.index.knows(f"{a}_{b}") for a, b in zip(words.split(), words.split()[1:]))]
         if not other:
             return None, None, {}
         names = {**{name: name for _, name in other}, **{words: name for words, name in other}}
@@ -673,7 +759,7 @@ class Answerer(BodyRoutes, SetOperations):
         for h in hits:
             r = h.record
             word_cover, pair_cover = self.index.coverage(r, words, q.toks)
-            about = any(r.id in self._about_ids.get(a, ()) for a in named)
+            about = any(self.is_about(r.id, a) for a in named)
             rest = [w for w in words if w not in q.agency_words] if about else words
             v = {
                 "lexical": h.score / best,
@@ -688,7 +774,7 @@ class Answerer(BodyRoutes, SetOperations):
                 "kind_fit": float(r.kind in wanted),
                 "kind_other": float(bool(wanted) and r.kind not in wanted),
                 "component": float(r.kind == "component"),
-                "names_miss": float(q.asks_names and (r.kind == "indicator" and not self._names_bodies[r.id]
+                "names_miss": float(q.asks_names and (r.kind == "indicator" and not self._row_names_bodies(r)
                                                       or self._unlisted(r))),
                 "sibling_other": float(self.index.sibling_named(r, asked_pairs) is False),
                 "container_fit": float(q.operation == "total" and bool(r.amounts)
@@ -705,13 +791,13 @@ class Answerer(BodyRoutes, SetOperations):
                 v["money_fit"], v["money_miss"] = float(fits), float(q.money_words and not has_amount)
             # 'dự án LAN xã sẽ làm ở bao nhiêu xã': a record that counts no communes does not say
             v["measure_miss"] = float(bool(measure) and r.kind not in TABLE_ROWS and measure not in self._counts(r))
-            v["figure_miss"] = float(not money and " bao nhieu " in f" {q.key} " and not self._numbered[r.id])
-            v["rate_miss"] = float(q.asks_rate and not money and not self._rated[r.id])
+            v["figure_miss"] = float(not money and " bao nhieu " in f" {q.key} " and not self._states_figure(r))
+            v["rate_miss"] = float(q.asks_rate and not money and not self._states_rate(r))
             # 'đang chạy bao nhiêu máy chủ': a count or a figure in sentences must be of the doing asked; an
             # amount record's figure is its amount, whatever verb asks it ('trị giá bao nhiêu')
             in_prose = r.kind not in TABLE_ROWS and (r.kind not in AMOUNT_KINDS or "count" in q.intents)
             v["predicate_miss"] = float(in_prose and "money" not in q.intents and bool(q.predicate)
-                                        and q.predicate not in self.index.postings)  # a doing the plan never writes
+                                        and not self.index.knows(q.predicate))  # a doing the plan never writes
             v.update(self._time_features(q, r))
             out.append(Candidate(r, v))
         # the foreign share is the costliest feature: computed for the best lexical candidates only
@@ -737,7 +823,7 @@ class Answerer(BodyRoutes, SetOperations):
                     or _ANY_YEAR.search(f"{r.title} {r.text}"))
 
     def _time_features(self, q: Query, r: Record) -> dict[str, float]:
-        period, years = self._when[r.id]
+        period, years = self._when_of(r)
         v: dict[str, float] = {}
         if q.year:
             spans = period is not None and period[0] <= q.year <= period[1]

@@ -1,9 +1,10 @@
-"""A small BM25 index over the records (syllables and syllable pairs), with typo-tolerant query terms."""
+"""A BM25 index over the records (syllables and syllable pairs), with typo-tolerant query terms."""
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.normalize import Lexicon, fold, tokens
 from knowledge.records import KnowledgeBase, Record
-from knowledge.vocabulary import COMMON_ZIPF  # a syllable this common in general Vietnamese is a word
+from knowledge.vocabulary import COMMON_ZIPF, word_frequency  # a syllable this common in general Vietnamese is a word
 
 # Words that say what kind of fact a record is, so "mục tiêu …" or "nhiệm vụ …" find the right kind.
 KIND_WORDS = {
@@ -72,22 +73,26 @@ def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
     return primary, " ".join(x for x in extra if x)
 
 
-def _distinct_pairs(docs: list[Record], title_pairs: dict[str, set[str]]
-                   ) -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
-    """For each row of a set of variants (siblings whose titles share a phrase: 'Trong các cơ quan cấp tỉnh /
-    huyện / xã'): the title word pairs no sibling shares, and the siblings' ids (itself too)."""
-    groups: dict[str, list[str]] = {}
-    for r in docs:
-        if r.parent is not None:
-            groups.setdefault(r.parent, []).append(r.id)
-    out: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
-    for ids in groups.values():
-        if len(ids) < 2 or not set.intersection(*(title_pairs[i] for i in ids)):
-            continue
-        for rid in ids:
-            others = set().union(*(title_pairs[o] for o in ids if o != rid))
-            out[rid] = (frozenset(title_pairs[rid] - others), tuple(ids))
-    return out
+def analyse(kb: KnowledgeBase, lex: Lexicon, r: Record) -> tuple[Counter[str], set[str], list[str]]:
+    """A record's term counts (its primary text's syllables and pairs count double), its title's content words and
+    its title's syllables."""
+    primary, secondary = record_text(kb, r)
+    p, s = tokens(lex.key(primary)), tokens(lex.key(secondary))
+    written = set(p)  # the title's own syllables stay findable where the lexicon rewrote them ('LAN')
+    s += [t for t in tokens(fold(primary)) if t not in written]
+    tf: Counter[str] = Counter()
+    for t in p + bigrams(p):
+        tf[t] += 2
+    for t in s + bigrams(s):
+        tf[t] += 1
+    title = tokens(lex.key(r.title))
+    return tf, {t for t, keep in zip(title, lex.content_mask(title)) if keep}, title
+
+
+def title_pairs(lex: Lexicon, title: str) -> set[str]:
+    """The word pairs of a title where both words carry meaning."""
+    toks = tokens(lex.key(title))
+    return set(content_pairs([t for t, keep in zip(toks, lex.content_mask(toks)) if keep], toks))
 
 
 def bigrams(toks: list[str]) -> list[str]:
@@ -100,6 +105,9 @@ def content_pairs(content: list[str], full: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(full, full[1:]) if a in words and b in words]
 
 
+TitleReader = Callable[[Record, list[str]], None]
+
+
 @dataclass
 class Hit:
     record: Record
@@ -107,72 +115,233 @@ class Hit:
 
 
 class Index:
+    """BM25 over the records in compressed rows (term ids, not strings), with an overlay for later edits.
+
+    The base is built once in one pass: each record's term counts become rows of ids, and the postings (term ->
+    records) are those rows transposed by one sort. An edit does not rebuild it: `updated` marks the records it
+    touched dead in the base and adds their new terms to a small overlay; document frequencies are kept per term
+    so the idf is computed at query time and stays exact. The length normalisation keeps the base's average
+    length until the next full build."""
+
     def __init__(self, kb: KnowledgeBase, lex: Lexicon, common: Mapping[str, float] | None = None,
-                 phrases: Iterable[str] = ()) -> None:
+                 phrases: Iterable[str] = (), on_title: TitleReader | None = None) -> None:
+        """`on_title` is shown each record with its title's syllables, so a reader of titles keys none again."""
         self.kb, self.lex = kb, lex
         self.common = common or {}  # general Vietnamese frequency (Zipf) of folded syllables
-        self.docs: list[Record] = []
-        self.tf: list[Counter[str]] = []
-        self.length: list[float] = []
-        self.position: dict[str, int] = {}
-        self.title_words: list[set[str]] = []
-        title_pairs: dict[str, set[str]] = {}
-        postings: dict[str, list[int]] = {}
+        self.terms: dict[str, int] = {}  # term -> id
+        self.ids: list[str] = []  # row -> record id
+        self.position: dict[str, int] = {}  # record id -> row
+        doc_term: list[int] = []
+        doc_tf: list[int] = []
+        doc_ptr = [0]
+        title_term: list[int] = []
+        title_ptr = [0]
+        lengths: list[float] = []
         for r in sorted(kb.records.values(), key=lambda r: r.seq):
             if r.kind in NOT_INDEXED:
+                if on_title:
+                    on_title(r, tokens(lex.key(r.title)))
                 continue
-            primary, secondary = record_text(kb, r)
-            p, s = tokens(lex.key(primary)), tokens(lex.key(secondary))
-            written = set(p)  # the title's own syllables stay findable where the lexicon rewrote them ('LAN')
-            s += [t for t in tokens(fold(primary)) if t not in written]
-            tf: Counter[str] = Counter()
-            for t in p + bigrams(p):
-                tf[t] += 2
-            for t in s + bigrams(s):
-                tf[t] += 1
-            i = len(self.docs)
-            title = tokens(lex.key(r.title))
-            mask = lex.content_mask(title)
-            self.title_words.append({t for t, keep in zip(title, mask) if keep})
-            title_pairs[r.id] = set(content_pairs([t for t, keep in zip(title, mask) if keep], title))
-            self.docs.append(r)
-            self.position[r.id] = i
-            self.tf.append(tf)
-            self.length.append(float(sum(tf.values())))
-            for t in tf:
-                postings.setdefault(t, []).append(i)
-        n = max(len(self.docs), 1)
-        self.avg = sum(self.length) / n if self.docs else 1.0
-        self.postings = postings
-        self.idf = {t: math.log(1 + (n - len(ds) + 0.5) / (len(ds) + 0.5)) for t, ds in postings.items()}
-        # BM25 weight of each (term, record) computed once, so a question is a few vector additions.
-        self.impacts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for t, ds in postings.items():
-            freq = np.array([self.tf[i][t] for i in ds], dtype=np.float32)
-            length = np.array([self.length[i] for i in ds], dtype=np.float32)
-            weight = self.idf[t] * freq * (K1 + 1) / (freq + K1 * (1 - B + B * length / self.avg))
-            self.impacts[t] = (np.array(ds, dtype=np.int32), weight.astype(np.float32))
-        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
-        self._weight = lru_cache(maxsize=16384)(self._weight_uncached)
+            tf, title, title_tokens = analyse(kb, lex, r)
+            if on_title:
+                on_title(r, title_tokens)
+            row = sorted((self._term_id(t), n) for t, n in tf.items())
+            doc_term += [t for t, _ in row]
+            doc_tf += [n for _, n in row]
+            doc_ptr.append(len(doc_term))
+            title_term += sorted({self._term_id(t) for t in title})
+            title_ptr.append(len(title_term))
+            lengths.append(float(sum(tf.values())))
+            self.position[r.id] = len(self.ids)
+            self.ids.append(r.id)
+        self.names = list(self.terms)  # id -> term
+        self.doc_ptr = np.array(doc_ptr, dtype=np.int64)
+        self.doc_term = np.array(doc_term, dtype=np.int32)
+        self.doc_tf = np.array(doc_tf, dtype=np.float32)
+        self.title_ptr = np.array(title_ptr, dtype=np.int64)
+        self.title_term = np.array(title_term, dtype=np.int32)
+        self.length = np.array(lengths, dtype=np.float32)
+        self.avg = float(self.length.mean()) if len(self.length) else 1.0
+        # the rows transposed: for each term, the records holding it and the length-normalised part of BM25
+        order = np.argsort(self.doc_term, kind="stable")
+        rows = np.repeat(np.arange(len(self.ids), dtype=np.int32), np.diff(self.doc_ptr))
+        self.post_doc = rows[order]
+        freq = self.doc_tf[order]
+        self.post_part = (freq * (K1 + 1) / (freq + K1 * (1 - B + B * self.length[self.post_doc] / self.avg))
+                          ).astype(np.float32)
+        self.post_ptr = np.zeros(len(self.terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.doc_term, minlength=len(self.terms)), out=self.post_ptr[1:])
+        self.base_rows, self.base_terms = len(self.ids), len(self.terms)
+        self.df = np.diff(self.post_ptr).astype(np.int32)  # grows with the overlay's new terms
+        self.live = len(self.ids)
+        # the overlay: rows added by edits (their counts, titles and postings) and base rows they replaced
+        self.extra: dict[int, tuple[dict[str, int], frozenset[str]]] = {}
+        self.extra_postings: dict[int, list[tuple[int, float]]] = {}
+        self.dead: np.ndarray = np.zeros(0, dtype=np.int64)
         # what typo repair may turn a word into: the plan's syllables and those of the question phrases
         # … as written and as the lexicon rewrites them ('nhiệm vụ' is keyed 'trách nhiệm'; 'nhim vu' is its typo)
         asked = [toks for p in phrases for toks in (tokens(lex.key(p)), tokens(fold(p)))]
-        self.known = {t for t in postings if "_" not in t} | {t for toks in asked for t in toks}
-        self.compounds = frozenset(t for t in postings if "_" in t)  # the word pairs the plan writes
-        self.pairs = self.compounds | {p for toks in asked for p in bigrams(toks)}
+        self.asked_words = frozenset(t for toks in asked for t in toks)
+        self.asked_pairs = frozenset(p for toks in asked for p in bigrams(toks))
+        self._vocabulary()
+        self._caches()
+
+    def _term_id(self, term: str) -> int:
+        tid = self.terms.get(term)
+        if tid is None:
+            tid = self.terms[term] = len(self.terms)
+        return tid
+
+    def _vocabulary(self) -> None:
+        self.known = {t for t in self.terms if "_" not in t and self.knows(t)} | self.asked_words
         self.vocab = sorted(t for t in self.known if not t.isdigit() and len(t) >= 3)
+
+    def _caches(self) -> None:
+        """Per-index memo tables (dropped when saved, rebuilt empty when loaded or updated)."""
+        self._weight = lru_cache(maxsize=16384)(self._weight_uncached)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
-        self.distinct_pairs = _distinct_pairs(self.docs, title_pairs)
+        self._row_terms = lru_cache(maxsize=4096)(self._row_terms_uncached)
+        self._title_of = lru_cache(maxsize=4096)(self._title_uncached)
+        self._terms = lru_cache(maxsize=256)(self._terms_uncached)
+        self._distinct: dict[str | None, dict[str, frozenset[str]]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        skip = {"_weight", "_correct", "_row_terms", "_title_of", "_terms", "_distinct"}
+        if self.common is word_frequency():
+            skip.add("common")  # the general frequencies are read from their data file again
+        return {k: v for k, v in self.__dict__.items() if k not in skip}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("common", word_frequency())
+        self._caches()
+
+    # ---- edits
+    def updated(self, kb: KnowledgeBase, lex: Lexicon, touched: Iterable[str],
+                on_title: TitleReader | None = None) -> Index:
+        """A new index over `kb` where the records `touched` (changed, added or removed) are read again; this one
+        is left as it is, answering meanwhile."""
+        new = copy.copy(self)
+        new.kb, new.lex = kb, lex
+        new.terms, new.ids, new.position = dict(self.terms), list(self.ids), dict(self.position)
+        new.names, new.extra = list(self.names), dict(self.extra)
+        new.extra_postings = {t: list(ps) for t, ps in self.extra_postings.items()}
+        df, dead = self.df.copy(), set(self.dead.tolist())
+        for rid in dict.fromkeys(touched):
+            row = new.position.pop(rid, None)
+            if row is not None:  # the old row no longer counts
+                dead.add(row)
+                new.live -= 1
+                for t in new._row_terms_uncached(row):
+                    df[new.terms[t]] -= 1
+                new.extra.pop(row, None)
+            r = kb.records.get(rid)
+            if r is None:
+                continue
+            if r.kind in NOT_INDEXED:
+                if on_title:
+                    on_title(r, tokens(lex.key(r.title)))
+                continue
+            tf, title, title_tokens = analyse(kb, lex, r)
+            if on_title:
+                on_title(r, title_tokens)
+            row = len(new.ids)
+            new.ids.append(rid)
+            new.position[rid] = row
+            new.extra[row] = (dict(tf), frozenset(title))
+            new.live += 1
+            length = float(sum(tf.values()))
+            for t, n in tf.items():
+                tid = new._term_id(t)
+                if tid >= len(new.names):
+                    new.names.append(t)
+                    df = np.append(df, np.int32(0))
+                df[tid] += 1
+                part = n * (K1 + 1) / (n + K1 * (1 - B + B * length / self.avg))
+                new.extra_postings.setdefault(tid, []).append((row, part))
+        new.df, new.dead = df, np.array(sorted(dead), dtype=np.int64)
+        new.length = np.concatenate([self.length, np.zeros(len(new.ids) - len(self.length), dtype=np.float32)])
+        new._vocabulary()
+        new._caches()
+        return new
+
+    # ---- what a row holds
+    def _row_terms_uncached(self, row: int) -> dict[str, int]:
+        if row in self.extra:
+            return self.extra[row][0]
+        if row >= self.base_rows:
+            return {}
+        a, b = self.doc_ptr[row], self.doc_ptr[row + 1]
+        return {self.names[t]: int(n) for t, n in zip(self.doc_term[a:b].tolist(), self.doc_tf[a:b].tolist())}
+
+    def _title_uncached(self, row: int) -> frozenset[str]:
+        if row in self.extra:
+            return self.extra[row][1]
+        a, b = self.title_ptr[row], self.title_ptr[row + 1]
+        return frozenset(self.names[t] for t in self.title_term[a:b].tolist())
+
+    def _tf(self, r: Record) -> dict[str, int]:
+        row = self.position.get(r.id)
+        return self._row_terms(row) if row is not None else {}
+
+    def title_words(self, record_id: str) -> frozenset[str]:
+        """The content words of a record's title (empty for a record not indexed)."""
+        row = self.position.get(record_id)
+        return self._title_of(row) if row is not None else frozenset()
+
+    # ---- what the plan writes
+    def knows(self, term: str) -> bool:
+        """Whether some record holds the term (a word, or a word pair 'a_b')."""
+        tid = self.terms.get(term)
+        return tid is not None and int(self.df[tid]) > 0
+
+    def idf(self, term: str) -> float | None:
+        """The term's inverse document frequency now, None when no record holds it."""
+        tid = self.terms.get(term)
+        if tid is None:
+            return None
+        df = int(self.df[tid])
+        return math.log(1 + (self.live - df + 0.5) / (df + 0.5)) if df > 0 else None
+
+    @property
+    def max_idf(self) -> float:
+        return math.log(1 + (max(self.live, 1) + 0.5) / 0.5)
+
+    @property
+    def compounds(self) -> Container[str]:
+        """The word pairs the plan writes ('may_tinh')."""
+        return _Written(self)
+
+    def _is_pair(self, pair: str) -> bool:
+        return pair in self.asked_pairs or self.knows(pair)
+
+    # ---- variants among siblings
+    def _distinct_of(self, parent: str) -> dict[str, frozenset[str]]:
+        """For the rows of a set of variants (siblings whose titles share a phrase: 'Trong các cơ quan cấp tỉnh /
+        huyện / xã'): the title word pairs no sibling shares; empty when the siblings are no such set."""
+        if parent not in self._distinct:
+            kids = [c for c in self.kb.children(parent) if c.id in self.position]
+            pairs = {c.id: title_pairs(self.lex, c.title) for c in kids}
+            out: dict[str, frozenset[str]] = {}
+            if len(kids) >= 2 and set.intersection(*pairs.values()):
+                for rid, own in pairs.items():
+                    out[rid] = frozenset(own - set().union(*(p for o, p in pairs.items() if o != rid)))
+            self._distinct[parent] = out
+        return self._distinct[parent]
 
     def sibling_named(self, r: Record, asked: set[str]) -> bool | None:
         """Whether the question (its content word pairs, `asked`) names this row among its siblings ('cấp xã' of
         the rows 'cấp tỉnh / huyện / xã'): True or False when it names one of them by the word pair that sets it
         apart, None when it names none."""
-        if r.parent is None or r.id not in self.distinct_pairs:
+        if r.parent is None:
             return None
-        named = [sid for sid in self.distinct_pairs[r.id][1] if self.distinct_pairs[sid][0] & asked]
+        distinct = self._distinct_of(r.parent)
+        if r.id not in distinct:
+            return None
+        named = [sid for sid, own in distinct.items() if own & asked]
         return (r.id in named) if named else None
 
+    # ---- typo repair
     def _correct_uncached(self, tok: str, before: str, after: str) -> str:
         """A syllable the plan does not use -> the closest one it does, in context, else itself.
 
@@ -189,8 +358,8 @@ class Index:
             for cand, _, _ in process.extract(tok, self.vocab, scorer=fuzz.ratio, limit=4,
                                               score_cutoff=TWIN_SIMILARITY):
                 # a twin must pair with every neighbour there is ('tổng bao nhiêu' is not 'thông báo')
-                if cand != tok and (not before or f"{before}_{cand}" in self.pairs) \
-                        and (not after or f"{cand}_{after}" in self.pairs):
+                if cand != tok and (not before or self._is_pair(f"{before}_{cand}")) \
+                        and (not after or self._is_pair(f"{cand}_{after}")):
                     return str(cand)
             return tok
         common = self.common.get(tok, 0.0) >= COMMON_ZIPF
@@ -204,18 +373,29 @@ class Index:
         return str(best[0]) if best else tok
 
     def _paired(self, before: str, tok: str, after: str) -> bool:
-        return f"{before}_{tok}" in self.pairs or f"{tok}_{after}" in self.pairs
+        return self._is_pair(f"{before}_{tok}") or self._is_pair(f"{tok}_{after}")
 
+    def correct(self, toks: list[str]) -> list[str]:
+        out = list(toks)
+        for i, t in enumerate(toks):
+            out[i] = self._correct(t, out[i - 1] if i else "", toks[i + 1] if i + 1 < len(toks) else "")
+        return out
+
+    # ---- weights
     def _weight_uncached(self, term: str) -> float:
         """How much a question word says: the plan's idf for a word of the plan; for any other word, the
         most a word can say, discounted for everyday Vietnamese ('giữ', 'vào' weigh little; 'camera' or a
         word no one uses weighs fully)."""
-        if term in self.idf:
-            return self.idf[term]
+        idf = self.idf(term)
+        if idf is not None:
+            return idf
         if len(term) == 1 and term.isalpha():
             return 0.0  # 'e', 'a', 'b' in chat are em, anh, bạn
         zipf = self.common.get(term, 0.0)
         return self.max_idf * min(1.0, max(0.0, (EVERYDAY_ZIPF - zipf) / (EVERYDAY_ZIPF - COMMON_ZIPF)))
+
+    def weight(self, term: str) -> float:
+        return self._weight(term)
 
     def _alone(self, content: tuple[str, ...], full: tuple[str, ...]) -> set[str]:
         """Everyday words of the question with no meaningful word beside them ('dạ, cho em hỏi', 'nếu có thì
@@ -226,44 +406,53 @@ class Index:
                 continue
             seen.add(w)
             before, after = full[i - 1] if i else "", full[i + 1] if i + 1 < len(full) else ""
-            if before in words or after in words or f"{before}_{w}" in self.postings \
-                    or f"{w}_{after}" in self.postings:  # 'dự án mới' is a phrase of the plan
+            if before in words or after in words or self.knows(f"{before}_{w}") \
+                    or self.knows(f"{w}_{after}"):  # 'dự án mới' is a phrase of the plan
                 phrased.add(w)
         return {w for w in seen - phrased if self.everyday(w)}
 
     def everyday(self, term: str) -> bool:
         return self.common.get(term, 0.0) >= EVERYDAY_ZIPF
 
-    def weight(self, term: str) -> float:
-        return self._weight(term)
+    def _terms_uncached(self, content: tuple[str, ...], full: tuple[str, ...]
+                        ) -> tuple[tuple[tuple[str, float], ...], float, tuple[str, ...]]:
+        """(each word with its weight, their sum, the content pairs) of one question, computed once.
 
-    def correct(self, toks: list[str]) -> list[str]:
-        out = list(toks)
-        for i, t in enumerate(toks):
-            out[i] = self._correct(t, out[i - 1] if i else "", toks[i + 1] if i + 1 < len(toks) else "")
-        return out
+        An everyday word standing alone weighs little even where the plan uses it ('dạ', 'thì' fold to
+        syllables of the plan's words)."""
+        alone = self._alone(content, full)
+        weights = tuple((t, self.weight(t) * (ALONE_EVERYDAY if t in alone else 1.0)) for t in content)
+        return weights, sum(w for _, w in weights), tuple(content_pairs(list(content), list(full)))
 
-    def has(self, r: Record, term: str) -> bool:
-        return term in self.tf[self.position[r.id]]
-
-    def novel_pair_share(self, content: list[str], full: list[str]) -> float:
-        """Share of the question's content-word pairs that the plan never writes (what it is not about)."""
-        pairs = content_pairs(content, full)
-        return sum(1 for p in pairs if p not in self.postings) / len(pairs) if pairs else 0.0
-
+    # ---- ranking
     def search(self, content: list[str], full: list[str], limit: int = 50) -> list[Hit]:
         """BM25 of content syllables and of adjacent content pairs in the question."""
-        terms = Counter(content) + Counter(b for b in content_pairs(content, full) if b in self.postings)
-        scores = np.zeros(len(self.docs), dtype=np.float32)
+        terms = Counter(content) + Counter(b for b in content_pairs(content, full) if self.knows(b))
+        scores = np.zeros(len(self.ids), dtype=np.float32)
         for t, qtf in terms.items():
-            if t in self.impacts:
-                ids, weight = self.impacts[t]
-                scores[ids] += weight * qtf
+            tid, idf = self.terms.get(t), self.idf(t)
+            if tid is None or idf is None:
+                continue
+            if tid < self.base_terms:
+                a, b = self.post_ptr[tid], self.post_ptr[tid + 1]
+                scores[self.post_doc[a:b]] += self.post_part[a:b] * np.float32(idf) * qtf
+            for row, part in self.extra_postings.get(tid, ()):
+                scores[row] += np.float32(part * idf * qtf)
+        if len(self.dead):
+            scores[self.dead] = 0.0
         hit = np.flatnonzero(scores)
         if len(hit) > limit:
             hit = hit[np.argpartition(-scores[hit], limit)[:limit]]
         best = sorted(((int(i), float(scores[i])) for i in hit), key=lambda kv: kv[1], reverse=True)
-        return [Hit(self.docs[i], s) for i, s in best]
+        return [Hit(self.kb.records[self.ids[i]], s) for i, s in best]
+
+    def has(self, r: Record, term: str) -> bool:
+        return term in self._tf(r)
+
+    def novel_pair_share(self, content: list[str], full: list[str]) -> float:
+        """Share of the question's content-word pairs that the plan never writes (what it is not about)."""
+        pairs = content_pairs(content, full)
+        return sum(1 for p in pairs if not self.knows(p)) / len(pairs) if pairs else 0.0
 
     def foreign_share(self, r: Record, content: list[str], full: list[str]) -> float:
         """How much of the question (idf-weighted) is rare words that neither the record nor the plan's word
@@ -272,18 +461,19 @@ class Index:
         Vietnamese syllables are heavily reused ('đa khoa' shares 'khoa' with 'khoa học'), so a rare word the
         record lacks still counts as understood when the plan pairs it with a neighbouring question word, or,
         standing alone, when the plan uses it at all."""
-        tf, words = self.tf[self.position[r.id]], set(content)
+        tf, words = self._tf(r), set(content)
         foreign = 0.0
         for i, w in enumerate(full):
-            if w not in words or w in tf or self.idf.get(w, FOREIGN_IDF) < FOREIGN_IDF:
+            idf = self.idf(w)
+            if w not in words or w in tf or (FOREIGN_IDF if idf is None else idf) < FOREIGN_IDF:
                 continue
-            if w not in self.postings and self.common.get(w, 0.0) >= FILLER_ZIPF:
+            if idf is None and self.common.get(w, 0.0) >= FILLER_ZIPF:
                 continue  # an everyday word the plan never needs ('nhỉ', 'giùm'): chat, not a new subject
             if self.everyday(w):
                 continue  # 'để', 'thêm': too common to say the question is about something else
             neighbours = [f"{full[i - 1]}_{w}"] if i and full[i - 1] in words else []
             neighbours += [f"{w}_{full[i + 1]}"] if i + 1 < len(full) and full[i + 1] in words else []
-            known = any(p in self.postings for p in neighbours) if neighbours else w in self.postings
+            known = any(self.knows(p) for p in neighbours) if neighbours else idf is not None
             if not known:
                 foreign += self.weight(w)
         total = sum(self.weight(t) for t in content)
@@ -291,30 +481,29 @@ class Index:
 
     def title_coverage(self, r: Record, content: list[str]) -> float:
         """Idf-weighted share of the question's words that the record's title holds."""
-        words = self.title_words[self.position[r.id]]
+        words = self.title_words(r.id)
         total = sum(self.weight(t) for t in content)
         return sum(self.weight(t) for t in content if t in words) / total if total else 0.0
 
     def title_cover(self, r: Record, content: list[str]) -> float:
         """Share of the record's own title words the question contains (people type project names)."""
-        words = self.title_words[self.position[r.id]]
+        words = self.title_words(r.id)
         return len(words & set(content)) / len(words) if len(words) >= MIN_TITLE_WORDS else 0.0
 
     def coverage(self, r: Record, content: list[str], full: list[str]) -> tuple[float, float]:
         """How much of the question the record explains: idf-weighted syllables, and share of pairs."""
         weights, total, pairs = self._terms(tuple(content), tuple(full))
-        tf = self.tf[self.position[r.id]]
+        tf = self._tf(r)
         got = sum(w for t, w in weights if t in tf)
         pair_share = (sum(1 for b in pairs if b in tf) / len(pairs)) if pairs else 1.0
         return (got / total if total else 0.0), pair_share
 
-    @lru_cache(maxsize=256)  # noqa: B019 - one index per engine; the cache holds the questions being ranked
-    def _terms(self, content: tuple[str, ...], full: tuple[str, ...]) -> tuple[tuple[tuple[str, float], ...],
-                                                                               float, tuple[str, ...]]:
-        """(each word with its weight, their sum, the content pairs) of one question, computed once.
 
-        An everyday word standing alone weighs little even where the plan uses it ('dạ', 'thì' fold to
-        syllables of the plan's words)."""
-        alone = self._alone(content, full)
-        weights = tuple((t, self.weight(t) * (ALONE_EVERYDAY if t in alone else 1.0)) for t in content)
-        return weights, sum(w for _, w in weights), tuple(content_pairs(list(content), list(full)))
+class _Written:
+    """The word pairs an index's records write, as a container ('a_b' in it)."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __contains__(self, pair: object) -> bool:
+        return isinstance(pair, str) and "_" in pair and self._index.knows(pair)

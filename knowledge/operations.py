@@ -109,7 +109,7 @@ class SetOperations:
         năm 2011' … '2015': siblings with amounts, one year each, the same title but for it), in the time asked."""
         asked, best, named_most = set(q.toks), [], CONTAINER_NAMED
         for family in self._year_families:
-            title = {t for t in self.index.title_words[self.index.position[family[0].id]] if not t.isdigit()}
+            title = {t for t in self.index.title_words(family[0].id) if not t.isdigit()}
             named = len(title & asked) / len(title) if title else 0.0
             kept = [r for r in family if self._meets_time(q, r)
                     and (q.period or q.year or not self.plan_period or record_period(r) == self.plan_period)]
@@ -192,10 +192,9 @@ class SetOperations:
         """The lines of a total whose titles hold every word the question adds to the total's own title (and its
         parents'), when that picks some of its lines; a question naming several lines ('cả ĐTPT và chi thường
         xuyên') asks the total itself."""
-        named = set().union(*(self.index.title_words[self.index.position[rid]]
-                              for rid in (container.id, *self._ancestors(container)) if rid in self.index.position))
+        named = set().union(*(self.index.title_words(rid) for rid in (container.id, *self._ancestors(container))))
         lines = self.kb.children(container.id)
-        titles = {c.id: self.index.title_words[self.index.position[c.id]] for c in lines}
+        titles = {c.id: self.index.title_words(c.id) for c in lines}
         rest = {w for w in self._informative(words) if w not in named and any(w in t for t in titles.values())}
         if len(rest) < PART_WORDS:
             return []  # one syllable ('xã' of 'thành phố, thị xã') more often restates the total than picks lines
@@ -223,7 +222,7 @@ class SetOperations:
         pool = [r for r in pool if self._meets_time(q, r) and (not q.year or q.year in record_years(r)
                                                               or not record_years(r) or r.kind != "project")]
         if words and not container:
-            if any(w not in self.index.postings for w in words):
+            if any(not self.index.knows(w) for w in words):
                 return None, []  # a word the plan never uses: not a set the plan delimits
             covers = {r.id: self.index.coverage(r, words, q.toks)[0] for r in pool}
             top = max(covers.values(), default=0.0)
@@ -253,7 +252,7 @@ class SetOperations:
         at = q.toks.index(GROUP_NOUN) + 1 if GROUP_NOUN in q.toks else len(q.toks)
         after = [t for t in q.toks[at:at + GROUP_NAME_WORDS] if t in words]  # 'nhóm sở ngành': the words naming it
         for r in pool:
-            title = self.index.title_words[self.index.position[r.id]]
+            title = self.index.title_words(r.id)
             named = len(title & asked) / len(title) if title else 0.0  # its title is in the question
             # the question's words are in its title (or those right after 'nhóm' are)
             cover = max(self.index.title_coverage(r, words), self.index.title_coverage(r, after) if after else 0.0)

@@ -92,22 +92,35 @@ class Record:
 
 
 class KnowledgeBase:
-    """Records and agencies with the lookups every reader needs (by id, children, by agency)."""
+    """Records and agencies with the lookups every reader needs (by id, children, by agency, by kind)."""
 
     def __init__(self, records: list[Record], agencies: list[Agency]) -> None:
         self.records: Mapping[str, Record] = MappingProxyType({r.id: r for r in records})
         self.agencies: Mapping[str, Agency] = MappingProxyType({a.id: a for a in agencies})
         children: dict[str, list[Record]] = {}
         by_agency: dict[str, list[Record]] = {}
-        for r in sorted(records, key=lambda r: r.seq):
+        by_kind: dict[str, list[Record]] = {}
+        ordered = sorted(records, key=lambda r: r.seq)
+        for r in ordered:
             if r.parent:
                 children.setdefault(r.parent, []).append(r)
             for a in r.agencies:
                 by_agency.setdefault(a, []).append(r)
+            by_kind.setdefault(r.kind, []).append(r)
         self._children = children
         self._by_agency = by_agency
+        self._by_kind = by_kind
+        self._of_kinds: dict[tuple[str, ...], list[Record]] = {}
         self.revisions: Mapping[str, Revision] = {}  # set by knowledge.revisions.annotate
-        self.plan: Record | None = next((r for r in sorted(records, key=lambda r: r.seq) if r.kind == "plan"), None)
+        self.plan: Record | None = next((r for r in ordered if r.kind == "plan"), None)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "records": dict(self.records), "agencies": dict(self.agencies), "_of_kinds": {}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.records = MappingProxyType(state["records"])
+        self.agencies = MappingProxyType(state["agencies"])
 
     def __len__(self) -> int:
         return len(self.records)
@@ -116,7 +129,11 @@ class KnowledgeBase:
         return self._children.get(record_id, [])
 
     def of_kind(self, *kinds: str) -> list[Record]:
-        return sorted((r for r in self.records.values() if r.kind in kinds), key=lambda r: r.seq)
+        """The records of these kinds in the plan's order (one list per set of kinds, made once)."""
+        if kinds not in self._of_kinds:
+            self._of_kinds[kinds] = sorted((r for k in dict.fromkeys(kinds) for r in self._by_kind.get(k, ())),
+                                           key=lambda r: r.seq)
+        return list(self._of_kinds[kinds])
 
     def of_agency(self, agency_id: str) -> list[Record]:
         return self._by_agency.get(agency_id, [])

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 from knowledge.loader import DATA_DIR, WORD_FREQUENCY_FILE
 from knowledge.normalize import Lexicon, fold, tokens
@@ -54,17 +57,28 @@ class Acronyms:
     CBCCVC and TTHC as well as their full forms), so 'lan' or 'tier' stay words; an everyday word is never one."""
 
     def __init__(self, keyed: list[str], listed: Iterable[str]) -> None:
-        self._clauses: list[tuple[list[str], str]] = []
+        texts: list[str] = []  # each clause's syllables, space-separated (one string: compact at 100.000 records)
+        initials: list[str] = []
         for text in keyed:
             for clause in _CLAUSE.split(text):
                 toks = [t for t in tokens(clause) if t.isalpha()]
                 if len(toks) >= MIN_LETTERS:
-                    self._clauses.append((toks, "".join(t[0] for t in toks)))
-        self._known = {t for toks, _ in self._clauses for t in toks}
+                    texts.append(" ".join(toks))
+                    initials.append("".join(t[0] for t in toks))
+        self._texts = texts
+        self._initials = "|".join(initials)  # every clause's initials in one string, searched once per word
+        self._starts = list(accumulate((len(i) + 1 for i in initials[:-1]), initial=0))
+        self._known = {t for text in texts for t in text.split()}
         self.written = {t for t in self._known if not _VOWEL.search(t)}  # short forms the plan itself writes
         self._listed = set(listed)
         self._common = word_frequency()
         self._cache: dict[str, str | None] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("_common", "_cache")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _common=word_frequency(), _cache={})
 
     def __call__(self, word: str) -> str | None:
         if word in self._cache:
@@ -79,13 +93,14 @@ class Acronyms:
                 or (word in self._known and _VOWEL.search(word)) or self._common.get(word, 0.0) >= COMMON_ZIPF:
             return None
         found: Counter[str] = Counter()
-        for toks, initials in self._clauses:
-            at = initials.find(word)
-            while at >= 0:
-                run = toks[at:at + len(word)]
-                if run[0] not in CONNECTORS and run[-1] not in CONNECTORS and all(_VOWEL.search(t) for t in run):
-                    found[" ".join(run)] += 1
-                at = initials.find(word, at + 1)
+        at = self._initials.find(word)
+        while at >= 0:  # a word of letters never spans the '|' between two clauses
+            clause = bisect_right(self._starts, at) - 1
+            start = at - self._starts[clause]
+            run = self._texts[clause].split()[start:start + len(word)]
+            if run[0] not in CONNECTORS and run[-1] not in CONNECTORS and all(_VOWEL.search(t) for t in run):
+                found[" ".join(run)] += 1
+            at = self._initials.find(word, at + 1)
         ranked = found.most_common(2)
         if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
             return None  # none, or no phrase clearly leads
