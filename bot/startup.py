@@ -2,7 +2,7 @@
 with one Vietnamese line on stderr (exit code 2) instead of a traceback: no token, a token Telegram rejects, a Bot
 API out of reach, a database out of reach or newer than this planbot.
 
-Light at import (no Telegram, no SQLAlchemy), since every command installs the log mask."""
+Light at import (no Telegram, no SQLAlchemy, no pydantic), since every command installs the log mask."""
 from __future__ import annotations
 
 import logging
@@ -10,9 +10,12 @@ import re
 import sys
 from collections.abc import Callable
 from traceback import format_exception
+from typing import TYPE_CHECKING
 
-from bot.settings import Settings
 from db.url import describe, where
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 EXIT = 2  # the process could not start (a setting, the token, the Bot API, the database): said in a line
 MASK = "<token>"
@@ -75,7 +78,6 @@ def check(settings: Settings, command: str) -> None:
 def open_database(url: str) -> None:
     """Connect and open the schema (a new database is created at the newest migration), or StartupError: one
     behind the code must be upgraded with `planbot migrate` first."""
-    from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
     from db.engine import make_engine
@@ -84,11 +86,15 @@ def open_database(url: str) -> None:
         make_engine(url).dispose()
     except SchemaBehind as exc:
         raise StartupError(str(exc)) from None
-    except CommandError:  # a revision this planbot does not know: the database was migrated by a newer one
-        raise StartupError("Cơ sở dữ liệu ở phiên bản mới hơn bản planbot này: hãy cài bản planbot mới hơn.") from None
     except (SQLAlchemyError, ImportError, OSError) as exc:
         raise StartupError(f"Không mở được cơ sở dữ liệu {describe(url)} ({type(exc).__name__}): kiểm tra "
                            "DATABASE_URL và máy chủ cơ sở dữ liệu.") from None
+    except Exception as exc:
+        from alembic.util import CommandError  # imported here: a database at the newest revision opens without it
+        if not isinstance(exc, CommandError):
+            raise
+        # a revision this planbot does not know: the database was migrated by a newer one
+        raise StartupError("Cơ sở dữ liệu ở phiên bản mới hơn bản planbot này: hãy cài bản planbot mới hơn.") from None
 
 
 def run(settings: Settings, command: str, serve: Callable[[], int | None]) -> int:

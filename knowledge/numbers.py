@@ -16,7 +16,19 @@ import re
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import format_decimal
+
+
+def _loaded(tag: str) -> Locale:
+    """A locale whose data is read now: Babel reads it when the locale first formats (~12 ms), which would be in
+    the first answer of a process."""
+    locale = Locale.parse(tag)
+    _ = locale.number_symbols
+    return locale
+
+
+VI = _loaded("vi")
 
 CANONICAL = re.compile(r"^\d+(\.\d+)?$")
 
@@ -133,7 +145,7 @@ def parse_canonical(text: object) -> Decimal:
 @lru_cache(maxsize=4096)
 def fmt_number(value: Decimal) -> str:
     """67765 -> '67.765', 967.6 -> '967,6', 1092.0 -> '1.092' (Babel, locale vi)."""
-    return format_decimal(plain(value), format="#,##0.####", locale="vi")
+    return format_decimal(plain(value), format="#,##0.####", locale=VI)
 
 
 def fmt_amount(value: Decimal, unit: str = "triệu đồng") -> str:
