@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
 from db.engine import make_engine
 from db.live import LiveKnowledge
+from db.reader import saved_index_path
 from handlers import account, admin, errors, milestones, new_project, plan_commands, questions, transfer
 from handlers.common import RECORD_PREFIX
 from handlers.context import CONTEXT_TYPES, STATE, AppState, Context
@@ -104,7 +105,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
            .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=tz, link_preview_options=NO_PREVIEW))
            .context_types(CONTEXT_TYPES).concurrent_updates(PerChatUpdateProcessor()).post_init(_post_init).build())
     db = make_engine(settings.database_url)
-    app.bot_data[STATE] = AppState(db=db, knowledge=LiveKnowledge(db, settings.tz), clock=clock or SystemClock(),
+    knowledge = LiveKnowledge(db, settings.tz, saved_index_path(settings.database_url))
+    app.bot_data[STATE] = AppState(db=db, knowledge=knowledge, clock=clock or SystemClock(),
                                    tz=tz, admin_ids=frozenset(settings.admin_ids),
                                    lead_days=tuple(settings.reminder_lead_days))
     jobs = app.job_queue

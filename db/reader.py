@@ -5,16 +5,21 @@ four tables. The rows are turned into records exactly as `db.queries.load_knowle
 equal on both backends). `None` means "use the full path": no database yet, not seeded, or a driver error."""
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from platformdirs import user_cache_dir
 
 from db.errors import SCHEMA_HEAD
 from knowledge.loader import build
 from knowledge.records import Agency, KnowledgeBase, Record, RecordKind
 from knowledge.revisions import annotate, local_day
+from knowledge.saved_index import knowledge_key
 
 _SCHEMA = "SELECT version_num FROM alembic_version"
 _AGENCIES = "SELECT id, name, type, aliases, parent_id FROM agency"
@@ -22,6 +27,7 @@ _RECORDS = ("SELECT id, kind, title, source, seq, parent_id, text, unit, fields 
             "WHERE NOT deleted ORDER BY seq")
 _AMOUNTS = 'SELECT record_id, "column", value FROM amount ORDER BY id'
 _LINKS = "SELECT record_id, agency_id FROM record_agency ORDER BY position"
+_AUDIT = "SELECT MAX(id), COUNT(*) FROM audit_log"
 _CHANGED = ("SELECT record_id, MAX(at) FROM audit_log WHERE NOT undone "
             "AND action NOT IN ('seed', 'reset') GROUP BY record_id")  # AuditAction.SEED and RESET load the plan
 
@@ -48,6 +54,37 @@ def _connect(url: str) -> Any:
         parts = urlsplit(url)
         return psycopg.connect(parts._replace(scheme="postgresql").geturl(), connect_timeout=10)
     return None
+
+
+def saved_index_path(url: str) -> Path | None:
+    """Where the built index of the database at `url` is kept: beside a SQLite file, in the user's cache folder
+    for a server (named by a digest of its URL, so no password shows); None for an in-memory database."""
+    if url.split(":", 1)[0].split("+", 1)[0] == "sqlite":
+        path = _sqlite_path(url)
+        return Path(f"{path}.index") if path else None
+    digest = hashlib.sha256(url.encode()).hexdigest()[:20]
+    return Path(user_cache_dir("planbot", appauthor=False)) / f"{digest}.index"
+
+
+def read_key(url: str, tz: str) -> str | None:
+    """The key of the knowledge the database holds now (knowledge.saved_index), None when it cannot be read
+    quickly (see the module's doc)."""
+    try:
+        conn = _connect(url)
+    except Exception:
+        return None
+    if conn is None:
+        return None
+    try:
+        cur = conn.cursor()
+        if [v for (v,) in cur.execute(_SCHEMA).fetchall()] != [SCHEMA_HEAD]:
+            return None
+        version, changes = cur.execute(_AUDIT).fetchone()
+    except Exception:
+        return None
+    finally:
+        conn.close()
+    return knowledge_key(version or 0, changes, tz) if changes else None
 
 
 def read_knowledge(url: str, tz: str = "UTC") -> KnowledgeBase | None:

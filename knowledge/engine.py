@@ -92,6 +92,7 @@ def counted_words(toks: list[str]) -> set[str]:
             out.add(m.group(1))
     return out
 
+CACHED = ("_year_families",)  # the answerer's cached properties
 KIND_BITS = {kind.value: 1 << i for i, kind in enumerate(RecordKind)}  # a set of kinds held as one int
 KIND_BITS_ALL = (1 << len(KIND_BITS)) - 1
 
@@ -197,8 +198,8 @@ class Answerer(BodyRoutes, SetOperations):
         return {t for t, n in titles.items() if n >= BUDGET_WORD_TITLES}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_about": {}, "_counted": {}, "_when": {}, "_numbered": {}, "_rated": {},
-                "_names_bodies": {}}
+        state = {k: v for k, v in self.__dict__.items() if k not in CACHED}  # memo tables of records: not saved
+        return {**state, "_about": {}, "_counted": {}, "_when": {}, "_numbered": {}, "_rated": {}, "_names_bodies": {}}
 
     # ---- edits
     def updated(self, kb: KnowledgeBase, changed: Iterable[str]) -> Answerer:
@@ -220,6 +221,8 @@ class Answerer(BodyRoutes, SetOperations):
         new.index = self.index.updated(kb, self.lex, touched, on_title=new._read_title)
         new._budget_words = new._words_of_budget()
         new._forget()
+        for name in CACHED:
+            new.__dict__.pop(name, None)
         return new
 
     # ---- facts of one record, read once

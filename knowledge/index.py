@@ -186,6 +186,11 @@ class Index:
         self._vocabulary()
         self._caches()
 
+    @property
+    def overlay_rows(self) -> int:
+        """Rows added by edits since the last full build."""
+        return len(self.ids) - self.base_rows
+
     def _term_id(self, term: str) -> int:
         tid = self.terms.get(term)
         if tid is None:

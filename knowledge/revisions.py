@@ -2,7 +2,7 @@
 plan wrote, so a figure the plan never stated is never presented as the plan's."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -59,5 +59,20 @@ def annotate(live: KnowledgeBase, changed_on: Mapping[str, str], plan: Knowledge
         original = plan.records.get(rid)
         if original is not None and (changes := _changes(original, r)):
             revisions[rid] = Revision(changed_on.get(rid, ""), changes)
+    live.revisions = revisions
+    return live
+
+
+def revise(live: KnowledgeBase, changed_on: Mapping[str, str], ids: Iterable[str],
+           plan: KnowledgeBase | None = None) -> KnowledgeBase:
+    """`live` (carrying the revisions of an earlier version) with the revisions of the records `ids` read again."""
+    ids = set(ids)
+    revisions = {rid: rev for rid, rev in live.revisions.items() if rid not in ids}
+    if changed_on:
+        plan = plan or plan_as_loaded()
+        for rid in ids:
+            original, r = plan.records.get(rid), live.records.get(rid)
+            if original is not None and r is not None and (changes := _changes(original, r)):
+                revisions[rid] = Revision(changed_on.get(rid, ""), changes)
     live.revisions = revisions
     return live
