@@ -33,7 +33,7 @@ class BodyRoutes:
         _words_of_agency: dict[str, set[str]]
 
         def about(self, agency_id: str) -> list[Record]: ...
-        def is_about(self, record_id: str, agency_id: str) -> bool: ...
+        def agencies_about(self, record_id: str) -> frozenset[str]: ...
         @staticmethod
         def _joined(parts: list[Answer]) -> Answer: ...
         @staticmethod
@@ -156,7 +156,7 @@ class BodyRoutes:
             if owners and not related & set(owners) and any(self._body(a) for a in owners):
                 return True
         types = {self.kb.agencies[a].type for a in named}
-        mentioned = [a for a in self.kb.agencies if self.is_about(r.id, a)]
+        mentioned = self.agencies_about(r.id)
         return any(self.kb.agencies[a].type in types for a in mentioned) and not related & set(mentioned)
 
     def _body(self, aid: str) -> bool:

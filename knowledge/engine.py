@@ -92,7 +92,8 @@ def counted_words(toks: list[str]) -> set[str]:
             out.add(m.group(1))
     return out
 
-CACHED = ("_year_families",)  # the answerer's cached properties
+CACHED = ("_year_families", "_parsed")  # the answerer's cached properties and parse memo
+MEMO = ("_about", "_agencies_of", "_counted", "_when", "_numbered", "_rated", "_names_bodies")  # see _forget
 KIND_BITS = {kind.value: 1 << i for i, kind in enumerate(RecordKind)}  # a set of kinds held as one int
 KIND_BITS_ALL = (1 << len(KIND_BITS)) - 1
 
@@ -180,8 +181,11 @@ class Answerer(BodyRoutes, SetOperations):
             self._document_numbers.update(n.split("/")[0] for n in document_numbers(fold(text)))
 
     def _forget(self) -> None:
-        """Facts of single records, read when a question first needs them (none at 100.000 records up front)."""
+        """Facts of single records, read when a question first needs them (none at 100.000 records up front), and
+        the frames of the texts last parsed."""
+        self._parsed = lru_cache(maxsize=256)(self._parsed_uncached)
         self._about: dict[str, list[Record]] = {}
+        self._agencies_of: dict[str, frozenset[str]] = {}
         self._counted: dict[str, set[str]] = {}  # the words each record counts, read when a count is asked
         self._when: dict[str, tuple[tuple[int, int] | None, set[int]]] = {}
         self._numbered: dict[str, bool] = {}
@@ -198,8 +202,11 @@ class Answerer(BodyRoutes, SetOperations):
         return {t for t, n in titles.items() if n >= BUDGET_WORD_TITLES}
 
     def __getstate__(self) -> dict[str, Any]:
-        state = {k: v for k, v in self.__dict__.items() if k not in CACHED}  # memo tables of records: not saved
-        return {**state, "_about": {}, "_counted": {}, "_when": {}, "_numbered": {}, "_rated": {}, "_names_bodies": {}}
+        return {k: v for k, v in self.__dict__.items() if k not in CACHED and k not in MEMO}  # memo: not saved
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._forget()
 
     # ---- edits
     def updated(self, kb: KnowledgeBase, changed: Iterable[str]) -> Answerer:
@@ -220,9 +227,9 @@ class Answerer(BodyRoutes, SetOperations):
         new._years, new._document_numbers = set(self._years), set(self._document_numbers)
         new.index = self.index.updated(kb, self.lex, touched, on_title=new._read_title)
         new._budget_words = new._words_of_budget()
-        new._forget()
         for name in CACHED:
             new.__dict__.pop(name, None)
+        new._forget()
         return new
 
     # ---- facts of one record, read once
@@ -237,10 +244,15 @@ class Answerer(BodyRoutes, SetOperations):
         return self._about[agency_id]
 
     def is_about(self, record_id: str, agency_id: str) -> bool:
-        units = self._units.get(agency_id, {agency_id})
-        r = self.kb.records.get(record_id)
-        return r is not None and (bool(units & set(r.agencies)) or any(record_id in self._mentions.get(u, ())
-                                                                          for u in units))
+        return agency_id in self.agencies_about(record_id)
+
+    def agencies_about(self, record_id: str) -> frozenset[str]:
+        """The agencies a record is about: its own and those its title names, and the agencies above them."""
+        if record_id not in self._agencies_of:
+            r = self.kb.records.get(record_id)
+            own = set(r.agencies if r else ()) | {aid for aid, ids in self._mentions.items() if record_id in ids}
+            self._agencies_of[record_id] = frozenset(a for a, units in self._units.items() if units & own)
+        return self._agencies_of[record_id]
 
     def _when_of(self, r: Record) -> tuple[tuple[int, int] | None, set[int]]:
         if r.id not in self._when:
@@ -409,6 +421,11 @@ class Answerer(BodyRoutes, SetOperations):
         return reply if reply and reply.found else None
 
     def _parse(self, text: str) -> Query:
+        """The frame of a text; one message's readings parse the same clauses several times, so each text is
+        parsed once and every caller gets its own copy to narrow."""
+        return self._parsed(text).copy()
+
+    def _parsed_uncached(self, text: str) -> Query:
         return parse(text, self.lex, self.finder, self.index.correct, self.index.compounds)
 
     def _has_subject(self, clause: str, part_of_plan: bool = False, own_time: bool = False) -> bool:

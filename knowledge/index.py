@@ -204,6 +204,7 @@ class Index:
     def _caches(self) -> None:
         """Per-index memo tables (dropped when saved, rebuilt empty when loaded or updated)."""
         self._weight = lru_cache(maxsize=16384)(self._weight_uncached)
+        self._idf = lru_cache(maxsize=16384)(self._idf_uncached)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
         self._row_terms = lru_cache(maxsize=4096)(self._row_terms_uncached)
         self._title_of = lru_cache(maxsize=4096)(self._title_uncached)
@@ -211,7 +212,7 @@ class Index:
         self._distinct: dict[str | None, dict[str, frozenset[str]]] = {}
 
     def __getstate__(self) -> dict[str, object]:
-        skip = {"_weight", "_correct", "_row_terms", "_title_of", "_terms", "_distinct"}
+        skip = {"_weight", "_idf", "_correct", "_row_terms", "_title_of", "_terms", "_distinct"}
         if self.common is word_frequency():
             skip.add("common")  # the general frequencies are read from their data file again
         return {k: v for k, v in self.__dict__.items() if k not in skip}
@@ -302,6 +303,9 @@ class Index:
 
     def idf(self, term: str) -> float | None:
         """The term's inverse document frequency now, None when no record holds it."""
+        return self._idf(term)
+
+    def _idf_uncached(self, term: str) -> float | None:
         tid = self.terms.get(term)
         if tid is None:
             return None
@@ -448,8 +452,8 @@ class Index:
         hit = np.flatnonzero(scores)
         if len(hit) > limit:
             hit = hit[np.argpartition(-scores[hit], limit)[:limit]]
-        best = sorted(((int(i), float(scores[i])) for i in hit), key=lambda kv: kv[1], reverse=True)
-        return [Hit(self.kb.records[self.ids[i]], s) for i, s in best]
+        best = hit[np.argsort(-scores[hit], kind="stable")]  # ties in the order found
+        return [Hit(self.kb.records[self.ids[i]], s) for i, s in zip(best.tolist(), scores[best].tolist())]
 
     def has(self, r: Record, term: str) -> bool:
         return term in self._tf(r)

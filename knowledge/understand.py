@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from knowledge.normalize import Lexicon, fold, tokens
 from knowledge.records import Agency
@@ -130,6 +130,12 @@ class Query:
     @property
     def year(self) -> int | None:
         return self.years[0] if len(self.years) == 1 else None
+
+    def copy(self) -> Query:
+        """A copy whose lists and sets are its own (routes narrow a question's frame as they read it)."""
+        return replace(self, toks=list(self.toks), content=list(self.content), years=list(self.years),
+                       periods=list(self.periods), agencies=list(self.agencies), intents=set(self.intents),
+                       agency_words=set(self.agency_words), doc_numbers=list(self.doc_numbers), mask=list(self.mask))
 
 
 def initials(name: str) -> list[str]:

@@ -1,0 +1,129 @@
+"""The saved index and the updates that replace a rebuild: a process starts from the saved index only when it was
+built from what the database holds now, and an admin's change shows in answers at once, as a rebuild would show it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from db import edits
+from db.engine import make_engine
+from db.live import LiveKnowledge
+from db.queries import audit_key, knowledge_version
+from db.reader import saved_index_path
+from knowledge import saved_index
+from knowledge.engine import Answerer
+from knowledge.fields import prepare
+from knowledge.generate import generate
+from knowledge.records import KnowledgeBase
+
+TZ = "Asia/Ho_Chi_Minh"
+
+
+def same_replies(a: Answerer, b: Answerer, questions: list[str]) -> float:
+    """Share of the questions both answer with the same text and the same records offered."""
+    same = sum((x.text, x.candidates) == (y.text, y.candidates)
+               for x, y in ((a.answer(q), b.answer(q)) for q in questions))
+    return same / len(questions)
+
+
+def wait_for_saves() -> None:
+    for t in threading.enumerate():
+        if t.name == "planbot-save-index":
+            t.join(timeout=60)
+
+
+def ask(url: str, question: str) -> str:
+    env = {**os.environ, "DATABASE_URL": url, "PLANBOT_TZ": TZ, "TELEGRAM_BOT_TOKEN": ""}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "ask", question], env=env, capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    return done.stdout
+
+
+def test_a_saved_index_answers_as_the_one_it_saved_and_only_for_its_key(tmp_path: Path, engine_kb: Answerer,
+                                                                        kb: KnowledgeBase) -> None:
+    path = tmp_path / "p.db.index"
+    assert saved_index.save(engine_kb, path, "7:7:UTC")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"  # the owner's alone
+    loaded = saved_index.load(path, "7:7:UTC")
+    assert loaded is not None
+    assert same_replies(loaded, engine_kb, [c["q"] for c in generate(kb)][::7]) == 1.0
+    assert saved_index.load(path, "8:8:UTC") is None  # the knowledge changed since
+    assert saved_index.load(path, "7:7:Asia/Bangkok") is None  # revision dates in another time zone
+    assert saved_index.load(tmp_path / "none.index", "7:7:UTC") is None
+
+
+@pytest.mark.parametrize("damage", [lambda b: b[: len(b) // 2], lambda b: b"", lambda b: b"\x80\x05garbage" * 99])
+def test_ask_with_a_damaged_saved_index_answers_from_the_database_and_saves_it_again(tmp_path: Path, damage) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    first = ask(url, "Dự án chữ ký số bao nhiêu tiền?")
+    path = saved_index_path(url)
+    assert path is not None and path.is_file()
+    path.write_bytes(damage(path.read_bytes()))  # a crash while writing it, a full disk, a stray file
+    assert ask(url, "Dự án chữ ký số bao nhiêu tiền?") == first
+    assert saved_index.load(path, audit_key(make_engine(url), knowledge_version(make_engine(url)), TZ)) is not None
+
+
+def test_ask_after_an_edit_shows_it_although_an_older_index_was_saved(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    assert "2.000 triệu đồng" in ask(url, "Dự án chữ ký số bao nhiêu tiền?")
+    db = make_engine(url)
+    kb = LiveKnowledge(db, TZ).answerer.kb
+    rid = next(r.id for r in kb.of_kind("project") if r.amounts.get("ke_hoach") == 2000 and "ký số" in r.title)
+    edits.update_field(db, rid, prepare(kb, rid, "ke_hoach", "2.345,5"), "test")
+    reply = ask(url, "Dự án chữ ký số bao nhiêu tiền?")
+    assert "2.345,5 triệu đồng" in reply and "Kế hoạch ghi" in reply
+
+
+def test_an_admin_change_is_put_into_the_answerer_without_building_it_again(database_url: str, kb: KnowledgeBase
+                                                                           ) -> None:
+    db = make_engine(database_url)
+    live = LiveKnowledge(db, TZ, saved_index_path(database_url))
+    project = next(r for r in live.answerer.kb.of_kind("project") if r.amounts.get("tmdt"))
+    target = live.answerer.kb.of_kind("target")[0]
+    edits.update_field(db, project.id, prepare(live.answerer.kb, project.id, "tmdt", "98.765"), "admin")
+    edits.update_field(db, project.id, prepare(live.answerer.kb, project.id, "ten",
+                                               "Hệ thống camera giám sát giao thông thông minh"), "admin")
+    edits.soft_delete(db, target.id, "admin")
+    live.rebuild()
+    updated = live.answerer
+    assert updated.index.overlay_rows > 0  # updated in place of a rebuild
+    reply = updated.answer("hệ thống camera giám sát giao thông thông minh bao nhiêu tiền")
+    assert "98.765" in reply.text and project.id in {rid for rid, _ in reply.candidates} | {project.id} \
+        and "Kế hoạch ghi" in reply.text
+    assert target.id not in {h.record.id for h in updated.index.search(["muc", "tieu"], ["muc", "tieu"], 500)}
+    rebuilt = Answerer(updated.kb)
+    questions = [c["q"] for c in generate(updated.kb)][::5] + [project.title, target.text[:80]]
+    assert same_replies(updated, rebuilt, questions) >= 0.99
+    assert updated.answer(project.title).text == rebuilt.answer(project.title).text
+
+    edits.undo_last(db, "admin")  # the deleted target comes back
+    live.rebuild()
+    assert target.id in {h.record.id for h in live.answerer.index.search(["muc", "tieu"], ["muc", "tieu"], 500)}
+    edits.undo_last(db, "admin")  # then the title; the figure stays
+    live.rebuild()
+    back = live.answerer.answer(f"{project.title} bao nhiêu tiền").text
+    assert "98.765" in back and project.title in back
+
+    wait_for_saves()  # a restart starts from what was saved, with every change in it
+    again = LiveKnowledge(db, TZ, saved_index_path(database_url))
+    assert again.answerer.index.overlay_rows == live.answerer.index.overlay_rows
+    assert again.answerer.answer(f"{project.title} bao nhiêu tiền").text == back
+
+
+def test_a_renamed_agency_builds_the_answerer_again(tmp_path: Path) -> None:
+    from knowledge.fields import prepare_agency
+    db = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    live = LiveKnowledge(db, TZ)
+    agency = next(a for a in live.answerer.kb.agencies.values() if a.name.startswith("Sở Nội"))
+    edits.update_agency(db, agency.id, prepare_agency(live.answerer.kb, agency.id, "ten", "Sở Nội chính"), "admin")
+    live.rebuild()
+    assert live.answerer.index.overlay_rows == 0  # built whole: every record naming it is read again
+    reply = live.answerer.answer("sở nội chính có nhiệm vụ gì")
+    assert reply.found and agency.id in live.answerer.kb.records[reply.candidates[0][0]].agencies
+    assert live.answerer.finder.find("so noi chinh") == [agency.id]  # the new name is one the questions may use
