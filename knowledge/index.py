@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import math
+from array import array
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
@@ -131,12 +132,9 @@ class Index:
         self.terms: dict[str, int] = {}  # term -> id
         self.ids: list[str] = []  # row -> record id
         self.position: dict[str, int] = {}  # record id -> row
-        doc_term: list[int] = []
-        doc_tf: list[int] = []
-        doc_ptr = [0]
-        title_term: list[int] = []
-        title_ptr = [0]
-        lengths: list[float] = []
+        # built in typed arrays: 100.000 records hold millions of (term, count) pairs, too many for int objects
+        doc_term, doc_tf, doc_ptr = array("i"), array("f"), array("q", [0])
+        title_term, title_ptr, lengths = array("i"), array("q", [0]), array("f")
         for r in sorted(kb.records.values(), key=lambda r: r.seq):
             if r.kind in NOT_INDEXED:
                 if on_title:
@@ -146,29 +144,36 @@ class Index:
             if on_title:
                 on_title(r, title_tokens)
             row = sorted((self._term_id(t), n) for t, n in tf.items())
-            doc_term += [t for t, _ in row]
-            doc_tf += [n for _, n in row]
+            doc_term.extend(t for t, _ in row)
+            doc_tf.extend(n for _, n in row)
             doc_ptr.append(len(doc_term))
-            title_term += sorted({self._term_id(t) for t in title})
+            title_term.extend(sorted({self._term_id(t) for t in title}))
             title_ptr.append(len(title_term))
             lengths.append(float(sum(tf.values())))
             self.position[r.id] = len(self.ids)
             self.ids.append(r.id)
         self.names = list(self.terms)  # id -> term
-        self.doc_ptr = np.array(doc_ptr, dtype=np.int64)
-        self.doc_term = np.array(doc_term, dtype=np.int32)
-        self.doc_tf = np.array(doc_tf, dtype=np.float32)
-        self.title_ptr = np.array(title_ptr, dtype=np.int64)
-        self.title_term = np.array(title_term, dtype=np.int32)
-        self.length = np.array(lengths, dtype=np.float32)
+        self.doc_ptr = np.frombuffer(doc_ptr, dtype=np.int64).copy()
+        self.doc_term = np.frombuffer(doc_term, dtype=np.int32).copy()
+        self.doc_tf = np.frombuffer(doc_tf, dtype=np.float32).copy()
+        self.title_ptr = np.frombuffer(title_ptr, dtype=np.int64).copy()
+        self.title_term = np.frombuffer(title_term, dtype=np.int32).copy()
+        self.length = np.frombuffer(lengths, dtype=np.float32).copy()
         self.avg = float(self.length.mean()) if len(self.length) else 1.0
         # the rows transposed: for each term, the records holding it and the length-normalised part of BM25
         order = np.argsort(self.doc_term, kind="stable")
-        rows = np.repeat(np.arange(len(self.ids), dtype=np.int32), np.diff(self.doc_ptr))
-        self.post_doc = rows[order]
+        self.post_doc = np.repeat(np.arange(len(self.ids), dtype=np.int32), np.diff(self.doc_ptr))[order]
         freq = self.doc_tf[order]
-        self.post_part = (freq * (K1 + 1) / (freq + K1 * (1 - B + B * self.length[self.post_doc] / self.avg))
-                          ).astype(np.float32)
+        del order
+        # freq * (K1 + 1) / (freq + K1 * (1 - B + B * length / avg)), in place: no temporary arrays at 100.000
+        part = self.length[self.post_doc]
+        part *= B
+        part /= self.avg
+        part += 1 - B
+        part *= K1
+        part += freq
+        freq *= K1 + 1
+        self.post_part = np.divide(freq, part, out=part)
         self.post_ptr = np.zeros(len(self.terms) + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.doc_term, minlength=len(self.terms)), out=self.post_ptr[1:])
         self.base_rows, self.base_terms = len(self.ids), len(self.terms)
