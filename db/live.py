@@ -50,7 +50,8 @@ class LiveKnowledge:
                 answerer = Answerer(load_knowledge(self.db, self.tz))
             else:
                 kb = current.kb.with_records(load_records(self.db, changes.ids), removed=changes.ids)
-                answerer = current.updated(revise(kb, changed_on(self.db, self.tz), changes.ids), changes.ids)
+                kb = revise(kb, changed_on(self.db, self.tz, changes.ids), changes.ids)
+                answerer = current.updated(kb, changes.ids)
             self.answerer, self.version = answerer, changes.version
         self._save_later(answerer, changes.version)
 

@@ -18,12 +18,18 @@ PLAN_LOADS = (AuditAction.SEED, AuditAction.RESET)
 CHUNK = 900  # ids in one IN (…): under SQLite's 999 parameters
 
 
-def changed_on(engine: Engine, tz: str = "UTC") -> dict[str, str]:
-    """Record id -> 'dd/mm/yyyy' (in `tz`) of its last change an admin made and did not undo."""
+def changed_on(engine: Engine, tz: str = "UTC", ids: Collection[str] | None = None) -> dict[str, str]:
+    """Record id -> 'dd/mm/yyyy' (in `tz`) of its last change an admin made and did not undo (of the records `ids`,
+    when given)."""
+    query = select(AuditEntry.record_id, func.max(AuditEntry.at)).where(
+        col(AuditEntry.undone).is_(False), col(AuditEntry.action).not_in(PLAN_LOADS))
     with Session(engine) as s:
-        rows = s.exec(select(AuditEntry.record_id, func.max(AuditEntry.at))
-                      .where(col(AuditEntry.undone).is_(False), col(AuditEntry.action).not_in(PLAN_LOADS))
-                      .group_by(col(AuditEntry.record_id))).all()
+        if ids is None:
+            rows = list(s.exec(query.group_by(col(AuditEntry.record_id))).all())
+        else:
+            ids = list(ids)
+            rows = [row for i in range(0, len(ids), CHUNK) for row in s.exec(
+                query.where(col(AuditEntry.record_id).in_(ids[i:i + CHUNK])).group_by(col(AuditEntry.record_id)))]
     return {rid: local_day(at, tz) for rid, at in rows if rid and at is not None}
 
 

@@ -272,7 +272,11 @@ class Index:
                 new.extra_postings.setdefault(tid, []).append((row, part))
         new.df, new.dead = df, np.array(sorted(dead), dtype=np.int64)
         new.length = np.concatenate([self.length, np.zeros(len(new.ids) - len(self.length), dtype=np.float32)])
-        new._vocabulary()
+        added = {t for row in range(len(self.ids), len(new.ids)) if row in new.extra
+                 for t in new.extra[row][0] if "_" not in t and t not in self.known}
+        if added:  # a word no record holds any more stays known: typo repair may still read it, nothing else
+            new.known = self.known | added
+            new.vocab = sorted({*self.vocab, *(t for t in added if not t.isdigit() and len(t) >= 3)})
         new._caches()
         return new
 
