@@ -144,6 +144,13 @@ class Lexicon:
         return by
 
     @cached_property
+    def _compounds_by_first(self) -> dict[str, list[tuple[str, ...]]]:
+        by: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self.compounds:
+            by.setdefault(phrase[0], []).append(phrase)
+        return by
+
+    @cached_property
     def _syn_re(self) -> re.Pattern[str]:
         return _alternation(list(self.synonyms))
 
@@ -206,7 +213,7 @@ class Lexicon:
                 if tuple(toks[i:i + len(phrase)]) == phrase:
                     keep[i:i + len(phrase)] = [False] * len(phrase)
         for i in range(len(toks) - 1):  # 'thông minh', 'minh bạch': words, whatever a syllable alone would be
-            for phrase in self.compounds:
+            for phrase in self._compounds_by_first.get(toks[i], ()):
                 if tuple(toks[i:i + len(phrase)]) == phrase:
                     keep[i:i + len(phrase)] = [True] * len(phrase)
         end = len(toks)  # particles only at the end: without diacritics 'nha' is also 'nhà', 'ha' is 'hạ'
