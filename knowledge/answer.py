@@ -34,6 +34,7 @@ class Answer:
     reason: str = ""  # why the plan does not answer (found is false)
     nearest: list[str] = field(default_factory=list)  # ids of the records offered instead of an answer
     figures: list[str] = field(default_factory=list)  # the figure each record answered states, as shown
+    total: int = 0  # how many records the reply is about when it lists only some (candidates, sources: those listed)
 
     @cached_property
     def html(self) -> str:
@@ -46,4 +47,5 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         return {"found": self.found, "kind": self.kind, "text": self.text, "html": self.html,
                 "candidates": [{"id": i, "label": lbl} for i, lbl in self.candidates], "sources": self.sources,
-                "figures": self.figures, "reason": self.reason, "nearest": self.nearest}
+                "figures": self.figures, "reason": self.reason, "nearest": self.nearest,
+                "total": max(self.total, len(self.candidates))}

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from knowledge import compose
 from knowledge.answer import Answer, AnswerKind
+from knowledge.numbers import fmt_count
 from knowledge.records import Record
 from knowledge.understand import Query
 
@@ -74,7 +75,7 @@ class BodyRoutes:
             return self._refuse(f"Kế hoạch không có dự án của {names}{self._time_phrase(q)}.", projects)
         if len(kept) == 1:
             return self._one(kept[0], q.year, q.content)
-        title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({len(kept)})"
+        title = f"Các dự án liên quan đến {names}{self._time_phrase(q)} ({fmt_count(len(kept))})"
         text = compose.compose_list(self.kb, title, kept, q.year, total=q.asks_total)
         return self._many(AnswerKind.LIST, text, kept)
 
@@ -134,7 +135,7 @@ class BodyRoutes:
                                 f"{self._time_phrase(q)}.{nearest}", [peers] if peers else [])
         if len(kept) == 1:
             return self._one(kept[0], q.year, q.content)
-        title = f"Dự án do {name} làm chủ đầu tư{self._time_phrase(q)} ({len(kept)})"
+        title = f"Dự án do {name} làm chủ đầu tư{self._time_phrase(q)} ({fmt_count(len(kept))})"
         text = compose.compose_list(self.kb, title, kept, q.year, total=q.asks_total)
         return self._many(AnswerKind.LIST, text, kept)
 

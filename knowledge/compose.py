@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from knowledge.normalize import fold, tokens
-from knowledge.numbers import fmt_amount, fmt_number
+from knowledge.numbers import fmt_amount, fmt_count, fmt_number
 from knowledge.records import KnowledgeBase, Record
 from knowledge.render import EMPHASIS, EMPHASIS_END, STRONG, STRONG_END, unmarked
 
@@ -236,10 +236,10 @@ def _body_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]
     lines = [f"{STRONG}{e(r.title)}{STRONG_END}"] + _amount_lines(kb, r, year)
     kids = kb.children(r.id)
     if kids:
-        lines.append(f"Gồm {len(kids)} mục:")
+        lines.append(f"Gồm {fmt_count(len(kids))} mục:")
         lines += [list_line(kb, c, year, limit=55) for c in kids[:LIST_LIMIT]]
         if len(kids) > LIST_LIMIT:
-            lines.append(f"… và {len(kids) - LIST_LIMIT} mục khác.")
+            lines.append(f"… và {fmt_count(len(kids) - LIST_LIMIT)} mục khác.")
     return lines
 
 
@@ -375,7 +375,7 @@ def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: i
               + (f" — CĐT: {e(_agency_phrase(kb, r))}" if investor and r.get("cdt") else "")
               + (f" — giai đoạn {e(r.get('giai_doan'))}" if periods and r.get("giai_doan") else "") for r in shown]
     if len(records) > LIST_LIMIT:
-        lines.append(f"… và {len(records) - LIST_LIMIT} mục khác.")
+        lines.append(f"… và {fmt_count(len(records) - LIST_LIMIT)} mục khác.")
     if total:
         lines += computed_total(records)
     return "\n".join(lines + [source_line(kb, *records[:LIST_LIMIT])])
@@ -389,7 +389,8 @@ def computed_total(records: list[Record]) -> list[str]:
         return []
     label = COLUMN_LABELS.get(col, col).lower() if col != "tmdt" else "TMĐT"
     value = sum((r.amounts[col] for r in records), Decimal(0))
-    return [f"{STRONG}Cộng {label} của {len(records)} mục trên: {e(fmt_amount(value, units.pop()))}{STRONG_END} "
+    count = fmt_count(len(records))
+    return [f"{STRONG}Cộng {label} của {count} mục trên: {e(fmt_amount(value, units.pop()))}{STRONG_END} "
             "(tự cộng từ các mục, Kế hoạch không ghi con số này)"]
 
 
@@ -407,7 +408,7 @@ def years_total(r: Record, years: list[int]) -> list[str]:
 
 def compose_candidates(kb: KnowledgeBase, records: list[Record], year: int | None = None,
                        focus: list[str] | None = None) -> str:
-    lines = [f"Có {len(records)} mục trong Kế hoạch gần với câu hỏi của bạn:"]
+    lines = [f"Có {fmt_count(len(records))} mục trong Kế hoạch gần với câu hỏi của bạn:"]
     lines += [list_line(kb, r, year, limit=110, focus=focus) for r in records]
     lines.append("Hãy chọn một mục (hoặc hỏi cụ thể hơn) để xem chi tiết.")
     return "\n".join(lines + [source_line(kb, *records)])
@@ -423,12 +424,12 @@ def compose_count(kb: KnowledgeBase, label: str, records: list[Record], year: in
     """'<label>: 5 dự án' and the list (a count the plan does not state is counted from its items); the group's
     own figure when it has one."""
     noun = KIND_LABELS.get(records[0].kind, "mục")
-    lines = [f"{STRONG}{label}: {len(records)} {noun}{STRONG_END} (đếm theo danh mục trong Kế hoạch)"]
+    lines = [f"{STRONG}{label}: {fmt_count(len(records))} {noun}{STRONG_END} (đếm theo danh mục trong Kế hoạch)"]
     if container is not None and container.amounts:
         lines.append(f"• {e(key_figure(kb, container, year))}")
     lines += [list_line(kb, r, year, limit=COMPACT_TITLE) for r in records[:COUNT_LIST_LIMIT]]
     if len(records) > COUNT_LIST_LIMIT:
-        lines.append(f"… và {len(records) - COUNT_LIST_LIMIT} mục khác.")
+        lines.append(f"… và {fmt_count(len(records) - COUNT_LIST_LIMIT)} mục khác.")
     return "\n".join(lines + [source_line(kb, *records[:COUNT_LIST_LIMIT])])
 
 

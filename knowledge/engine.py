@@ -19,6 +19,7 @@ from knowledge.bodies import BODY_TYPES, NAMED_TITLE, BodyRoutes
 from knowledge.features import Candidate, Weights, load_weights
 from knowledge.index import Index, content_pairs
 from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
+from knowledge.numbers import fmt_count
 from knowledge.operations import SetOperations
 from knowledge.periods import AMOUNT_KINDS, YEAR_MONEY_KINDS, appendix_of, blank_year, record_period, record_years
 from knowledge.records import KnowledgeBase, Record, RecordKind
@@ -900,7 +901,8 @@ class Answerer(BodyRoutes, SetOperations):
             return None  # "(giai đoạn II)" inside a project's name is not a question about phase 2
         if not 1 <= n <= len(records):  # 'giai đoạn 0', 'giải pháp 99'
             label = compose.KIND_LABELS.get(records[0].kind, noun)
-            return self._refuse(f"Kế hoạch có {len(records)} {label}, đánh số từ 1 đến {len(records)}.", records)
+            count = fmt_count(len(records))
+            return self._refuse(f"Kế hoạch có {count} {label}, đánh số từ 1 đến {count}.", records)
         return self._one(records[n - 1], None, q.content)
 
     def _year_money_route(self, q: Query) -> Answer | None:
@@ -1146,9 +1148,9 @@ class Answerer(BodyRoutes, SetOperations):
 
     def _many(self, kind: AnswerKind, text: str, records: list[Record]) -> Answer:
         """A reply about several records: their ids (buttons), key figures and sources go along."""
-        shown = records[:compose.LIST_LIMIT]
+        shown = records[:compose.LIST_LIMIT]  # a list of 10.000 projects is said in words, its first ones listed
         return Answer(True, text, kind, [(r.id, compose.short(r.title, BUTTON_TITLE)) for r in shown],
-                      list(dict.fromkeys(r.source for r in records)), figures=self._figures(shown))
+                      list(dict.fromkeys(r.source for r in shown)), figures=self._figures(shown), total=len(records))
 
     def _one(self, r: Record, year: int | None, words: list[str]) -> Answer:
         text = compose.compose_record(self.kb, r, year, words)

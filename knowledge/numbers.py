@@ -148,6 +148,11 @@ def fmt_number(value: Decimal) -> str:
     return format_decimal(plain(value), format="#,##0.####", locale=VI)
 
 
+def fmt_count(n: int) -> str:
+    """3013 -> '3.013': a count as Vietnamese writes it."""
+    return fmt_number(Decimal(n))
+
+
 def fmt_amount(value: Decimal, unit: str = "triệu đồng") -> str:
     """An amount in its unit, with the tỷ đồng equivalent for large triệu đồng figures."""
     text = f"{fmt_number(value)} {unit}"

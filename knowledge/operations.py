@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from knowledge import compose
 from knowledge.answer import Answer, AnswerKind
 from knowledge.normalize import tokens
+from knowledge.numbers import fmt_count
 from knowledge.periods import (
     AMOUNT_COLUMNS,
     AMOUNT_KINDS,
@@ -150,7 +151,8 @@ class SetOperations:
         names = "; ".join(self.kb.agencies[a].name for a in owners)
         periods = {r.get("giai_doan") for r in records}
         when = f" trong giai đoạn {periods.pop()}" if len(periods) == 1 and None not in periods else ""
-        heading = f"{len(owners)} đơn vị có dự án khớp với câu hỏi{when} (đếm theo danh mục trong Kế hoạch): {names}"
+        heading = (f"{fmt_count(len(owners))} đơn vị có dự án khớp với câu hỏi{when} (đếm theo danh mục trong Kế "
+                   f"hoạch): {names}")
         text = compose.compose_list(self.kb, heading, records, q.year, total=True)
         return self._many(AnswerKind.LIST, text, records)
 
@@ -184,7 +186,7 @@ class SetOperations:
             return self._one(parts[0], q.year, q.content)
         if parts:  # 'tổng kinh phí đào tạo từ nguồn chi thường xuyên': the lines of the source about training
             title = compose.short(container.title, compose.HEADING_TITLE)
-            heading = f"{title} — các mục khớp với câu hỏi ({len(parts)})"
+            heading = f"{title} — các mục khớp với câu hỏi ({fmt_count(len(parts))})"
             return self._many(AnswerKind.LIST, compose.compose_list(self.kb, heading, parts, q.year, total=True), parts)
         return self._one(container, q.year, q.content)
 

@@ -1,0 +1,33 @@
+"""A portfolio much larger than the plan: replies stay the size of a message and the whole set is still counted."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from knowledge.compose import LIST_LIMIT
+from knowledge.engine import Answerer
+from knowledge.loader import load_files
+from tests.benchmarks.bench_answer import synthetic
+
+PROJECTS = 3000
+
+
+@pytest.fixture(scope="module")
+def big() -> Answerer:
+    return Answerer(synthetic(load_files(), PROJECTS))
+
+
+def test_a_count_over_thousands_of_projects_lists_a_few_and_says_how_many(big: Answerer) -> None:
+    reply = big.answer("có bao nhiêu dự án")
+    data = json.loads(json.dumps(reply.to_json(), ensure_ascii=False))
+    counted = data["total"]
+    assert reply.found and counted > PROJECTS and f"{counted:,} dự án".replace(",", ".") in reply.text  # '3.013'
+    assert len(data["candidates"]) <= LIST_LIMIT
+    assert len(data["sources"]) <= LIST_LIMIT and len(json.dumps(data, ensure_ascii=False)) < 20_000
+
+
+def test_a_synthetic_project_is_found_by_its_name_among_thousands(big: Answerer) -> None:
+    r = big.kb.records[f"SYN-{PROJECTS // 2}"]
+    reply = big.answer(f"{r.title} bao nhiêu tiền")
+    assert reply.candidates[0][0] == r.id and f"{r.amounts['tmdt']:,}".replace(",", ".") in reply.text
