@@ -95,7 +95,8 @@ def audit_key(engine: Engine, version: int, tz: str) -> str:
     """The key of the knowledge as of audit row `version` (knowledge.saved_index.knowledge_key)."""
     with Session(engine) as s:
         changes = s.exec(select(func.count()).select_from(AuditEntry).where(col(AuditEntry.id) <= version)).one()
-    return knowledge_key(version, changes, tz)
+        newest = s.get(AuditEntry, version)
+    return knowledge_key(version, changes, newest.at if newest else "1970-01-01", tz)
 
 
 def knowledge_version(engine: Engine) -> int:

@@ -28,6 +28,7 @@ _RECORDS = ("SELECT id, kind, title, source, seq, parent_id, text, unit, fields 
 _AMOUNTS = 'SELECT record_id, "column", value FROM amount ORDER BY id'
 _LINKS = "SELECT record_id, agency_id FROM record_agency ORDER BY position"
 _AUDIT = "SELECT MAX(id), COUNT(*) FROM audit_log"
+_AUDIT_AT = "SELECT at FROM audit_log WHERE id = {:d}"  # an int from the database (each driver has its placeholder)
 _CHANGED = ("SELECT record_id, MAX(at) FROM audit_log WHERE NOT undone "
             "AND action NOT IN ('seed', 'reset') GROUP BY record_id")  # AuditAction.SEED and RESET load the plan
 
@@ -80,11 +81,12 @@ def read_key(url: str, tz: str) -> str | None:
         if [v for (v,) in cur.execute(_SCHEMA).fetchall()] != [SCHEMA_HEAD]:
             return None
         version, changes = cur.execute(_AUDIT).fetchone()
+        newest = cur.execute(_AUDIT_AT.format(version)).fetchone() if changes else None
     except Exception:
         return None
     finally:
         conn.close()
-    return knowledge_key(version or 0, changes, tz) if changes else None
+    return knowledge_key(version, changes, newest[0], tz) if newest else None
 
 
 def read_knowledge(url: str, tz: str = "UTC") -> KnowledgeBase | None:

@@ -11,6 +11,7 @@ import os
 import pickle
 import sys
 import tempfile
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,10 +37,13 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def knowledge_key(version: int, changes: int, tz: str) -> str:
-    """What a saved index is valid for: the newest audited change and how many there are (a database restored
-    from a copy differs), and the time zone its revision dates are written in."""
-    return f"{version}:{changes}:{tz}"
+def knowledge_key(version: int, changes: int, newest_at: object, tz: str) -> str:
+    """What a saved index is valid for: the newest audited change, when it was made, and how many there are (a
+    database made again, or restored from a copy and changed otherwise, differs), and the time zone its revision
+    dates are written in. `newest_at` is a stored time as the driver hands it back (text or datetime)."""
+    when = newest_at if isinstance(newest_at, datetime) else datetime.fromisoformat(str(newest_at))
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return f"{version}:{changes}:{when.astimezone(UTC).isoformat()}:{tz}"
 
 
 def _header(key: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ def private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     with pytest.MonkeyPatch.context() as mp:
         data = tmp_path_factory.mktemp("xdg-data")
         mp.setenv("XDG_DATA_HOME", str(data))
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))  # saved indexes of PostgreSQL
         mp.delenv("DATABASE_URL", raising=False)
         yield data
 

@@ -15,6 +15,7 @@ from db.engine import make_engine
 from db.live import LiveKnowledge
 from db.queries import audit_key, knowledge_version
 from db.reader import saved_index_path
+from db.seed import open_knowledge
 from knowledge import saved_index
 from knowledge.engine import Answerer
 from knowledge.fields import prepare
@@ -127,3 +128,18 @@ def test_a_renamed_agency_builds_the_answerer_again(tmp_path: Path) -> None:
     reply = live.answerer.answer("sở nội chính có nhiệm vụ gì")
     assert reply.found and agency.id in live.answerer.kb.records[reply.candidates[0][0]].agencies
     assert live.answerer.finder.find("so noi chinh") == [agency.id]  # the new name is one the questions may use
+
+
+def test_a_database_made_again_in_the_same_place_never_answers_from_the_old_ones_index(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    path = saved_index_path(url)
+    for figure in ("1.111", "2.222"):  # the same audit position each time: a seed, then one edit
+        for old in tmp_path.glob("p.db*"):
+            if old != path:
+                old.unlink()
+        db = make_engine(url)
+        kb = open_knowledge(db, TZ)
+        project = next(r for r in kb.of_kind("project") if "ký số" in r.title)
+        edits.update_field(db, project.id, prepare(kb, project.id, "ke_hoach", figure), "admin")
+        db.dispose()
+        assert f"{figure} triệu đồng" in ask(url, "Dự án chữ ký số bao nhiêu tiền?")
