@@ -118,7 +118,7 @@ class BodyRoutes:
         """Projects whose investor (chủ đầu tư) is the agency or one of its units, within the time asked, and
         those of them the question's other words name, if they name some."""
         units = {aid} | {a.id for a in self.kb.agencies.values() if a.parent == aid}
-        invested = [r for r in self.kb.records.values() if r.get("cdt") and units & set(r.agencies)]
+        invested = {r.id: r for u in units for r in self.kb.of_agency(u) if r.get("cdt")}.values()
         kept = sorted((r for r in invested if self._meets_time(q, r)), key=lambda r: r.seq)
         named = [r for r in kept if rest and self.index.coverage(r, rest, q.toks)[0] >= REST_NAMES]
         kept = named or kept
@@ -143,7 +143,7 @@ class BodyRoutes:
         """The group holding the projects of bodies of the same type (the districts' common item)."""
         kind = self.kb.agencies[aid].type
         parents = [r.parent for a in self.kb.agencies.values() if a.type == kind and a.id != aid
-                   for r in self.kb.records.values() if r.get("cdt") and a.id in r.agencies and r.parent]
+                   for r in self.kb.of_agency(a.id) if r.get("cdt") and r.parent]
         common = max(set(parents), key=parents.count) if parents else None
         return self.kb.records.get(common) if common else None
 

@@ -40,6 +40,7 @@ IN_CONTEXT_SIMILARITY = 60  # rapidfuzz ratio for a repair the neighbouring word
 COMMON_WORD_SIMILARITY = 85  # … when the typed syllable is itself an everyday word (one letter off)
 TWIN_SIMILARITY = 88  # a syllable of the plan read as another one: one letter off in five or more
 ALONE_SIMILARITY = 80  # ratio for a repair with no support from the neighbours
+MAX_VARIANTS = 30  # siblings read as variants of one row ('cấp tỉnh / huyện / xã') at most
 
 
 def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
@@ -338,8 +339,10 @@ class Index:
         """For the rows of a set of variants (siblings whose titles share a phrase: 'Trong các cơ quan cấp tỉnh /
         huyện / xã'): the title word pairs no sibling shares; empty when the siblings are no such set."""
         if parent not in self._distinct:
-            kids = [c for c in self.kb.children(parent) if c.id in self.position]
-            pairs = {c.id: title_pairs(self.lex, c.title) for c in kids}
+            kids = [i for i in self.kb.child_ids(parent) if i in self.position]
+            if len(kids) > MAX_VARIANTS:  # a list of projects, not the variants of one row (the plan has 14 at most)
+                kids = []
+            pairs = {i: title_pairs(self.lex, self.kb.records[i].title) for i in kids}
             out: dict[str, frozenset[str]] = {}
             if len(kids) >= 2 and set.intersection(*pairs.values()):
                 for rid, own in pairs.items():
