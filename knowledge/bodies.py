@@ -92,7 +92,7 @@ class BodyRoutes:
         rest = [w for w in q.content if w not in named]
         for aid in q.agencies:
             own = [r for r in self.about(aid) if self._meets_time(q, r) and r.kind in ("project", "component")]
-            scored = sorted(((self.index.coverage(r, rest, q.toks)[0], -r.seq, r) for r in own), reverse=True)
+            scored = sorted(zip(self.index.word_covers(own, rest, q.toks), (-r.seq for r in own), own), reverse=True)
             if not scored or scored[0][0] < self.weights.thresholds["min_rest_cover"]:
                 return None
             picked.append(scored[0][2])
@@ -120,7 +120,7 @@ class BodyRoutes:
         units = {aid} | {a.id for a in self.kb.agencies.values() if a.parent == aid}
         invested = {r.id: r for u in units for r in self.kb.of_agency(u) if r.get("cdt")}.values()
         kept = sorted((r for r in invested if self._meets_time(q, r)), key=lambda r: r.seq)
-        named = [r for r in kept if rest and self.index.coverage(r, rest, q.toks)[0] >= REST_NAMES]
+        named = [r for r, c in zip(kept, self.index.word_covers(kept, rest, q.toks)) if c >= REST_NAMES] if rest else []
         kept = named or kept
         name = self.kb.agencies[aid].name
         if not kept:  # 'cơ quan Đảng … ai làm CĐT': its projects, each with the investor the plan names

@@ -966,7 +966,7 @@ class Answerer(BodyRoutes, SetOperations):
             # ('tờ trình số mấy của Sở TT&TT') is answered if it holds those words
             plan = self.kb.of_kind(*CATEGORY_KINDS["meta"]) if "meta" in q.intents else []
             cover = self.weights.thresholds["min_word_cover"]
-            held = [r for r in plan if self.index.coverage(r, q.content, q.toks)[0] >= cover]
+            held = [r for r, c in zip(plan, self.index.word_covers(plan, q.content, q.toks)) if c >= cover]
             return self._one(held[0], None, q.content) if held else None
         for intent, kinds in CATEGORY_KINDS.items():
             if intent not in q.intents:

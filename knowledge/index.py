@@ -467,6 +467,33 @@ class Index:
         best = hit[np.argsort(-scores[hit], kind="stable")]  # ties in the order found
         return [Hit(self.kb.records[self.ids[i]], s) for i, s in zip(best.tolist(), scores[best].tolist())]
 
+    def word_covers(self, records: list[Record], content: list[str], full: list[str]) -> list[float]:
+        """`coverage(r, content, full)[0]` of many records at once (a body's 2.000 projects): the records holding
+        each word are looked up in its postings, rather than each record's words read."""
+        weights, total, _ = self._terms(tuple(content), tuple(full))
+        if not total:
+            return [0.0] * len(records)
+        rows = np.array([self.position.get(r.id, -1) for r in records], dtype=np.int64)
+        overlaid = [(i, row) for i, row in enumerate(rows.tolist()) if row in self.extra]
+        got = np.zeros(len(rows))
+        for t, w in weights:
+            got += w * self._holding(t, rows, overlaid)
+        return (got / total).tolist()
+
+    def _holding(self, term: str, rows: np.ndarray, overlaid: list[tuple[int, int]]) -> np.ndarray:
+        """Which of the rows hold the term (rows of the base found in its postings, in order; overlay rows read)."""
+        tid = self.terms.get(term)
+        held = np.zeros(len(rows), dtype=bool)
+        if tid is None:
+            return held
+        if tid < self.base_terms and len(rows):
+            posted = self.post_doc[self.post_ptr[tid]:self.post_ptr[tid + 1]]
+            if len(posted):
+                held = posted[np.minimum(np.searchsorted(posted, rows), len(posted) - 1)] == rows
+        for i, row in overlaid:
+            held[i] = term in self.extra[row][0]
+        return held
+
     def has(self, r: Record, term: str) -> bool:
         return term in self._tf(r)
 

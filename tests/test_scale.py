@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -31,3 +32,16 @@ def test_a_synthetic_project_is_found_by_its_name_among_thousands(big: Answerer)
     r = big.kb.records[f"SYN-{PROJECTS // 2}"]
     reply = big.answer(f"{r.title} bao nhiêu tiền")
     assert reply.candidates[0][0] == r.id and f"{r.amounts['tmdt']:,}".replace(",", ".") in reply.text
+
+
+@pytest.mark.parametrize("question", ["Sở Nội vụ nâng cấp mạng LAN", "chữ ký số bao nhiêu tiền",
+                                      "cổng thông tin điện tử"])
+def test_covering_many_records_at_once_scores_each_as_one_at_a_time(engine_kb: Answerer, question: str) -> None:
+    """The same figure for each record whether one record or a body's thousands are scored (also after an edit)."""
+    edited = engine_kb.kb.of_kind("project")[0]
+    kb = engine_kb.kb.with_records([replace(edited, title=f"{edited.title} mạng LAN cổng thông tin")], ())
+    for answerer in (engine_kb, engine_kb.updated(kb, [edited.id])):
+        q = answerer._parse(question)
+        records = list(answerer.kb.records.values())
+        one_by_one = [answerer.index.coverage(r, q.content, q.toks)[0] for r in records]
+        assert answerer.index.word_covers(records, q.content, q.toks) == one_by_one
