@@ -40,6 +40,9 @@ IN_CONTEXT_SIMILARITY = 60  # rapidfuzz ratio for a repair the neighbouring word
 COMMON_WORD_SIMILARITY = 85  # … when the typed syllable is itself an everyday word (one letter off)
 TWIN_SIMILARITY = 88  # a syllable of the plan read as another one: one letter off in five or more
 ALONE_SIMILARITY = 80  # ratio for a repair with no support from the neighbours
+# a word in nearly every record (over 95 % of them: 'tại', 'gói' of 100.000 'gói thầu … tại …') adds about the
+# same to each and ranks nothing; at 100.000 records it is most of the work of ranking (the plan's lowest is 0.22)
+NEGLIGIBLE_IDF = 0.05
 MAX_VARIANTS = 30  # siblings read as variants of one row ('cấp tỉnh / huyện / xã') at most
 
 
@@ -215,10 +218,11 @@ class Index:
         self._row_terms = lru_cache(maxsize=4096)(self._row_terms_uncached)
         self._title_of = lru_cache(maxsize=4096)(self._title_uncached)
         self._terms = lru_cache(maxsize=256)(self._terms_uncached)
+        self._scored = lru_cache(maxsize=8)(self._scored_uncached)
         self._distinct: dict[str | None, dict[str, frozenset[str]]] = {}
 
     def __getstate__(self) -> dict[str, object]:
-        skip = {"_weight", "_idf", "_correct", "_row_terms", "_title_of", "_terms", "_distinct"}
+        skip = {"_weight", "_idf", "_scored", "_correct", "_row_terms", "_title_of", "_terms", "_distinct"}
         if self.common is word_frequency():
             skip.add("common")  # the general frequencies are read from their data file again
         return {k: v for k, v in self.__dict__.items() if k not in skip}
@@ -447,12 +451,21 @@ class Index:
 
     # ---- ranking
     def search(self, content: list[str], full: list[str], limit: int = 50) -> list[Hit]:
-        """BM25 of content syllables and of adjacent content pairs in the question."""
-        terms = Counter(content) + Counter(b for b in content_pairs(content, full) if self.knows(b))
+        """BM25 of content syllables and of adjacent content pairs in the question (the best `limit` records)."""
+        scores, hit = self._scored(tuple(content), tuple(full))
+        if len(hit) > limit:
+            hit = hit[np.argpartition(-scores[hit], limit)[:limit]]
+        best = hit[np.argsort(-scores[hit], kind="stable")]  # ties in the order found
+        return [Hit(self.kb.records[self.ids[i]], s) for i, s in zip(best.tolist(), scores[best].tolist())]
+
+    def _scored_uncached(self, content: tuple[str, ...], full: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Every row's score for the question, and the rows that score; one message's routes rank the same words
+        again with other limits, so this is remembered (at 100.000 records it is most of a question's time)."""
+        terms = Counter(content) + Counter(b for b in content_pairs(list(content), list(full)) if self.knows(b))
         scores = np.zeros(len(self.ids), dtype=np.float32)
         for t, qtf in terms.items():
             tid, idf = self.terms.get(t), self.idf(t)
-            if tid is None or idf is None:
+            if tid is None or idf is None or idf < NEGLIGIBLE_IDF:
                 continue
             if tid < self.base_terms:
                 a, b = self.post_ptr[tid], self.post_ptr[tid + 1]
@@ -461,11 +474,8 @@ class Index:
                 scores[row] += np.float32(part * idf * qtf)
         if len(self.dead):
             scores[self.dead] = 0.0
-        hit = np.flatnonzero(scores)
-        if len(hit) > limit:
-            hit = hit[np.argpartition(-scores[hit], limit)[:limit]]
-        best = hit[np.argsort(-scores[hit], kind="stable")]  # ties in the order found
-        return [Hit(self.kb.records[self.ids[i]], s) for i, s in zip(best.tolist(), scores[best].tolist())]
+        scores.setflags(write=False)
+        return scores, np.flatnonzero(scores)
 
     def word_covers(self, records: list[Record], content: list[str], full: list[str]) -> list[float]:
         """`coverage(r, content, full)[0]` of many records at once (a body's 2.000 projects): the records holding
