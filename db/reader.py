@@ -103,22 +103,22 @@ def read_knowledge(url: str, tz: str = "UTC") -> KnowledgeBase | None:
             return None  # another revision: the full path opens the schema and says what to do
         agencies = [Agency(id=i, name=n, type=t, aliases=tuple(_json(a)), parent=p)
                     for i, n, t, a, p in cur.execute(_AGENCIES).fetchall()]
-        rows = cur.execute(_RECORDS).fetchall()
         decimal = (lambda v: Decimal(v)) if isinstance(conn, sqlite3.Connection) else (lambda v: v.normalize())
         amounts: dict[str, dict[str, Decimal]] = {}
-        for rid, column, value in cur.execute(_AMOUNTS).fetchall():
+        for rid, column, value in cur.execute(_AMOUNTS):
             amounts.setdefault(rid, {})[column] = decimal(value)
         links: dict[str, list[str]] = {}
-        for rid, aid in cur.execute(_LINKS).fetchall():
+        for rid, aid in cur.execute(_LINKS):
             links.setdefault(rid, []).append(aid)
         changed = {rid: local_day(at, tz) for rid, at in cur.execute(_CHANGED).fetchall() if rid and at}
+        # row by row: at 100.000 records the rows and the records are never held both at once
+        records = [Record(id=i, kind=RecordKind(k), title=t, source=s, seq=q, parent=p, text=x, unit=u,
+                          amounts=amounts.pop(i, {}), agencies=tuple(links.pop(i, ())), fields=dict(_json(f)))
+                   for i, k, t, s, q, p, x, u, f in cur.execute(_RECORDS)]
     except Exception:  # no tables yet, an older schema: the full path creates or reports it
         return None
     finally:
         conn.close()
-    if not rows:
+    if not records:
         return None
-    records = [Record(id=i, kind=RecordKind(k), title=t, source=s, seq=q, parent=p, text=x, unit=u,
-                      amounts=amounts.get(i, {}), agencies=tuple(links.get(i, ())), fields=dict(_json(f)))
-               for i, k, t, s, q, p, x, u, f in rows]
     return annotate(build(records, agencies), changed)

@@ -56,7 +56,7 @@ class Acronyms:
     clearly lead. A syllable of the plan is read as an acronym only when it has no vowel (the plan writes
     CBCCVC and TTHC as well as their full forms), so 'lan' or 'tier' stay words; an everyday word is never one."""
 
-    def __init__(self, keyed: list[str], listed: Iterable[str]) -> None:
+    def __init__(self, keyed: Iterable[str], listed: Iterable[str]) -> None:
         texts: list[str] = []  # each clause's syllables, space-separated (one string: compact at 100.000 records)
         initials: list[str] = []
         for text in keyed:
@@ -119,7 +119,7 @@ def defined_names(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def plan_acronyms(lex: Lexicon, kb: KnowledgeBase) -> Acronyms:
-    return Acronyms([lex.key(text) for text in record_phrases(kb) if text], lex.abbreviations)
+    return Acronyms((lex.key(text) for text in record_phrases(kb) if text), lex.abbreviations)
 
 
 def relative_periods(kb: KnowledgeBase) -> dict[str, str]:
