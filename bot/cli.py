@@ -1,7 +1,8 @@
 """The `planbot` command line: run, chat, ask, check, seed, export, import.
 
 Each command imports what it needs when it runs, so `planbot ask` starts without loading Telegram,
-matplotlib or openpyxl."""
+matplotlib or openpyxl; only `run` and `worker` load the pydantic Settings, the others read the same variables,
+checked by the same rules, as `Basics` (no pydantic, no SQLAlchemy until a command needs the database through it)."""
 from __future__ import annotations
 
 import argparse
@@ -13,28 +14,44 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import startup
-from bot.settings import Settings, SettingsError
+from bot.environment import Basics, SettingsError
 from db.url import where
 
 if TYPE_CHECKING:
+    from bot.settings import Settings
     from knowledge.answer import Answer
     from knowledge.engine import Answerer
+    from knowledge.records import KnowledgeBase
+
+FULL_SETTINGS = ("run", "worker")  # the commands that read more than where the database is and the time zone
 
 
-def _answerer(settings: Settings) -> Answerer:
-    """The answering engine over the database's knowledge: read with the driver alone when the database is
-    there and seeded (a quick start for ask and chat), else through SQLAlchemy, which creates and seeds it."""
-    from db.reader import read_knowledge
+def _answerer(settings: Basics) -> Answerer:
+    """The answering engine over the database's knowledge: the saved index when it was built from what the
+    database holds now (a start without building it), else built and saved for the next process. The knowledge is
+    read with the driver alone when the database is there and seeded, else through SQLAlchemy, which creates and
+    seeds it."""
+    from db.reader import read_key, read_knowledge, saved_index_path
+    from knowledge import saved_index
     from knowledge.engine import Answerer
-    kb = read_knowledge(settings.database_url, settings.tz)
+    url, tz = settings.database_url, settings.tz
+    path, key = saved_index_path(url), read_key(url, tz)
+    saved = saved_index.load(path, key) if path and key else None
+    if saved is not None:
+        return saved
+    kb = read_knowledge(url, tz)
     if kb is None:
         from db.engine import make_engine
         from db.seed import open_knowledge
-        kb = open_knowledge(make_engine(settings.database_url), settings.tz)
-    return Answerer(kb)
+        kb = open_knowledge(make_engine(url), tz)
+        key = read_key(url, tz)
+    answerer = Answerer(kb)
+    if path and key:
+        saved_index.save(answerer, path, key)
+    return answerer
 
 
-def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_ask(args: argparse.Namespace, settings: Basics) -> int:
     answerer = _answerer(settings)
     questions = [" ".join(args.question)] if args.question else None
     if questions is None and not args.json:
@@ -51,7 +68,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_chat(args: argparse.Namespace, settings: Basics) -> int:
     answerer = _answerer(settings)
     print("planbot — hỏi về Kế hoạch ứng dụng CNTT (gõ 'thoát' hoặc Ctrl-D để kết thúc; gõ số thứ tự để xem "
           "một mục trong danh sách).")
@@ -88,7 +105,7 @@ def _numbered(ans: Answer) -> str:
     return f"{ans.text}\nGõ số để xem chi tiết:\n{picks}"
 
 
-def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_eval(args: argparse.Namespace, settings: Basics) -> int:
     from knowledge import evaluate
     from knowledge.generate import FORMS, generate
     answerer = _answerer(settings)
@@ -117,28 +134,37 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    """The knowledge the bot answers from (the database), or with --data the data files of a folder: exit 1 with
-    the problems when a record cannot be right or a stated total adds up differently than in the plan itself."""
+def _stored_knowledge(settings: Basics) -> KnowledgeBase | None:
+    """The database's knowledge: read with the driver alone when the database is there, seeded and at the newest
+    revision, else through SQLAlchemy, which creates and seeds it; None, said on stderr, when it cannot be read."""
+    from db.reader import read_knowledge
+    kb = read_knowledge(settings.database_url, settings.tz)
+    if kb is not None:
+        return kb
     from sqlalchemy.exc import SQLAlchemyError
 
+    from db.engine import make_engine
+    from db.seed import open_knowledge
+    try:
+        return open_knowledge(make_engine(settings.database_url), settings.tz)
+    except SQLAlchemyError as exc:
+        print(f"Không đọc được cơ sở dữ liệu ({type(exc).__name__}): kiểm tra DATABASE_URL.", file=sys.stderr)
+        return None
+
+
+def cmd_check(args: argparse.Namespace, settings: Basics) -> int:
+    """The knowledge the bot answers from (the database), or with --data the data files of a folder: exit 1 with
+    the problems when a record cannot be right or a stated total adds up differently than in the plan itself."""
     from knowledge.loader import DataError, load_files
     from knowledge.validator import changed_totals, check, gap_note, record_problems
     try:
-        if args.data:
-            kb = load_files(args.data)
-            origin = f"thư mục {args.data}"
-        else:
-            from db.engine import make_engine
-            from db.seed import open_knowledge
-            kb = open_knowledge(make_engine(settings.database_url), settings.tz)
-            origin = where(settings.database_url)
+        kb = load_files(args.data) if args.data else _stored_knowledge(settings)
     except DataError as exc:
         print(f"Lỗi dữ liệu: {exc}", file=sys.stderr)
         return 1
-    except SQLAlchemyError as exc:
-        print(f"Không đọc được cơ sở dữ liệu ({type(exc).__name__}): kiểm tra DATABASE_URL.", file=sys.stderr)
+    if kb is None:
         return 1
+    origin = f"thư mục {args.data}" if args.data else where(settings.database_url)
     found = check(kb)
     print(f"Đã nạp {len(kb)} bản ghi, {len(kb.agencies)} cơ quan ({origin}).")
     for m in found:
@@ -157,7 +183,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_seed(args: argparse.Namespace, settings: Basics) -> int:
     from db.engine import make_engine
     from db.seed import admin_edits, is_seeded, seed
     from knowledge.loader import DataError, load_files
@@ -187,7 +213,7 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_migrate(args: argparse.Namespace, settings: Basics) -> int:
     from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -208,7 +234,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_export(args: argparse.Namespace, settings: Basics) -> int:
     from db.engine import make_engine
     from db.seed import open_knowledge
     from knowledge import files
@@ -223,27 +249,38 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_import(args: argparse.Namespace, settings: Basics) -> int:
+    """A file of any size up to files.CLI_MAX_BYTES, read and applied in batches; how far it got is shown on
+    stderr (a bar on a terminal, a summary line otherwise)."""
+    from bot.progress import ProgressLine
     from db import edits
     from db.engine import make_engine
+    from db.reader import read_knowledge
     from db.seed import open_knowledge
-    from knowledge.files import FileError, read_file
+    from knowledge.files import FileError, read_path
     from knowledge.import_plan import plan_import
+    reading = ProgressLine("Đang đọc tệp")
     try:
-        parsed = read_file(args.file.name, args.file.read_bytes())
+        parsed = read_path(args.file, reading)
     except (OSError, FileError) as exc:
+        reading.finish(None)
         print(f"Không đọc được tệp: {exc}", file=sys.stderr)
         return 1
+    reading.finish("Đã đọc")
     engine = make_engine(settings.database_url)
-    current = open_knowledge(engine, settings.tz)
+    current = read_knowledge(settings.database_url, settings.tz)  # the driver alone: 100.000 records in seconds
+    if current is None:
+        current = open_knowledge(engine, settings.tz)
     plan = plan_import(current, parsed)
     print(plan.describe(limit=1000))
     if plan.errors:
         return 1
     if args.dry_run or plan.is_noop:
         return 0
-    edits.apply_import(engine, current, plan, actor="cli")
-    print("Đã áp dụng.")
+    writing = ProgressLine("Đang nhập")
+    edits.apply_import(engine, current, plan, actor="cli", progress=writing)
+    writing.finish("Đã nhập")
+    print(f"Đã áp dụng: thêm {len(plan.added)}, thay đổi {len(plan.changed)} bản ghi.")
     return 0
 
 
@@ -350,6 +387,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _settings(command: str) -> Settings | Basics:
+    """The pydantic Settings for the Telegram processes; for the other commands the same variables, checked by the
+    same rules, without importing pydantic (~120 ms of a one-question process)."""
+    if command in FULL_SETTINGS:
+        from bot.settings import Settings
+        return Settings.load()
+    return Basics.load()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     startup.configure_logging()  # masked from the first line: a token in a URL never reaches the logs
     parser = build_parser()
@@ -361,7 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot import doctor
         return doctor.run(args.webhook)
     try:
-        settings = Settings.load()
+        settings = _settings(args.command)
     except SettingsError as exc:
         print(f"Cấu hình không hợp lệ: {exc}", file=sys.stderr)
         return startup.EXIT

@@ -12,11 +12,14 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from knowledge.fields import id_problem
@@ -39,7 +42,9 @@ _PLAN_HEADER = re.compile(r"^Kế hoạch(?: \d{4}-\d{4})?$")  # as files export
 BASE_HEADERS = ["Mã", "Loại", "Mục cha", "Tên", "Nội dung", "Đơn vị tính", "Cơ quan"]
 TAIL_HEADERS = ["Trường khác (JSON)", "Nguồn"]
 AGENCY_HEADERS = ["Mã", "Tên", "Loại", "Cơ quan cấp trên", "Tên viết tắt"]
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 5 * 1024 * 1024  # a file uploaded in chat, read whole in the bot's memory
+CLI_MAX_BYTES = 500 * 1024 * 1024  # a file `planbot import` reads from disk, row by row (.json: whole)
+PROGRESS_EVERY = 1000  # records read between two progress reports
 EXCEL_DIGITS = 15  # significant digits a spreadsheet number keeps; an amount with more goes out as text
 # A cell starting with one of these is run as a formula by some spreadsheet (OWASP "CSV Injection"; the full-width
 # forms too); the quote that neutralises it in a .csv, or that starts a text itself, is doubled.
@@ -49,6 +54,9 @@ QUOTE = "'"
 
 class FileError(ValueError):
     """The file is not what it claims to be; nothing is read from it."""
+
+
+Progress = Callable[[int, int | None], None]  # (records so far, records in all when known)
 
 
 @dataclass
@@ -119,13 +127,15 @@ def _number_cell(value: Decimal) -> int | float | str:
 
 
 def _append(ws: Any, values: list[Any]) -> None:
-    """A row whose texts are all string cells: a title '=1+1' or '=HYPERLINK(…)' is shown, never run."""
-    ws.append(values)
-    for cell in ws[ws.max_row]:
+    """A row whose texts are all string cells: a title '=1+1' or '=HYPERLINK(…)' is shown, never run. The cells
+    are made before the row is added (finding the last row of a sheet looks at all its cells)."""
+    cells = [WriteOnlyCell(ws, value=v) for v in values]
+    for cell in cells:
         if isinstance(cell.value, str):
             cell.data_type = "s"
             if cell.value.startswith(FORMULA_STARTS):
                 cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+    ws.append(cells)
 
 
 def to_xlsx(kb: KnowledgeBase) -> bytes:
@@ -217,35 +227,68 @@ def _record_from_row(header: list[str], values: list[Any], where: str, seq: int,
 
 def read_file(name: str, content: bytes) -> Parsed:
     """Read an uploaded .json / .xlsx / .csv; a file that is not what its name says is refused whole."""
-    if len(content) > MAX_BYTES:
-        raise FileError(f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB.")
+    _check_size(len(content), MAX_BYTES)
+    return _read(name, io.BytesIO(content), None)
+
+
+def read_path(path: Path, progress: Progress | None = None) -> Parsed:
+    """Read a file from disk (`planbot import`) up to CLI_MAX_BYTES: a .csv line by line and an .xlsx row by row
+    from the file itself (a .json whole), saying how far it got to `progress`. OSError when it cannot be opened."""
+    _check_size(path.stat().st_size, CLI_MAX_BYTES)
+    with path.open("rb") as stream:
+        return _read(path.name, stream, progress)
+
+
+def _check_size(size: int, limit: int) -> None:
+    if size > limit:
+        raise FileError(f"Tệp lớn hơn {limit // (1024 * 1024)} MB.")
+
+
+def _read(name: str, stream: IO[bytes], progress: Progress | None) -> Parsed:
     lower = name.lower()
     if lower.endswith(".json"):
-        return _read_json(content)
+        return _read_json(_json_document(stream.read()), progress)
     if lower.endswith(".xlsx"):
-        return _read_xlsx(content)
+        return _read_xlsx(stream, progress)
     if lower.endswith(".csv"):
-        return _read_csv(content)
+        return _read_csv(stream, progress)
     raise FileError("Chỉ nhận tệp .xlsx, .csv hoặc .json (định dạng dữ liệu của planbot).")
 
 
-def _read_json(content: bytes) -> Parsed:
+def _report(progress: Progress | None, done: int, total: int | None, last: bool = False) -> None:
+    """Tell `progress` every PROGRESS_EVERY records, and once at the end."""
+    if progress is not None and (last or done % PROGRESS_EVERY == 0):
+        progress(done, total)
+
+
+def _json_document(content: bytes) -> Any:
+    """The parsed document; the file's bytes and text are let go as soon as they are read (a large file is not
+    held three times over)."""
     try:
-        doc = json.loads(content.decode("utf-8"))
+        text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FileError("Tệp .json không hợp lệ: không phải văn bản UTF-8.") from exc
+    del content
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileError(f"Tệp .json không hợp lệ: sai cú pháp ở dòng {exc.lineno}, cột {exc.colno}.") from exc
     except RecursionError as exc:  # '[[[[…]]]]' nested deeper than any data file
         raise FileError("Tệp .json không hợp lệ: lồng nhau quá sâu.") from exc
+
+
+def _read_json(doc: Any, progress: Progress | None = None) -> Parsed:
     if not isinstance(doc, dict) or not isinstance(doc.get("records"), list):
         raise FileError("Tệp .json phải có danh sách 'records' (như tệp /xuat tạo ra).")
     parsed = Parsed()
+    total = len(doc["records"])
     for i, raw in enumerate(doc["records"], 1):
         try:
             _keep(parsed.records, parse_record(raw, i, f"bản ghi {i}"), f"bản ghi {i}", parsed)
         except DataError as exc:
             parsed.errors.append(str(exc))
+        _report(progress, i, total)
+    _report(progress, total, total, last=True)
     for i, raw in enumerate(doc.get("agencies", []), 1):
         try:
             _keep(parsed.agencies, parse_agency(raw, f"cơ quan {i}"), f"cơ quan {i}", parsed)
@@ -263,13 +306,15 @@ def _keep(into: list[Any], item: Record | Agency, where: str, parsed: Parsed) ->
         into.append(item)
 
 
-def _read_xlsx(content: bytes) -> Parsed:
+def _read_xlsx(stream: IO[bytes], progress: Progress | None = None) -> Parsed:
+    """Row by row (read-only mode): a large workbook is never held whole in memory."""
     try:  # data_only=False: a formula cell shows as one (data_type "f"), to be refused, not read as empty
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        wb = load_workbook(stream, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
         raise FileError("Tệp .xlsx không phải bảng tính Excel hợp lệ.") from exc
     parsed = Parsed()
     seq = 0
+    total = _xlsx_rows(wb)
     for ws in wb.worksheets:
         rows = ws.iter_rows()
         header = [str(c.value or "").strip() for c in next(rows, ())]
@@ -287,7 +332,15 @@ def _read_xlsx(content: bytes) -> Parsed:
             else:
                 seq += 1
                 _record_from_row(header, values, f"dòng {n} ({ws.title})", seq, parsed)
+                _report(progress, seq, total)
+    _report(progress, seq, total, last=True)
     return parsed
+
+
+def _xlsx_rows(wb: Workbook) -> int | None:
+    """The record rows the workbook says its sheets have (their stated dimensions), None when one does not say."""
+    sizes = [ws.max_row for ws in wb.worksheets if ws.title != AGENCY_SHEET]
+    return None if None in sizes else sum(max(0, n - 1) for n in sizes)
 
 
 def _agency_from_row(header: list[str], values: list[Any], where: str, parsed: Parsed) -> None:
@@ -303,17 +356,21 @@ def _agency_from_row(header: list[str], values: list[Any], where: str, parsed: P
         parsed.errors.append(str(exc))
 
 
-def _read_csv(content: bytes) -> Parsed:
+def _read_csv(stream: IO[bytes], progress: Progress | None = None) -> Parsed:
+    """Line by line: only the records read so far are in memory, not the file's text."""
+    rows = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
+    parsed = Parsed()
     try:
-        text = content.decode("utf-8-sig")
+        header = [_restored(v) for v in next(rows, [])]
+        if "Mã" not in header:
+            raise FileError("Tệp .csv thiếu dòng tiêu đề có cột «Mã».")
+        n = 1
+        for n, values in enumerate(rows, 2):
+            _record_from_row(header, [_restored(v) for v in values], f"dòng {n}", n, parsed)
+            _report(progress, n - 1, None)
     except UnicodeDecodeError as exc:
         raise FileError("Tệp .csv phải mã hóa UTF-8.") from exc
-    rows = [[_restored(v) for v in row] for row in csv.reader(io.StringIO(text))]
-    if not rows or "Mã" not in rows[0]:
-        raise FileError("Tệp .csv thiếu dòng tiêu đề có cột «Mã».")
-    parsed = Parsed()
-    for n, values in enumerate(rows[1:], 2):
-        _record_from_row(rows[0], values, f"dòng {n}", n, parsed)
+    _report(progress, n - 1, None, last=True)
     return parsed
 
 
