@@ -17,7 +17,7 @@ from knowledge import clauses, compose
 from knowledge.answer import Answer, AnswerKind
 from knowledge.bodies import BODY_TYPES, NAMED_TITLE, BodyRoutes
 from knowledge.features import Candidate, Weights, load_weights
-from knowledge.index import Index, content_pairs
+from knowledge.index import WARM_ROWS, Index, content_pairs
 from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
 from knowledge.numbers import fmt_count
 from knowledge.operations import SetOperations
@@ -94,7 +94,8 @@ def counted_words(toks: list[str]) -> set[str]:
     return out
 
 CACHED = ("_year_families", "_parsed")  # the answerer's cached properties and parse memo
-MEMO = ("_about", "_agencies_of", "_counted", "_when", "_numbered", "_rated", "_names_bodies")  # see _forget
+MEMO = ("_about", "_counted")  # see _forget; not saved
+KEPT = ("_agencies_of", "_when", "_numbered", "_rated", "_names_bodies")  # facts of one record each, saved
 KIND_BITS = {kind.value: 1 << i for i, kind in enumerate(RecordKind)}  # a set of kinds held as one int
 KIND_BITS_ALL = (1 << len(KIND_BITS)) - 1
 
@@ -166,6 +167,18 @@ class Answerer(BodyRoutes, SetOperations):
         self._place_words = frozenset(tokens(fold(f"tỉnh {place}"))) if place else frozenset()
         self._budget_words = self._words_of_budget()
         self._forget()
+        self._warm()
+
+    def _warm(self) -> None:
+        """A plan's few hundred records: what the ranking reads of each is read now and saved with the answerer,
+        not by the first question that ranks it."""
+        if len(self.kb) <= WARM_ROWS:
+            for r in self.kb.records.values():
+                self.agencies_about(r.id)
+                self._when_of(r)
+                self._states_figure(r)
+                self._states_rate(r)
+                self._row_names_bodies(r)
 
     def _read_title(self, r: Record, title: list[str]) -> None:
         """What the answerer keeps of every record, read once as the index reads it: the agencies its title names,
@@ -186,8 +199,8 @@ class Answerer(BodyRoutes, SetOperations):
         the frames of the texts last parsed."""
         self._parsed = lru_cache(maxsize=256)(self._parsed_uncached)
         self._about: dict[str, list[Record]] = {}
-        self._agencies_of: dict[str, frozenset[str]] = {}
         self._counted: dict[str, set[str]] = {}  # the words each record counts, read when a count is asked
+        self._agencies_of: dict[str, frozenset[str]] = {}
         self._when: dict[str, tuple[tuple[int, int] | None, set[int]]] = {}
         self._numbered: dict[str, bool] = {}
         self._rated: dict[str, bool] = {}
@@ -203,11 +216,14 @@ class Answerer(BodyRoutes, SetOperations):
         return {t for t, n in titles.items() if n >= BUDGET_WORD_TITLES}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in CACHED and k not in MEMO}  # memo: not saved
+        state = {k: v for k, v in self.__dict__.items() if k not in CACHED and k not in MEMO}
+        return {**state, **{k: dict(state[k]) for k in KEPT}}  # copies: questions add to them meanwhile
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        kept = {k: state.pop(k) for k in KEPT}
         self.__dict__.update(state)
         self._forget()
+        self.__dict__.update(kept)
 
     # ---- edits
     def updated(self, kb: KnowledgeBase, changed: Iterable[str]) -> Answerer:
@@ -231,6 +247,9 @@ class Answerer(BodyRoutes, SetOperations):
         for name in CACHED:
             new.__dict__.pop(name, None)
         new._forget()
+        for name in KEPT:  # what was read of the records not touched still holds
+            setattr(new, name, {rid: v for rid, v in getattr(self, name).items() if rid not in touched})
+        new._warm()
         return new
 
     # ---- facts of one record, read once

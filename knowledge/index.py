@@ -44,6 +44,7 @@ ALONE_SIMILARITY = 80  # ratio for a repair with no support from the neighbours
 # same to each and ranks nothing; at 100.000 records it is most of the work of ranking (the plan's lowest is 0.22)
 NEGLIGIBLE_IDF = 0.05
 MAX_VARIANTS = 30  # siblings read as variants of one row ('cấp tỉnh / huyện / xã') at most
+WARM_ROWS = 20_000  # an index this small reads every record's lookups when built (and saves them)
 
 
 def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
@@ -194,6 +195,17 @@ class Index:
         self.asked_pairs = frozenset(p for toks in asked for p in bigrams(toks))
         self._vocabulary()
         self._caches()
+        self._row_dicts: list[dict[str, int]] | None = None
+        self._distinct: dict[str | None, dict[str, frozenset[str]]] = {}
+        if self.base_rows <= WARM_ROWS:
+            self._warm()
+
+    def _warm(self) -> None:
+        """Read now, and save with the index, what questions would otherwise read the first time they touch a
+        record: each row's terms and each set of siblings' distinct pairs (a plan's few hundred records: ~20 ms)."""
+        self._row_dicts = [self._row_terms_uncached(row) for row in range(self.base_rows)]
+        for parent in {p for rid in self.ids if (p := self.kb.records[rid].parent) is not None}:
+            self._distinct_of(parent)
 
     @property
     def overlay_rows(self) -> int:
@@ -219,17 +231,18 @@ class Index:
         self._title_of = lru_cache(maxsize=4096)(self._title_uncached)
         self._terms = lru_cache(maxsize=256)(self._terms_uncached)
         self._scored = lru_cache(maxsize=8)(self._scored_uncached)
-        self._distinct: dict[str | None, dict[str, frozenset[str]]] = {}
 
     def __getstate__(self) -> dict[str, object]:
-        skip = {"_weight", "_idf", "_scored", "_correct", "_row_terms", "_title_of", "_terms", "_distinct"}
+        skip = {"_weight", "_idf", "_scored", "_correct", "_row_terms", "_title_of", "_terms"}
         if self.common is word_frequency():
             skip.add("common")  # the general frequencies are read from their data file again
-        return {k: v for k, v in self.__dict__.items() if k not in skip}
+        state = {k: v for k, v in self.__dict__.items() if k not in skip}
+        return {**state, "_distinct": dict(self._distinct)}  # a copy: questions add to it meanwhile
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("common", word_frequency())
+        self._distinct = dict(self._distinct)
         self._caches()
 
     # ---- edits
@@ -237,13 +250,14 @@ class Index:
                 on_title: TitleReader | None = None) -> Index:
         """A new index over `kb` where the records `touched` (changed, added or removed) are read again; this one
         is left as it is, answering meanwhile."""
+        touched = list(dict.fromkeys(touched))
         new = copy.copy(self)
         new.kb, new.lex = kb, lex
         new.terms, new.ids, new.position = dict(self.terms), list(self.ids), dict(self.position)
         new.names, new.extra = list(self.names), dict(self.extra)
         new.extra_postings = {t: list(ps) for t, ps in self.extra_postings.items()}
         df, dead = self.df.copy(), set(self.dead.tolist())
-        for rid in dict.fromkeys(touched):
+        for rid in touched:
             row = new.position.pop(rid, None)
             if row is not None:  # the old row no longer counts
                 dead.add(row)
@@ -283,6 +297,12 @@ class Index:
             new.known = self.known | added
             new.vocab = sorted({*self.vocab, *(t for t in added if not t.isdigit() and len(t) >= 3)})
         new._caches()
+        parents = {r.parent for old in (self.kb, kb) for rid in touched
+                   if (r := old.records.get(rid)) is not None and r.parent is not None}
+        new._distinct = {p: pairs for p, pairs in self._distinct.items() if p not in parents}
+        if new.base_rows <= WARM_ROWS:
+            for parent in parents:
+                new._distinct_of(parent)
         return new
 
     # ---- what a row holds
@@ -291,6 +311,8 @@ class Index:
             return self.extra[row][0]
         if row >= self.base_rows:
             return {}
+        if self._row_dicts is not None:
+            return self._row_dicts[row]
         a, b = self.doc_ptr[row], self.doc_ptr[row + 1]
         return {self.names[t]: int(n) for t, n in zip(self.doc_term[a:b].tolist(), self.doc_tf[a:b].tolist())}
 
