@@ -149,6 +149,7 @@ class Answerer(BodyRoutes, SetOperations):
         self._mentions: dict[str, set[str]] = {}  # agency -> the records whose titles name it
         self._title_runs: dict[str, int] = {}  # each run of NAME_RUN title words -> the kinds (bits of KIND_BITS)
         self._years: set[int] = set()
+        self._kinds_by_period: dict[tuple[int, int], set[str]] = {}  # the kinds of record each period has
         self._document_numbers: set[str] = set()  # '41' of 41/2011/NQ-HĐND
         self.index = Index(kb, self.lex, word_frequency(), [*question_phrases(), *self.lex.synonyms],
                            on_title=self._read_title)
@@ -189,7 +190,10 @@ class Answerer(BodyRoutes, SetOperations):
         for i in range(len(title) - NAME_RUN + 1):
             run = " ".join(title[i:i + NAME_RUN])
             self._title_runs[run] = self._title_runs.get(run, 0) | bit
-        self._years.update(record_years(r), record_period(r) or ())
+        period = record_period(r)
+        self._years.update(record_years(r), period or ())
+        if period:
+            self._kinds_by_period.setdefault(period, set()).add(r.kind)
         text = " ".join(map(str, (r.title, r.text, *r.fields.values())))
         if "/" in text:
             self._document_numbers.update(n.split("/")[0] for n in document_numbers(fold(text)))
@@ -242,6 +246,7 @@ class Answerer(BodyRoutes, SetOperations):
         new._mentions = {aid: ids - touched for aid, ids in self._mentions.items()}
         new._title_runs = dict(self._title_runs)
         new._years, new._document_numbers = set(self._years), set(self._document_numbers)
+        new._kinds_by_period = {p: set(kinds) for p, kinds in self._kinds_by_period.items()}
         new.index = self.index.updated(kb, self.lex, touched, on_title=new._read_title)
         new._budget_words = new._words_of_budget()
         for name in CACHED:
@@ -772,7 +777,7 @@ class Answerer(BodyRoutes, SetOperations):
         periods = q.periods or ([q.period] if q.period else [])
         if not periods or periods == [self.plan_period]:
             return
-        kinds = {r.kind for r in self.kb.records.values() if record_period(r) in periods}
+        kinds = set().union(*(self._kinds_by_period.get(p, ()) for p in periods))
         intents = {i for i, ks in CATEGORY_KINDS.items() if kinds and kinds <= set(ks) | {"phase_item"}}
         if intents:
             q.intents = (q.intents - {"duty", "who"}) | intents

@@ -526,6 +526,20 @@ class Index:
             held[i] = term in self.extra[row][0]
         return held
 
+    def half_named(self, asked: set[str]) -> set[str]:
+        """The ids of the records at least half of whose title words are among `asked` (a title the question writes
+        out, or most of it), found over the titles' rows at once rather than record by record."""
+        mask = np.zeros(len(self.terms), dtype=bool)
+        mask[[tid for t in asked if (tid := self.terms.get(t)) is not None]] = True
+        held = np.concatenate([[0], np.cumsum(mask[self.title_term])])
+        counts = held[self.title_ptr[1:]] - held[self.title_ptr[:-1]]
+        sizes = np.diff(self.title_ptr)
+        rows = np.flatnonzero((sizes > 0) & (2 * counts >= sizes)).tolist()
+        found = {rid for row in rows if self.position.get(rid := self.ids[row]) == row}  # not replaced since
+        found.update(self.ids[row] for row, (_, title) in self.extra.items()
+                     if title and 2 * len(title & asked) >= len(title) and self.position.get(self.ids[row]) == row)
+        return found
+
     def has(self, r: Record, term: str) -> bool:
         return term in self._tf(r)
 

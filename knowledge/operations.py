@@ -242,10 +242,12 @@ class SetOperations:
     def _container(self, q: Query, words: list[str], kinds: tuple[str, ...]) -> Record | None:
         """The group the question names by its title ("nhóm ứng dụng chuyên ngành"), or the table of the
         appendix it names when no other word narrows it ("tổng … phụ lục 1")."""
-        pool = [r for r in self.kb.records.values() if r.kind in CONTAINER_KINDS
+        # a group the question names must have half its title in the question; without words, lines under it
+        titled = self.index.half_named(set(q.toks)) if words else None
+        ids = [rid for rid in self.kb.records if (rid in titled if titled is not None else self.kb.has_children(rid))]
+        pool = [r for r in map(self.kb.records.__getitem__, ids) if r.kind in CONTAINER_KINDS
                 and (not q.appendix or appendix_of(r) == q.appendix) and self._meets_time(q, r)]
         if not words:
-            pool = [r for r in pool if self.kb.children(r.id)]
             if q.appendix:
                 roots = [r for r in pool if not r.parent or appendix_of(self.kb.records[r.parent]) != q.appendix]
                 return min(roots, key=lambda r: r.seq) if roots else None

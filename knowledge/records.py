@@ -220,6 +220,9 @@ class KnowledgeBase:
     def children(self, record_id: str) -> list[Record]:
         return [self.records[i] for i in self._children.get(record_id, ())]
 
+    def has_children(self, record_id: str) -> bool:
+        return bool(self._children.get(record_id))
+
     def child_ids(self, record_id: str) -> list[str]:
         """The children's ids, for a reader that needs few of them (a group may hold 100.000 projects)."""
         return list(self._children.get(record_id, ()))

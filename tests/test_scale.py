@@ -45,3 +45,17 @@ def test_covering_many_records_at_once_scores_each_as_one_at_a_time(engine_kb: A
         records = list(answerer.kb.records.values())
         one_by_one = [answerer.index.coverage(r, q.content, q.toks)[0] for r in records]
         assert answerer.index.word_covers(records, q.content, q.toks) == one_by_one
+
+
+@pytest.mark.parametrize("question", ["tổng kinh phí nhóm ứng dụng chuyên ngành", "phụ lục 4 các dự án chuyển tiếp",
+                                      "Nâng cấp mạng LAN cổng thông tin"])
+def test_titles_named_are_found_at_once_as_one_by_one(engine_kb: Answerer, question: str) -> None:
+    """The records whose titles a question writes (half or more of them), found over all titles at once, are those
+    found title by title (also after an edit that renames one)."""
+    edited = engine_kb.kb.of_kind("project")[0]
+    kb = engine_kb.kb.with_records([replace(edited, title="Nâng cấp mạng LAN cổng thông tin")], ())
+    for answerer in (engine_kb, engine_kb.updated(kb, [edited.id])):
+        asked = set(answerer._parse(question).toks)
+        one_by_one = {rid for rid in answerer.kb.records
+                      if (title := answerer.index.title_words(rid)) and 2 * len(title & asked) >= len(title)}
+        assert answerer.index.half_named(asked) == one_by_one and one_by_one
