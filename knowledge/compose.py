@@ -234,10 +234,10 @@ def _child_line(kb: KnowledgeBase, c: Record) -> str:
 
 def _body_group(kb: KnowledgeBase, r: Record, year: int | None, focus: list[str]) -> list[str]:
     lines = [f"{STRONG}{e(r.title)}{STRONG_END}"] + _amount_lines(kb, r, year)
-    kids = kb.children(r.id)
+    kids = kb.child_ids(r.id)  # a group may hold 100.000 projects: only those listed are read
     if kids:
         lines.append(f"Gồm {fmt_count(len(kids))} mục:")
-        lines += [list_line(kb, c, year, limit=55) for c in kids[:LIST_LIMIT]]
+        lines += [list_line(kb, kb.records[c], year, limit=55) for c in kids[:LIST_LIMIT]]
         if len(kids) > LIST_LIMIT:
             lines.append(f"… và {fmt_count(len(kids) - LIST_LIMIT)} mục khác.")
     return lines

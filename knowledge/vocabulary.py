@@ -75,10 +75,11 @@ class Acronyms:
         self._cache: dict[str, str | None] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_common", "_cache")}
+        # the words looked up while the records were keyed are saved: at 100.000 records a look-up takes ms
+        return {**{k: v for k, v in self.__dict__.items() if k != "_common"}, "_cache": dict(self._cache)}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, _common=word_frequency(), _cache={})
+        self.__dict__.update(state, _common=word_frequency())
 
     def __call__(self, word: str) -> str | None:
         if word in self._cache:
