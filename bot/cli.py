@@ -6,6 +6,7 @@ checked by the same rules, as `Basics` (no pydantic, no SQLAlchemy until a comma
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -38,6 +39,7 @@ def _answerer(settings: Basics) -> Answerer:
     path, key = saved_index_path(url), read_key(url, tz)
     saved = saved_index.load(path, key) if path and key else None
     if saved is not None:
+        gc.freeze()  # the answerer lives as long as the process: the collector need not walk its objects again
         return saved
     kb = read_knowledge(url, tz)
     if kb is None:
@@ -48,6 +50,7 @@ def _answerer(settings: Basics) -> Answerer:
     answerer = Answerer(kb)
     if path and key:
         saved_index.save(answerer, path, key)
+    gc.freeze()
     return answerer
 
 

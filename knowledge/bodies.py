@@ -1,12 +1,13 @@
 """Questions about a body (sở, district, ban …): its duties, the projects it invests in or is about."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from knowledge import compose
 from knowledge.answer import Answer, AnswerKind
 from knowledge.numbers import fmt_count
-from knowledge.records import Record
+from knowledge.records import Record, RecordList
 from knowledge.understand import Query
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ class BodyRoutes:
         _units: dict[str, set[str]]
         _words_of_agency: dict[str, set[str]]
 
-        def about(self, agency_id: str) -> list[Record]: ...
+        def about(self, agency_id: str) -> RecordList: ...
+        def about_ids(self, agency_id: str) -> list[str]: ...
         def agencies_about(self, record_id: str) -> frozenset[str]: ...
         @staticmethod
         def _joined(parts: list[Answer]) -> Answer: ...
@@ -42,8 +44,8 @@ class BodyRoutes:
         def _informative(self, words: list[str]) -> list[str]: ...
         def _meets_time(self, q: Query, r: Record) -> bool: ...
         def _one(self, r: Record, year: int | None, words: list[str]) -> Answer: ...
-        def _many(self, kind: AnswerKind, text: str, records: list[Record]) -> Answer: ...
-        def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = (),
+        def _many(self, kind: AnswerKind, text: str, records: Sequence[Record]) -> Answer: ...
+        def _refuse(self, reason: str, nearest: Sequence[Record] = (),
                     kind: AnswerKind = AnswerKind.NOT_FOUND) -> Answer: ...
 
     def _agency_route(self, q: Query) -> Answer | None:
@@ -67,9 +69,11 @@ class BodyRoutes:
             return self._each_agency(q)
         if rest or not ({"list", "money", "project"} & q.intents or len(q.agencies) > 1):
             return None
-        projects = [r for a in q.agencies for r in self.about(a) if r.kind in ("project", "component")]
-        projects = list({r.id: r for r in projects}.values())
-        kept = [r for r in projects if self._meets_time(q, r)]
+        ids = list(dict.fromkeys(rid for a in q.agencies for rid in self.about_ids(a)
+                                 if self.kb.kind_of(rid) in ("project", "component")))
+        projects = RecordList(self.kb, ids)  # a body may have thousands: those listed are read, the rest counted
+        kept = RecordList(self.kb, [r.id for r in projects if self._meets_time(q, r)]) if q.period or q.year \
+            else projects
         names = " và ".join(self.kb.agencies[a].name for a in q.agencies)
         if not kept:
             return self._refuse(f"Kế hoạch không có dự án của {names}{self._time_phrase(q)}.", projects)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -358,7 +359,7 @@ _BODY = {
 }
 
 
-def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: int | None = None,
+def compose_list(kb: KnowledgeBase, heading: str, records: Sequence[Record], year: int | None = None,
                  investor: bool = False, periods: bool = False, total: bool = False) -> str:
     """A heading and a line per record, titles as long as the reply's budget allows."""
     shown = records[:LIST_LIMIT]
@@ -381,7 +382,7 @@ def compose_list(kb: KnowledgeBase, heading: str, records: list[Record], year: i
     return "\n".join(lines + [source_line(kb, *records[:LIST_LIMIT])])
 
 
-def computed_total(records: list[Record]) -> list[str]:
+def computed_total(records: Sequence[Record]) -> list[str]:
     """'Cộng …: X triệu đồng (tự tính, Kế hoạch không ghi)' over the column every record has, if any."""
     col = next((c for c in ("ke_hoach", "tmdt", "tong") if all(c in r.amounts for r in records)), None)
     units = {r.unit for r in records}
@@ -464,7 +465,7 @@ def compose_year_extreme(kb: KnowledgeBase, r: Record, years: list[str], largest
     return "\n".join(lines + [source_line(kb, r)])
 
 
-def refusal_text(kb: KnowledgeBase, reason: str, nearest: list[Record]) -> str:
+def refusal_text(kb: KnowledgeBase, reason: str, nearest: Sequence[Record]) -> str:
     """Not in the plan: why, and the nearest item the plan does hold (clearly not the answer)."""
     lines = [e(reason)]
     if nearest:

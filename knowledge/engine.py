@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +22,7 @@ from knowledge.normalize import Lexicon, clean, fold, lexicon, tokens
 from knowledge.numbers import fmt_count
 from knowledge.operations import SetOperations
 from knowledge.periods import AMOUNT_KINDS, YEAR_MONEY_KINDS, appendix_of, blank_year, record_period, record_years
-from knowledge.records import KnowledgeBase, Record, RecordKind
+from knowledge.records import KnowledgeBase, Record, RecordKind, RecordList
 from knowledge.understand import (
     INTENT_CUES,
     KIND_NOUNS,
@@ -202,7 +202,7 @@ class Answerer(BodyRoutes, SetOperations):
         """Facts of single records, read when a question first needs them (none at 100.000 records up front), and
         the frames of the texts last parsed."""
         self._parsed = lru_cache(maxsize=256)(self._parsed_uncached)
-        self._about: dict[str, list[Record]] = {}
+        self._about: dict[str, list[str]] = {}
         self._counted: dict[str, set[str]] = {}  # the words each record counts, read when a count is asked
         self._agencies_of: dict[str, frozenset[str]] = {}
         self._when: dict[str, tuple[tuple[int, int] | None, set[int]]] = {}
@@ -258,15 +258,20 @@ class Answerer(BodyRoutes, SetOperations):
         return new
 
     # ---- facts of one record, read once
-    def about(self, agency_id: str) -> list[Record]:
-        """The records of an agency and of the units under it, and those whose titles name them, in plan order."""
+    def about_ids(self, agency_id: str) -> list[str]:
+        """The ids of the records of an agency and of the units under it, and of those whose titles name them, in
+        plan order (read without reading the records)."""
         if agency_id not in self._about:
             units = self._units.get(agency_id, {agency_id})
-            found = {r.id: r for u in units for r in self.kb.of_agency(u)}
-            found.update((rid, self.kb.records[rid]) for u in units for rid in self._mentions.get(u, ())
-                         if rid in self.kb.records)
-            self._about[agency_id] = sorted(found.values(), key=lambda r: r.seq)
+            found = dict.fromkeys(rid for u in units for rid in self.kb.agency_ids(u))
+            found.update(dict.fromkeys(rid for u in units for rid in self._mentions.get(u, ())
+                                       if rid in self.kb.records))
+            self._about[agency_id] = sorted(found, key=self.kb.seq_of)
         return self._about[agency_id]
+
+    def about(self, agency_id: str) -> RecordList:
+        """The records of `about_ids`, read as they are used."""
+        return RecordList(self.kb, self.about_ids(agency_id))
 
     def is_about(self, record_id: str, agency_id: str) -> bool:
         return agency_id in self.agencies_about(record_id)
@@ -1170,7 +1175,7 @@ class Answerer(BodyRoutes, SetOperations):
         refs = {x.split(":")[0] for x in (*a.get("doi_chieu", []), *b.get("doi_chieu", []))}
         return a.id in refs or b.id in refs or a.parent == b.id or b.parent == a.id
 
-    def _many(self, kind: AnswerKind, text: str, records: list[Record]) -> Answer:
+    def _many(self, kind: AnswerKind, text: str, records: Sequence[Record]) -> Answer:
         """A reply about several records: their ids (buttons), key figures and sources go along."""
         shown = records[:compose.LIST_LIMIT]  # a list of 10.000 projects is said in words, its first ones listed
         return Answer(True, text, kind, [(r.id, compose.short(r.title, BUTTON_TITLE)) for r in shown],
@@ -1181,18 +1186,18 @@ class Answerer(BodyRoutes, SetOperations):
         return Answer(True, text, AnswerKind.RECORD, [(r.id, compose.short(r.title, BUTTON_TITLE))], [r.source],
                       figures=self._figures([r], year))
 
-    def _figures(self, records: list[Record], year: int | None = None) -> list[str]:
+    def _figures(self, records: Sequence[Record], year: int | None = None) -> list[str]:
         """'PL4-3: kế hoạch vốn 2.000 triệu đồng' for each record that states a figure."""
         return [f"{r.id}: {fig}" for r in records if (fig := compose.key_figure(self.kb, r, year))]
 
-    def _refuse(self, reason: str, nearest: list[Record] | tuple[Record, ...] = (),
+    def _refuse(self, reason: str, nearest: Sequence[Record] = (),
                 kind: AnswerKind = AnswerKind.NOT_FOUND) -> Answer:
         """Not in the plan: the reason, and the nearest records the plan does have (found stays false); kind
         "unstated": the plan has the item asked but leaves the figure blank."""
-        text = compose.refusal_text(self.kb, reason, list(nearest))
+        text = compose.refusal_text(self.kb, reason, nearest)
         shown = nearest[:MAX_CANDIDATES]
         return Answer(False, text, kind, [(r.id, compose.short(r.title, BUTTON_TITLE)) for r in shown],
-                      list(dict.fromkeys(r.source for r in nearest)), reason=reason,
+                      list(dict.fromkeys(r.source for r in shown)), reason=reason,
                       nearest=[r.id for r in shown])
 
     def _not_found(self) -> Answer:

@@ -5,6 +5,7 @@ of the kind counted that the question's words, time and body delimit."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -58,7 +59,7 @@ class SetOperations:
         def _meets_time(self, q: Query, r: Record) -> bool: ...
         def _plan_name(self) -> str: ...
         def _one(self, r: Record, year: int | None, words: list[str]) -> Answer: ...
-        def _many(self, kind: AnswerKind, text: str, records: list[Record]) -> Answer: ...
+        def _many(self, kind: AnswerKind, text: str, records: Sequence[Record]) -> Answer: ...
 
     def _operation_route(self, q: Query) -> Answer | None:
         """How many, the largest, the smallest: over the set of records the question delimits."""

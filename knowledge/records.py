@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import copy
 import marshal
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, overload
 
 DEFAULT_UNIT = "triệu đồng"
 
@@ -153,6 +153,27 @@ class RecordStore(Mapping[str, Record]):
         self._data = dict(state)
 
 
+class RecordList(Sequence[Record]):
+    """Records given by id and read when indexed: a body's 10.000 projects are counted, and listed by their first
+    few, without reading the others."""
+
+    def __init__(self, kb: KnowledgeBase, ids: Iterable[str]) -> None:
+        self._kb, self.ids = kb, list(ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, i: int) -> Record: ...
+    @overload
+    def __getitem__(self, i: slice) -> RecordList: ...
+
+    def __getitem__(self, i: int | slice) -> Record | RecordList:
+        if isinstance(i, slice):
+            return RecordList(self._kb, self.ids[i])
+        return self._kb.records[self.ids[i]]
+
+
 class KnowledgeBase:
     """Records and agencies with the lookups every reader needs (by id, children, by agency, by kind).
 
@@ -177,6 +198,7 @@ class KnowledgeBase:
         self._by_kind = by_kind
         self._seq = {r.id: r.seq for r in ordered}  # the plan's order, known without unpacking a record
         self._of_kinds: dict[tuple[str, ...], list[Record]] = {}
+        self._kinds: dict[str, str] | None = None  # record id -> kind, made when first asked
         self.revisions: Mapping[str, Revision] = {}  # set by knowledge.revisions.annotate
         self._plan = next((r.id for r in ordered if r.kind == "plan"), None)
 
@@ -197,13 +219,13 @@ class KnowledgeBase:
                                 [(a, r.id) for r in changed for a in r.agencies], new._seq)
         new._by_kind = _moved(self._by_kind, [(str(r.kind), r.id) for r in old], [(str(r.kind), r.id) for r in changed],
                               new._seq)
-        new._of_kinds = {}
+        new._of_kinds, new._kinds = {}, None
         if self._plan in gone:
             new._plan = next((r.id for r in changed if r.kind == "plan"), None)
         return new
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "agencies": dict(self.agencies), "_of_kinds": {}}
+        return {**self.__dict__, "agencies": dict(self.agencies), "_of_kinds": {}, "_kinds": None}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -219,6 +241,19 @@ class KnowledgeBase:
 
     def children(self, record_id: str) -> list[Record]:
         return [self.records[i] for i in self._children.get(record_id, ())]
+
+    def kind_of(self, record_id: str) -> str | None:
+        """A record's kind without reading the record."""
+        if self._kinds is None:
+            self._kinds = {rid: kind for kind, ids in self._by_kind.items() for rid in ids}
+        return self._kinds.get(record_id)
+
+    def seq_of(self, record_id: str) -> int:
+        return self._seq[record_id]
+
+    def agency_ids(self, agency_id: str) -> list[str]:
+        """The ids of the records an agency is linked to, in plan order."""
+        return list(self._by_agency.get(agency_id, ()))
 
     def has_children(self, record_id: str) -> bool:
         return bool(self._children.get(record_id))
