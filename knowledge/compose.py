@@ -219,10 +219,10 @@ def _body_project(kb: KnowledgeBase, r: Record, year: int | None, focus: list[st
         lines.append(f"• Mục tiêu: {e(r.get('muc_tieu'))}")
     if r.get("ghi_chu"):
         lines.append(f"• Ghi chú: {e(r.get('ghi_chu'))}")
-    kids = kb.children(r.id)
+    kids = kb.child_ids(r.id)[:LIST_LIMIT]  # only the parts listed are read
     if kids:
         lines.append("Gồm:")
-        lines += [_child_line(kb, c) for c in kids[:LIST_LIMIT]]
+        lines += [_child_line(kb, kb.records[c]) for c in kids]
     return lines
 
 
@@ -344,8 +344,8 @@ def _body_generic(kb: KnowledgeBase, r: Record, year: int | None, focus: list[st
     parent = kb.records.get(r.parent) if r.parent else None
     if r.kind == "component" and parent:
         lines.append(f"Thuộc: {e(parent.title)} — {e(key_figure(kb, parent))} [{e(parent.id)}]")
-    for c in kb.children(r.id)[:LIST_LIMIT]:
-        lines.append(list_line(kb, c, limit=80))
+    for c in kb.child_ids(r.id)[:LIST_LIMIT]:
+        lines.append(list_line(kb, kb.records[c], limit=80))
     return lines
 
 
