@@ -33,6 +33,7 @@ class BodyRoutes:
         weights: Weights
         _units: dict[str, set[str]]
         _words_of_agency: dict[str, set[str]]
+        _invests: dict[str, set[str]]
 
         def about(self, agency_id: str) -> RecordList: ...
         def about_ids(self, agency_id: str) -> list[str]: ...
@@ -96,7 +97,8 @@ class BodyRoutes:
         rest = [w for w in q.content if w not in named]
         for aid in q.agencies:
             own = [r for r in self.about(aid) if self._meets_time(q, r) and r.kind in ("project", "component")]
-            scored = sorted(zip(self.index.word_covers(own, rest, q.toks), (-r.seq for r in own), own), reverse=True)
+            covers = self.index.word_covers([r.id for r in own], rest, q.toks)
+            scored = sorted(zip(covers, (-r.seq for r in own), own), reverse=True)
             if not scored or scored[0][0] < self.weights.thresholds["min_rest_cover"]:
                 return None
             picked.append(scored[0][2])
@@ -122,10 +124,13 @@ class BodyRoutes:
         """Projects whose investor (chủ đầu tư) is the agency or one of its units, within the time asked, and
         those of them the question's other words name, if they name some."""
         units = {aid} | {a.id for a in self.kb.agencies.values() if a.parent == aid}
-        invested = {r.id: r for u in units for r in self.kb.of_agency(u) if r.get("cdt")}.values()
-        kept = sorted((r for r in invested if self._meets_time(q, r)), key=lambda r: r.seq)
-        named = [r for r, c in zip(kept, self.index.word_covers(kept, rest, q.toks)) if c >= REST_NAMES] if rest else []
-        kept = named or kept
+        ids = sorted({rid for u in units for rid in self._invests.get(u, ()) if rid in self.kb.records},
+                     key=self.kb.seq_of)  # by id: a body may invest in thousands, and only those listed are read
+        if q.period or q.year:
+            ids = [rid for rid in ids if self._meets_time(q, self.kb.records[rid])]
+        named = [rid for rid, c in zip(ids, self.index.word_covers(ids, rest, q.toks)) if c >= REST_NAMES] \
+            if rest else []
+        kept = RecordList(self.kb, named or ids)
         name = self.kb.agencies[aid].name
         if not kept:  # 'cơ quan Đảng … ai làm CĐT': its projects, each with the investor the plan names
             about = [r for r in self.about(aid) if r.get("cdt") and self._meets_time(q, r)]

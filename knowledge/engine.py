@@ -147,6 +147,7 @@ class Answerer(BodyRoutes, SetOperations):
         self.weights = weights or load_weights()
         self.finder = AgencyFinder(list(kb.agencies.values()), self.lex)
         self._mentions: dict[str, set[str]] = {}  # agency -> the records whose titles name it
+        self._invests: dict[str, set[str]] = {}  # agency -> the records it is the investor (chủ đầu tư) of
         self._title_runs: dict[str, int] = {}  # each run of NAME_RUN title words -> the kinds (bits of KIND_BITS)
         self._years: set[int] = set()
         self._kinds_by_period: dict[tuple[int, int], set[str]] = {}  # the kinds of record each period has
@@ -186,6 +187,9 @@ class Answerer(BodyRoutes, SetOperations):
         the runs of its title, its years, the documents it cites."""
         for aid in self.finder.find(" ".join(title)):
             self._mentions.setdefault(aid, set()).add(r.id)
+        if r.get("cdt"):
+            for aid in r.agencies:
+                self._invests.setdefault(aid, set()).add(r.id)
         bit = KIND_BITS[r.kind]
         for i in range(len(title) - NAME_RUN + 1):
             run = " ".join(title[i:i + NAME_RUN])
@@ -244,6 +248,7 @@ class Answerer(BodyRoutes, SetOperations):
         new = copy.copy(self)
         new.kb = kb
         new._mentions = {aid: ids - touched for aid, ids in self._mentions.items()}
+        new._invests = {aid: ids - touched for aid, ids in self._invests.items()}
         new._title_runs = dict(self._title_runs)
         new._years, new._document_numbers = set(self._years), set(self._document_numbers)
         new._kinds_by_period = {p: set(kinds) for p, kinds in self._kinds_by_period.items()}
@@ -995,7 +1000,8 @@ class Answerer(BodyRoutes, SetOperations):
             # ('tờ trình số mấy của Sở TT&TT') is answered if it holds those words
             plan = self.kb.of_kind(*CATEGORY_KINDS["meta"]) if "meta" in q.intents else []
             cover = self.weights.thresholds["min_word_cover"]
-            held = [r for r, c in zip(plan, self.index.word_covers(plan, q.content, q.toks)) if c >= cover]
+            held = [r for r, c in zip(plan, self.index.word_covers([r.id for r in plan], q.content, q.toks))
+                    if c >= cover]
             return self._one(held[0], None, q.content) if held else None
         for intent, kinds in CATEGORY_KINDS.items():
             if intent not in q.intents:

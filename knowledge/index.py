@@ -5,7 +5,7 @@ import copy
 import math
 from array import array
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -499,13 +499,13 @@ class Index:
         scores.setflags(write=False)
         return scores, np.flatnonzero(scores)
 
-    def word_covers(self, records: list[Record], content: list[str], full: list[str]) -> list[float]:
-        """`coverage(r, content, full)[0]` of many records at once (a body's 2.000 projects): the records holding
-        each word are looked up in its postings, rather than each record's words read."""
+    def word_covers(self, ids: Sequence[str], content: list[str], full: list[str]) -> list[float]:
+        """`coverage(r, content, full)[0]` of many records at once, by id (a body's 2.000 projects): the records
+        holding each word are looked up in its postings, rather than each record's words read."""
         weights, total, _ = self._terms(tuple(content), tuple(full))
         if not total:
-            return [0.0] * len(records)
-        rows = np.array([self.position.get(r.id, -1) for r in records], dtype=np.int64)
+            return [0.0] * len(ids)
+        rows = np.array([self.position.get(rid, -1) for rid in ids], dtype=np.int64)
         overlaid = [(i, row) for i, row in enumerate(rows.tolist()) if row in self.extra]
         got = np.zeros(len(rows))
         for t, w in weights:

@@ -227,7 +227,7 @@ class SetOperations:
         if words and not container:
             if any(not self.index.knows(w) for w in words):
                 return None, []  # a word the plan never uses: not a set the plan delimits
-            covers = dict(zip((r.id for r in pool), self.index.word_covers(pool, words, q.toks)))
+            covers = dict(zip((r.id for r in pool), self.index.word_covers([r.id for r in pool], words, q.toks)))
             top = max(covers.values(), default=0.0)
             if top > 0:
                 pool = [r for r in pool if covers[r.id] >= MEMBER_COVER * top]

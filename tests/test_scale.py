@@ -44,7 +44,7 @@ def test_covering_many_records_at_once_scores_each_as_one_at_a_time(engine_kb: A
         q = answerer._parse(question)
         records = list(answerer.kb.records.values())
         one_by_one = [answerer.index.coverage(r, q.content, q.toks)[0] for r in records]
-        assert answerer.index.word_covers(records, q.content, q.toks) == one_by_one
+        assert answerer.index.word_covers([r.id for r in records], q.content, q.toks) == one_by_one
 
 
 @pytest.mark.parametrize("question", ["tổng kinh phí nhóm ứng dụng chuyên ngành", "phụ lục 4 các dự án chuyển tiếp",
