@@ -147,6 +147,7 @@ class Answerer(BodyRoutes, SetOperations):
         self.weights = weights or load_weights()
         self.finder = AgencyFinder(list(kb.agencies.values()), self.lex)
         self._mentions: dict[str, set[str]] = {}  # agency -> the records whose titles name it
+        self._named_in: dict[str, tuple[str, ...]] = {}  # record -> the agencies its title names
         self._invests: dict[str, set[str]] = {}  # agency -> the records it is the investor (chủ đầu tư) of
         self._title_runs: dict[str, int] = {}  # each run of NAME_RUN title words -> the kinds (bits of KIND_BITS)
         self._years: set[int] = set()
@@ -185,8 +186,11 @@ class Answerer(BodyRoutes, SetOperations):
     def _read_title(self, r: Record, title: list[str]) -> None:
         """What the answerer keeps of every record, read once as the index reads it: the agencies its title names,
         the runs of its title, its years, the documents it cites."""
-        for aid in self.finder.find(" ".join(title)):
+        named = self.finder.find(" ".join(title))
+        for aid in named:
             self._mentions.setdefault(aid, set()).add(r.id)
+        if named:
+            self._named_in[r.id] = tuple(named)
         if r.get("cdt"):
             for aid in r.agencies:
                 self._invests.setdefault(aid, set()).add(r.id)
@@ -248,6 +252,7 @@ class Answerer(BodyRoutes, SetOperations):
         new = copy.copy(self)
         new.kb = kb
         new._mentions = {aid: ids - touched for aid, ids in self._mentions.items()}
+        new._named_in = {rid: named for rid, named in self._named_in.items() if rid not in touched}
         new._invests = {aid: ids - touched for aid, ids in self._invests.items()}
         new._title_runs = dict(self._title_runs)
         new._years, new._document_numbers = set(self._years), set(self._document_numbers)
@@ -285,7 +290,7 @@ class Answerer(BodyRoutes, SetOperations):
         """The agencies a record is about: its own and those its title names, and the agencies above them."""
         if record_id not in self._agencies_of:
             r = self.kb.records.get(record_id)
-            own = set(r.agencies if r else ()) | {aid for aid, ids in self._mentions.items() if record_id in ids}
+            own = set(r.agencies if r else ()) | set(self._named_in.get(record_id, ()))
             self._agencies_of[record_id] = frozenset(a for a, units in self._units.items() if units & own)
         return self._agencies_of[record_id]
 

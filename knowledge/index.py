@@ -365,9 +365,8 @@ class Index:
         """For the rows of a set of variants (siblings whose titles share a phrase: 'Trong các cơ quan cấp tỉnh /
         huyện / xã'): the title word pairs no sibling shares; empty when the siblings are no such set."""
         if parent not in self._distinct:
-            kids = [i for i in self.kb.child_ids(parent) if i in self.position]
-            if len(kids) > MAX_VARIANTS:  # a list of projects, not the variants of one row (the plan has 14 at most)
-                kids = []
+            many = self.kb.child_count(parent) > MAX_VARIANTS  # a list of projects, not one row's variants
+            kids = [] if many else [i for i in self.kb.child_ids(parent) if i in self.position]  # (the plan: 14)
             pairs = {i: title_pairs(self.lex, self.kb.records[i].title) for i in kids}
             out: dict[str, frozenset[str]] = {}
             if len(kids) >= 2 and set.intersection(*pairs.values()):

@@ -255,6 +255,9 @@ class KnowledgeBase:
         """The ids of the records an agency is linked to, in plan order."""
         return list(self._by_agency.get(agency_id, ()))
 
+    def child_count(self, record_id: str) -> int:
+        return len(self._children.get(record_id, ()))
+
     def has_children(self, record_id: str) -> bool:
         return bool(self._children.get(record_id))
 
