@@ -183,6 +183,7 @@ class Index:
         np.cumsum(np.bincount(self.doc_term, minlength=len(self.terms)), out=self.post_ptr[1:])
         self.base_rows, self.base_terms = len(self.ids), len(self.terms)
         self.df = np.diff(self.post_ptr).astype(np.int32)  # grows with the overlay's new terms
+        self._ptr: list[int] = self.post_ptr.tolist()  # as Python ints: indexing a numpy array costs more per term
         self.live = len(self.ids)
         # the overlay: rows added by edits (their counts, titles and postings) and base rows they replaced
         self.extra: dict[int, tuple[dict[str, int], frozenset[str]]] = {}
@@ -233,7 +234,7 @@ class Index:
         self._scored = lru_cache(maxsize=8)(self._scored_uncached)
 
     def __getstate__(self) -> dict[str, object]:
-        skip = {"_weight", "_idf", "_scored", "_correct", "_row_terms", "_title_of", "_terms"}
+        skip = {"_weight", "_idf", "_scored", "_correct", "_row_terms", "_title_of", "_terms", "_ptr"}
         if self.common is word_frequency():
             skip.add("common")  # the general frequencies are read from their data file again
         state = {k: v for k, v in self.__dict__.items() if k not in skip}
@@ -243,6 +244,7 @@ class Index:
         self.__dict__.update(state)
         self.__dict__.setdefault("common", word_frequency())
         self._distinct = dict(self._distinct)
+        self._ptr = self.post_ptr.tolist()
         self._caches()
 
     # ---- edits
@@ -484,13 +486,17 @@ class Index:
         again with other limits, so this is remembered (at 100.000 records it is most of a question's time)."""
         terms = Counter(content) + Counter(b for b in content_pairs(list(content), list(full)) if self.knows(b))
         scores = np.zeros(len(self.ids), dtype=np.float32)
+        ptr = self._ptr
         for t, qtf in terms.items():
             tid, idf = self.terms.get(t), self.idf(t)
             if tid is None or idf is None or idf < NEGLIGIBLE_IDF:
                 continue
             if tid < self.base_terms:
-                a, b = self.post_ptr[tid], self.post_ptr[tid + 1]
-                scores[self.post_doc[a:b]] += self.post_part[a:b] * np.float32(idf) * qtf
+                a, b = ptr[tid], ptr[tid + 1]
+                weight = self.post_part[a:b] * np.float32(idf)
+                if qtf != 1:
+                    weight *= qtf
+                scores[self.post_doc[a:b]] += weight
             for row, part in self.extra_postings.get(tid, ()):
                 scores[row] += np.float32(part * idf * qtf)
         if len(self.dead):

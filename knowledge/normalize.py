@@ -37,6 +37,8 @@ def _one_tone_placement(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFC", "".join(b + m for b, m in units))
 
 
+REMEMBERED_CHARS = 300  # texts up to this long are cleaned and folded once, then remembered
+
 # digits of other scripts and forms ('²⁰¹⁷', full-width '２０１７', Arabic-Indic) read as the ASCII digit they are
 _DIGITS = {c: str(unicodedata.digit(chr(c))) for c in [*range(0x80, 0x3000), *range(0xFF10, 0xFF1A)]
            if unicodedata.digit(chr(c), None) is not None}
@@ -48,9 +50,18 @@ def _plain(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def clean(text: str) -> str:
+def _clean(text: str) -> str:
     """NFC, ð→đ, one tone placement (hoà → hòa), control and zero-width characters dropped, spaces collapsed."""
     return " ".join(_WORD.sub(_one_tone_placement, _plain(text)).split())
+
+
+_clean_remembered = lru_cache(maxsize=4096)(_clean)
+
+
+def clean(text: str) -> str:
+    """`_clean`, remembered for texts of a question's length: one message's clauses are cleaned again as each of
+    its readings is tried (a long text is not kept: the memory stays bounded whatever users send)."""
+    return _clean_remembered(text) if len(text) <= REMEMBERED_CHARS else _clean(text)
 
 
 def _fold_table() -> dict[int, str | None]:
@@ -67,10 +78,18 @@ def _fold_table() -> dict[int, str | None]:
 _FOLD = _fold_table()
 
 
-def fold(text: str) -> str:
+def _fold(text: str) -> str:
     """Lower case without diacritics; đ → d (unicodedata does not decompose đ). Tones go, so either placement
     of them folds the same way; other characters ('–', '²') stay."""
     return " ".join(_plain(text).split()).lower().translate(_FOLD)
+
+
+_fold_remembered = lru_cache(maxsize=8192)(_fold)
+
+
+def fold(text: str) -> str:
+    """`_fold`, remembered for texts of a question's length (see `clean`)."""
+    return _fold_remembered(text) if len(text) <= REMEMBERED_CHARS else _fold(text)
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
