@@ -262,8 +262,8 @@ class Answerer(BodyRoutes, SetOperations):
         for name in CACHED:
             new.__dict__.pop(name, None)
         new._forget()
-        for name in KEPT:  # what was read of the records not touched still holds
-            setattr(new, name, {rid: v for rid, v in getattr(self, name).items() if rid not in touched})
+        for name in KEPT:  # what was read of the records not touched still holds (copied first: questions add to it)
+            setattr(new, name, {rid: v for rid, v in dict(getattr(self, name)).items() if rid not in touched})
         new._warm()
         return new
 

@@ -301,7 +301,7 @@ class Index:
         new._caches()
         parents = {r.parent for old in (self.kb, kb) for rid in touched
                    if (r := old.records.get(rid)) is not None and r.parent is not None}
-        new._distinct = {p: pairs for p, pairs in self._distinct.items() if p not in parents}
+        new._distinct = {p: pairs for p, pairs in dict(self._distinct).items() if p not in parents}  # a copy first
         if new.base_rows <= WARM_ROWS:
             for parent in parents:
                 new._distinct_of(parent)

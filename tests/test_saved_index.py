@@ -143,3 +143,35 @@ def test_a_database_made_again_in_the_same_place_never_answers_from_the_old_ones
         edits.update_field(db, project.id, prepare(kb, project.id, "ke_hoach", figure), "admin")
         db.dispose()
         assert f"{figure} triệu đồng" in ask(url, "Dự án chữ ký số bao nhiêu tiền?")
+
+
+def test_edits_go_in_while_other_chats_keep_asking(tmp_path: Path, kb: KnowledgeBase) -> None:
+    """Questions answered from another thread while edits are put in (their memo tables grow meanwhile): every
+    update completes, every question is answered, and the last figure shows."""
+    db = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    live = LiveKnowledge(db, TZ)
+    project = next(r for r in live.answerer.kb.of_kind("project") if r.amounts.get("tmdt"))
+    questions = [c["q"] for c in generate(kb)][::3]
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def ask_on() -> None:
+        i = 0
+        while not stop.is_set():
+            try:
+                live.answerer.answer(questions[i % len(questions)])
+            except BaseException as exc:  # noqa: BLE001 - the test reports any
+                failures.append(exc)
+            i += 1
+
+    asker = threading.Thread(target=ask_on)
+    asker.start()
+    try:
+        for figure in ("1.001", "1.002", "1.003", "1.004", "1.005"):
+            edits.update_field(db, project.id, prepare(live.answerer.kb, project.id, "tmdt", figure), "admin")
+            live.rebuild()
+    finally:
+        stop.set()
+        asker.join(timeout=30)
+    assert not failures
+    assert "1.005" in live.answerer.answer(f"{project.title} bao nhiêu tiền").text
