@@ -6,11 +6,13 @@ else, or a file that cannot be read, is ignored: the caller builds the answerer 
 written beside under a temporary name and renamed over the old one, so a crash never leaves half a file."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from knowledge.engine import Answerer
 
 FORMAT = 1
+STALE_SECONDS = 3600  # a temporary file this old was left by a process killed while saving
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 
 
@@ -62,10 +65,20 @@ def load(path: Path, key: str) -> Answerer | None:
         return None
 
 
+def _forget_stale(path: Path) -> None:
+    """Remove what a process killed while saving left behind: its temporary files, once they are an hour old (a
+    younger one may be another process's save in progress)."""
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - tmp.stat().st_mtime > STALE_SECONDS:
+                tmp.unlink()
+
+
 def save(answerer: Answerer, path: Path, key: str) -> bool:
     """Write the answerer for `key` (readable by the owner only); False when the folder cannot be written."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _forget_stale(path)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError:
         return False

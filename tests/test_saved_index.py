@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,16 @@ def test_edits_go_in_while_other_chats_keep_asking(tmp_path: Path, kb: Knowledge
         asker.join(timeout=30)
     assert not failures
     assert "1.005" in live.answerer.answer(f"{project.title} bao nhiêu tiền").text
+
+
+def test_a_save_killed_half_way_leaves_nothing_behind_for_long(tmp_path: Path, engine_kb: Answerer) -> None:
+    """kill -9 while saving leaves a temporary file; the next save removes it once it is an hour old (a younger
+    one may be another process's save), and the saved index is whole."""
+    path = tmp_path / "p.db.index"
+    stale, recent = tmp_path / ".p.db.index.abc.tmp", tmp_path / ".p.db.index.def.tmp"
+    for tmp in (stale, recent):
+        tmp.write_bytes(b"\x80\x05half an index")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    assert saved_index.save(engine_kb, path, "1:1:UTC")
+    assert not stale.exists() and recent.exists()
+    assert saved_index.load(path, "1:1:UTC") is not None
