@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,28 @@ def _connect(url: str) -> Any:
     return None
 
 
+@contextmanager
+def _at_head(url: str) -> Iterator[Any]:
+    """A cursor on the database at `url` when it can be opened with its driver and its schema is at the newest
+    revision, else None (the full path creates it, reports a connection problem, or says to migrate)."""
+    try:
+        conn = _connect(url)
+    except Exception:
+        conn = None
+    if conn is None:
+        yield None
+        return
+    try:
+        cur = conn.cursor()
+        try:
+            at_head = [v for (v,) in cur.execute(_SCHEMA).fetchall()] == [SCHEMA_HEAD]
+        except Exception:  # no tables yet
+            at_head = False
+        yield cur if at_head else None
+    finally:
+        conn.close()
+
+
 def saved_index_path(url: str) -> Path | None:
     """Where the built index of the database at `url` is kept: beside a SQLite file, in the user's cache folder
     for a server (named by a digest of its URL, so no password shows); None for an in-memory database."""
@@ -70,55 +94,43 @@ def saved_index_path(url: str) -> Path | None:
 def read_key(url: str, tz: str) -> str | None:
     """The key of the knowledge the database holds now (knowledge.saved_index), None when it cannot be read
     quickly (see the module's doc)."""
-    try:
-        conn = _connect(url)
-    except Exception:
-        return None
-    if conn is None:
-        return None
-    try:
-        cur = conn.cursor()
-        if [v for (v,) in cur.execute(_SCHEMA).fetchall()] != [SCHEMA_HEAD]:
+    with _at_head(url) as cur:
+        if cur is None:
             return None
-        version, changes = cur.execute(_AUDIT).fetchone()
-        newest = cur.execute(_AUDIT_AT.format(version)).fetchone() if changes else None
-    except Exception:
-        return None
-    finally:
-        conn.close()
+        try:
+            version, changes = cur.execute(_AUDIT).fetchone()
+            newest = cur.execute(_AUDIT_AT.format(version)).fetchone() if changes else None
+        except Exception:
+            return None
     return knowledge_key(version, changes, newest[0], tz) if newest else None
 
 
 def read_knowledge(url: str, tz: str = "UTC") -> KnowledgeBase | None:
     """The live records, amounts and agency links of the database at `url`, or None (see the module's doc)."""
-    try:
-        conn = _connect(url)
-    except Exception:  # the full path reports connection problems with its own message
-        return None
-    if conn is None:
-        return None
-    try:
-        cur = conn.cursor()
-        if [v for (v,) in cur.execute(_SCHEMA).fetchall()] != [SCHEMA_HEAD]:
-            return None  # another revision: the full path opens the schema and says what to do
-        agencies = [Agency(id=i, name=n, type=t, aliases=tuple(_json(a)), parent=p)
-                    for i, n, t, a, p in cur.execute(_AGENCIES).fetchall()]
-        decimal = (lambda v: Decimal(v)) if isinstance(conn, sqlite3.Connection) else (lambda v: v.normalize())
-        amounts: dict[str, dict[str, Decimal]] = {}
-        for rid, column, value in cur.execute(_AMOUNTS):
-            amounts.setdefault(rid, {})[column] = decimal(value)
-        links: dict[str, list[str]] = {}
-        for rid, aid in cur.execute(_LINKS):
-            links.setdefault(rid, []).append(aid)
-        changed = {rid: local_day(at, tz) for rid, at in cur.execute(_CHANGED).fetchall() if rid and at}
-        # row by row: at 100.000 records the rows and the records are never held both at once
-        records = [Record(id=i, kind=RecordKind(k), title=t, source=s, seq=q, parent=p, text=x, unit=u,
-                          amounts=amounts.pop(i, {}), agencies=tuple(links.pop(i, ())), fields=dict(_json(f)))
-                   for i, k, t, s, q, p, x, u, f in cur.execute(_RECORDS)]
-    except Exception:  # no tables yet, an older schema: the full path creates or reports it
-        return None
-    finally:
-        conn.close()
-    if not records:
-        return None
-    return annotate(build(records, agencies), changed)
+    with _at_head(url) as cur:
+        if cur is None:
+            return None
+        try:
+            records, agencies, changed = _rows(cur, tz)
+        except Exception:  # an older schema: the full path reports it
+            return None
+    return annotate(build(records, agencies), changed) if records else None
+
+
+def _rows(cur: Any, tz: str) -> tuple[list[Record], list[Agency], dict[str, str]]:
+    """The records, the agencies and each changed record's day of change, as `db.queries` reads them."""
+    agencies = [Agency(id=i, name=n, type=t, aliases=tuple(_json(a)), parent=p)
+                for i, n, t, a, p in cur.execute(_AGENCIES).fetchall()]
+    decimal = (lambda v: Decimal(v)) if isinstance(cur, sqlite3.Cursor) else (lambda v: v.normalize())
+    amounts: dict[str, dict[str, Decimal]] = {}
+    for rid, column, value in cur.execute(_AMOUNTS):
+        amounts.setdefault(rid, {})[column] = decimal(value)
+    links: dict[str, list[str]] = {}
+    for rid, aid in cur.execute(_LINKS):
+        links.setdefault(rid, []).append(aid)
+    changed = {rid: local_day(at, tz) for rid, at in cur.execute(_CHANGED).fetchall() if rid and at}
+    # row by row: at 100.000 records the rows and the records are never held both at once
+    records = [Record(id=i, kind=RecordKind(k), title=t, source=s, seq=q, parent=p, text=x, unit=u,
+                      amounts=amounts.pop(i, {}), agencies=tuple(links.pop(i, ())), fields=dict(_json(f)))
+               for i, k, t, s, q, p, x, u, f in cur.execute(_RECORDS)]
+    return records, agencies, changed

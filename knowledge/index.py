@@ -95,6 +95,20 @@ def analyse(kb: KnowledgeBase, lex: Lexicon, r: Record) -> tuple[Counter[str], s
     return tf, {t for t, keep in zip(title, lex.content_mask(title)) if keep}, title
 
 
+def indexed(kb: KnowledgeBase, lex: Lexicon, r: Record, on_title: TitleReader | None
+            ) -> tuple[Counter[str], set[str]] | None:
+    """What the index holds of a record (`analyse`), None for one it does not index; either way `on_title` is
+    shown the record with its title's syllables."""
+    if r.kind in NOT_INDEXED:
+        if on_title:
+            on_title(r, tokens(lex.key(r.title)))
+        return None
+    tf, title, title_tokens = analyse(kb, lex, r)
+    if on_title:
+        on_title(r, title_tokens)
+    return tf, title
+
+
 def title_pairs(lex: Lexicon, title: str) -> set[str]:
     """The word pairs of a title where both words carry meaning."""
     toks = tokens(lex.key(title))
@@ -141,13 +155,10 @@ class Index:
         doc_term, doc_tf, doc_ptr = array("i"), array("f"), array("q", [0])
         title_term, title_ptr, lengths = array("i"), array("q", [0]), array("f")
         for r in sorted(kb.records.values(), key=lambda r: r.seq):
-            if r.kind in NOT_INDEXED:
-                if on_title:
-                    on_title(r, tokens(lex.key(r.title)))
+            read = indexed(kb, lex, r, on_title)
+            if read is None:
                 continue
-            tf, title, title_tokens = analyse(kb, lex, r)
-            if on_title:
-                on_title(r, title_tokens)
+            tf, title = read
             row = sorted((self._term_id(t), n) for t, n in tf.items())
             doc_term.extend(t for t, _ in row)
             doc_tf.extend(n for _, n in row)
@@ -268,15 +279,10 @@ class Index:
                     df[new.terms[t]] -= 1
                 new.extra.pop(row, None)
             r = kb.records.get(rid)
-            if r is None:
+            read = indexed(kb, lex, r, on_title) if r is not None else None
+            if read is None:
                 continue
-            if r.kind in NOT_INDEXED:
-                if on_title:
-                    on_title(r, tokens(lex.key(r.title)))
-                continue
-            tf, title, title_tokens = analyse(kb, lex, r)
-            if on_title:
-                on_title(r, title_tokens)
+            tf, title = read
             row = len(new.ids)
             new.ids.append(rid)
             new.position[rid] = row
