@@ -176,6 +176,17 @@ class FakeTelegram:
         pred = lambda c: c.method == method and str(c.params.get("chat_id")) == str(chat_id)  # noqa: E731
         return self.wait_for(pred, timeout, count=after + 1)[after]
 
+    def said(self, text: str, chat_id: int) -> str:
+        """Send `text` as the user `chat_id` in their private chat; the text of the bot's reply."""
+        before = len(self.sent("sendMessage", chat_id))
+        self.message(text, chat_id=chat_id)
+        return self.reply_to(chat_id, after=before).params["text"]
+
+    def buttons(self, chat_id: int) -> list[str]:
+        """The callback data of the buttons under the latest message the bot sent `chat_id` with buttons."""
+        sent = [c for c in self.sent("sendMessage", chat_id) if "reply_markup" in c.params]
+        return [b["callback_data"] for row in sent[-1].params["reply_markup"]["inline_keyboard"] for b in row]
+
     def fail_next(self, method: str, rule: Callable[[dict], tuple[int, dict] | None]) -> None:
         """Make the next matching call fail: `rule(params)` returns (status, body) or None to pass."""
         self.failures.setdefault(method, []).append(rule)

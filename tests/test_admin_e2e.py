@@ -28,15 +28,11 @@ def bot(tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 def say(tg: FakeTelegram, text: str, user: int = ADMIN) -> str:
-    before = len(tg.sent("sendMessage", user))
-    tg.message(text, chat_id=user)
-    return tg.reply_to(user, after=before).params["text"]
+    return tg.said(text, user)
 
 
 def buttons(tg: FakeTelegram, chat: int = ADMIN) -> list[str]:
-    """The callback data of the buttons under the latest message the bot sent `chat` with buttons."""
-    sent = [c for c in tg.sent("sendMessage", chat) if "reply_markup" in c.params]
-    return [b["callback_data"] for row in sent[-1].params["reply_markup"]["inline_keyboard"] for b in row]
+    return tg.buttons(chat)
 
 
 def press(tg: FakeTelegram, chat: int, data: str, user: int = ADMIN) -> str:

@@ -158,9 +158,7 @@ def bot(tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 def say(tg: FakeTelegram, text: str, user: int = ADMIN) -> str:
-    before = len(tg.sent("sendMessage", user))
-    tg.message(text, chat_id=user)
-    return tg.reply_to(user, after=before).params["text"]
+    return tg.said(text, user)
 
 
 def test_two_admins_undo_through_the_bot(tg: FakeTelegram, bot: BotProcess) -> None:
