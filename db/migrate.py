@@ -49,11 +49,11 @@ def current(engine: Engine) -> str | None:
 def open_schema(engine: Engine) -> None:
     """A new database is created at the newest revision; one at the newest goes on; one behind raises SchemaBehind
     (and one newer than this code, Alembic's CommandError, from `upgrade`)."""
+    with engine.connect() as conn:  # read before the revision: a process migrating meanwhile commits both at once,
+        has_data = inspect(conn).has_table("record")  # so tables seen here mean the revision read next is theirs
     at = current(engine)
     if at == head():
         return
-    with engine.connect() as conn:
-        has_data = inspect(conn).has_table("record")
     if at is None and not has_data:
         upgrade(engine)
     elif at is None or at in known():
