@@ -36,7 +36,7 @@ class BodyRoutes:
         _invests: dict[str, set[str]]
 
         def about(self, agency_id: str) -> RecordList: ...
-        def about_ids(self, agency_id: str) -> list[str]: ...
+        def about_ids(self, agency_id: str, kinds: tuple[str, ...] = ()) -> list[str]: ...
         def agencies_about(self, record_id: str) -> frozenset[str]: ...
         @staticmethod
         def _joined(parts: list[Answer]) -> Answer: ...
@@ -70,8 +70,7 @@ class BodyRoutes:
             return self._each_agency(q)
         if rest or not ({"list", "money", "project"} & q.intents or len(q.agencies) > 1):
             return None
-        ids = list(dict.fromkeys(rid for a in q.agencies for rid in self.about_ids(a)
-                                 if self.kb.kind_of(rid) in ("project", "component")))
+        ids = list(dict.fromkeys(rid for a in q.agencies for rid in self.about_ids(a, ("project", "component"))))
         projects = RecordList(self.kb, ids)  # a body may have thousands: those listed are read, the rest counted
         kept = RecordList(self.kb, [r.id for r in projects if self._meets_time(q, r)]) if q.period or q.year \
             else projects

@@ -210,7 +210,7 @@ class Answerer(BodyRoutes, SetOperations):
         """Facts of single records, read when a question first needs them (none at 100.000 records up front), and
         the frames of the texts last parsed."""
         self._parsed = lru_cache(maxsize=256)(self._parsed_uncached)
-        self._about: dict[str, list[str]] = {}
+        self._about: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         self._counted: dict[str, set[str]] = {}  # the words each record counts, read when a count is asked
         self._agencies_of: dict[str, frozenset[str]] = {}
         self._when: dict[str, tuple[tuple[int, int] | None, set[int]]] = {}
@@ -268,16 +268,21 @@ class Answerer(BodyRoutes, SetOperations):
         return new
 
     # ---- facts of one record, read once
-    def about_ids(self, agency_id: str) -> list[str]:
+    def about_ids(self, agency_id: str, kinds: tuple[str, ...] = ()) -> list[str]:
         """The ids of the records of an agency and of the units under it, and of those whose titles name them, in
-        plan order (read without reading the records)."""
-        if agency_id not in self._about:
-            units = self._units.get(agency_id, {agency_id})
-            found = dict.fromkeys(rid for u in units for rid in self.kb.agency_ids(u))
-            found.update(dict.fromkeys(rid for u in units for rid in self._mentions.get(u, ())
-                                       if rid in self.kb.records))
-            self._about[agency_id] = sorted(found, key=self.kb.seq_of)
-        return self._about[agency_id]
+        plan order (read without reading the records); only those of `kinds` when given (remembered too: a body's
+        10.000 projects are not sorted out again for each question)."""
+        if (agency_id, kinds) not in self._about:
+            if kinds:
+                kind_of = self.kb.kind_of
+                found = [rid for rid in self.about_ids(agency_id) if kind_of(rid) in kinds]
+            else:
+                units = self._units.get(agency_id, {agency_id})
+                ids = dict.fromkeys(rid for u in units for rid in self.kb.agency_ids(u))
+                ids.update(dict.fromkeys(rid for u in units for rid in self._mentions.get(u, ())))
+                found = self.kb.in_plan_order(ids)
+            self._about[agency_id, kinds] = found
+        return self._about[agency_id, kinds]
 
     def about(self, agency_id: str) -> RecordList:
         """The records of `about_ids`, read as they are used."""

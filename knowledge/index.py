@@ -45,6 +45,11 @@ ALONE_SIMILARITY = 80  # ratio for a repair with no support from the neighbours
 NEGLIGIBLE_IDF = 0.05
 MAX_VARIANTS = 30  # siblings read as variants of one row ('cấp tỉnh / huyện / xã') at most
 WARM_ROWS = 20_000  # an index this small reads every record's lookups when built (and saves them)
+# a term in at least this share of the rows ('nâng', 'cấp' of 40.000 'Nâng cấp … tại …') is held as a column over
+# all rows: adding a column costs what scattering a sixteenth as many postings does, and it takes ~4 times the
+# memory of its postings at this share (at 100.000 records: 79 terms, 32 MB, over half of all postings)
+COLUMN_SHARE = 8
+RANKED = 200  # the best rows of a question kept in order: every search of its words takes a prefix of them
 
 
 def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
@@ -194,6 +199,14 @@ class Index:
         np.cumsum(np.bincount(self.doc_term, minlength=len(self.terms)), out=self.post_ptr[1:])
         self.base_rows, self.base_terms = len(self.ids), len(self.terms)
         self.df = np.diff(self.post_ptr).astype(np.int32)  # grows with the overlay's new terms
+        self.column, self.columns = self._to_columns()
+        # the titles' rows transposed: for each term, the rows whose title holds it (a title named is found by its
+        # words' rows, not by reading every title)
+        self.title_size = np.diff(self.title_ptr).astype(np.int32)
+        self.titled_row = np.repeat(np.arange(len(self.ids), dtype=np.int32), self.title_size)[
+            np.argsort(self.title_term, kind="stable")]
+        self.titled_ptr = np.zeros(len(self.terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.title_term, minlength=len(self.terms)), out=self.titled_ptr[1:])
         self._ptr: list[int] = self.post_ptr.tolist()  # as Python ints: indexing a numpy array costs more per term
         self.live = len(self.ids)
         # the overlay: rows added by edits (their counts, titles and postings) and base rows they replaced
@@ -211,6 +224,22 @@ class Index:
         self._distinct: dict[str | None, dict[str, frozenset[str]]] = {}
         if self.base_rows <= WARM_ROWS:
             self._warm()
+
+    def _to_columns(self) -> tuple[dict[int, int], np.ndarray]:
+        """Moves the terms in a COLUMN_SHARE of the rows out of the postings into columns: (term id -> column,
+        the columns, one float per row: the term's BM25 part there, 0 where the row lacks it)."""
+        wide = np.flatnonzero(self.df.astype(np.int64) * COLUMN_SHARE >= max(self.base_rows, 1))
+        columns = np.zeros((len(wide), self.base_rows), dtype=np.float32)
+        for k, tid in enumerate(wide.tolist()):
+            a, b = self.post_ptr[tid], self.post_ptr[tid + 1]
+            columns[k, self.post_doc[a:b]] = self.post_part[a:b]
+        kept = self.df.astype(np.int64)
+        kept[wide] = 0
+        if len(wide):
+            posted = np.repeat(kept > 0, self.df)
+            self.post_doc, self.post_part = self.post_doc[posted], self.post_part[posted]
+            np.cumsum(kept, out=self.post_ptr[1:])
+        return {tid: k for k, tid in enumerate(wide.tolist())}, columns
 
     def _warm(self) -> None:
         """Read now, and save with the index, what questions would otherwise read the first time they touch a
@@ -242,10 +271,10 @@ class Index:
         self._row_terms = lru_cache(maxsize=4096)(self._row_terms_uncached)
         self._title_of = lru_cache(maxsize=4096)(self._title_uncached)
         self._terms = lru_cache(maxsize=256)(self._terms_uncached)
-        self._scored = lru_cache(maxsize=8)(self._scored_uncached)
+        self._ranked = lru_cache(maxsize=8)(self._ranked_uncached)
 
     def __getstate__(self) -> dict[str, object]:
-        skip = {"_weight", "_idf", "_scored", "_correct", "_row_terms", "_title_of", "_terms", "_ptr"}
+        skip = {"_weight", "_idf", "_ranked", "_correct", "_row_terms", "_title_of", "_terms", "_ptr"}
         if self.common is word_frequency():
             skip.add("common")  # the general frequencies are read from their data file again
         state = {k: v for k, v in self.__dict__.items() if k not in skip}
@@ -481,34 +510,46 @@ class Index:
     # ---- ranking
     def search(self, content: list[str], full: list[str], limit: int = 50) -> list[Hit]:
         """BM25 of content syllables and of adjacent content pairs in the question (the best `limit` records)."""
-        scores, hit = self._scored(tuple(content), tuple(full))
-        if len(hit) > limit:
-            hit = hit[np.argpartition(-scores[hit], limit)[:limit]]
-        best = hit[np.argsort(-scores[hit], kind="stable")]  # ties in the order found
-        return [Hit(self.kb.records[self.ids[i]], s) for i, s in zip(best.tolist(), scores[best].tolist())]
+        rows, scores = self._ranked(tuple(content), tuple(full), max(limit, RANKED))
+        return [Hit(self.kb.records[self.ids[i]], s) for i, s in zip(rows[:limit], scores[:limit])]
 
-    def _scored_uncached(self, content: tuple[str, ...], full: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Every row's score for the question, and the rows that score; one message's routes rank the same words
-        again with other limits, so this is remembered (at 100.000 records it is most of a question's time)."""
+    def _ranked_uncached(self, content: tuple[str, ...], full: tuple[str, ...], depth: int
+                         ) -> tuple[list[int], list[float]]:
+        """The best `depth` rows that score for the question, best first (ties in row order), with their scores;
+        one message's routes search the same words again with other limits, so this is remembered."""
+        scores = self._scores(content, full)
+        best = np.flatnonzero(scores)
+        if len(best) > depth:  # (a partition of every row is slow where most score 0: numpy's select degrades on ties)
+            got = scores[best]
+            kth = np.partition(got, len(got) - depth)[len(got) - depth]
+            above = best[got > kth]
+            best = np.concatenate([above, best[got == kth][:depth - len(above)]])
+        best = best[np.lexsort((best, -scores[best]))]
+        return best.tolist(), scores[best].tolist()
+
+    def _scores(self, content: tuple[str, ...], full: tuple[str, ...]) -> np.ndarray:
+        """Every row's score for the question (at 100.000 records most of a question's time)."""
         terms = Counter(content) + Counter(b for b in content_pairs(list(content), list(full)) if self.knows(b))
         scores = np.zeros(len(self.ids), dtype=np.float32)
+        base, scaled = scores[:self.base_rows], np.empty(self.base_rows, dtype=np.float32)
         ptr = self._ptr
         for t, qtf in terms.items():
             tid, idf = self.terms.get(t), self.idf(t)
             if tid is None or idf is None or idf < NEGLIGIBLE_IDF:
                 continue
-            if tid < self.base_terms:
+            weight = np.float32(idf)
+            if qtf != 1:
+                weight *= qtf
+            if (k := self.column.get(tid)) is not None:
+                base += np.multiply(self.columns[k], weight, out=scaled)
+            elif tid < self.base_terms:
                 a, b = ptr[tid], ptr[tid + 1]
-                weight = self.post_part[a:b] * np.float32(idf)
-                if qtf != 1:
-                    weight *= qtf
-                scores[self.post_doc[a:b]] += weight
+                scores[self.post_doc[a:b]] += self.post_part[a:b] * weight
             for row, part in self.extra_postings.get(tid, ()):
                 scores[row] += np.float32(part * idf * qtf)
         if len(self.dead):
             scores[self.dead] = 0.0
-        scores.setflags(write=False)
-        return scores, np.flatnonzero(scores)
+        return scores
 
     def word_covers(self, ids: Sequence[str], content: list[str], full: list[str]) -> list[float]:
         """`coverage(r, content, full)[0]` of many records at once, by id (a body's 2.000 projects): the records
@@ -529,7 +570,10 @@ class Index:
         held = np.zeros(len(rows), dtype=bool)
         if tid is None:
             return held
-        if tid < self.base_terms and len(rows):
+        if (k := self.column.get(tid)) is not None:
+            inside = (rows >= 0) & (rows < self.base_rows)
+            held[inside] = self.columns[k][rows[inside]] > 0
+        elif tid < self.base_terms and len(rows):
             posted = self.post_doc[self.post_ptr[tid]:self.post_ptr[tid + 1]]
             if len(posted):
                 held = posted[np.minimum(np.searchsorted(posted, rows), len(posted) - 1)] == rows
@@ -540,12 +584,10 @@ class Index:
     def half_named(self, asked: set[str]) -> set[str]:
         """The ids of the records at least half of whose title words are among `asked` (a title the question writes
         out, or most of it), found over the titles' rows at once rather than record by record."""
-        mask = np.zeros(len(self.terms), dtype=bool)
-        mask[[tid for t in asked if (tid := self.terms.get(t)) is not None]] = True
-        held = np.concatenate([[0], np.cumsum(mask[self.title_term])])
-        counts = held[self.title_ptr[1:]] - held[self.title_ptr[:-1]]
-        sizes = np.diff(self.title_ptr)
-        rows = np.flatnonzero((sizes > 0) & (2 * counts >= sizes)).tolist()
+        tids = sorted(tid for t in asked if (tid := self.terms.get(t)) is not None and tid < self.base_terms)
+        held = [self.titled_row[self.titled_ptr[tid]:self.titled_ptr[tid + 1]] for tid in tids]
+        counts = np.bincount(np.concatenate(held), minlength=self.base_rows) if held else np.zeros(self.base_rows)
+        rows = np.flatnonzero((self.title_size > 0) & (2 * counts >= self.title_size)).tolist()
         found = {rid for row in rows if self.position.get(rid := self.ids[row]) == row}  # not replaced since
         found.update(self.ids[row] for row, (_, title) in self.extra.items()
                      if title and 2 * len(title & asked) >= len(title) and self.position.get(self.ids[row]) == row)

@@ -244,8 +244,7 @@ class SetOperations:
         """The group the question names by its title ("nhóm ứng dụng chuyên ngành"), or the table of the
         appendix it names when no other word narrows it ("tổng … phụ lục 1")."""
         # a group the question names must have half its title in the question; without words, lines under it
-        titled = self.index.half_named(set(q.toks)) if words else None
-        ids = [rid for rid in self.kb.records if (rid in titled if titled is not None else self.kb.has_children(rid))]
+        ids = sorted(self.index.half_named(set(q.toks)), key=self.kb.seq_of) if words else self.kb.parent_ids()
         pool = [r for r in map(self.kb.records.__getitem__, ids) if r.kind in CONTAINER_KINDS
                 and (not q.appendix or appendix_of(r) == q.appendix) and self._meets_time(q, r)]
         if not words:

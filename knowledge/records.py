@@ -198,7 +198,7 @@ class KnowledgeBase:
         self._by_kind = by_kind
         self._seq = {r.id: r.seq for r in ordered}  # the plan's order, known without unpacking a record
         self._of_kinds: dict[tuple[str, ...], list[Record]] = {}
-        self._kinds: dict[str, str] | None = None  # record id -> kind, made when first asked
+        self._kinds = self._kinds_by_id()
         self.revisions: Mapping[str, Revision] = {}  # set by knowledge.revisions.annotate
         self._plan = next((r.id for r in ordered if r.kind == "plan"), None)
 
@@ -219,17 +219,22 @@ class KnowledgeBase:
                                 [(a, r.id) for r in changed for a in r.agencies], new._seq)
         new._by_kind = _moved(self._by_kind, [(str(r.kind), r.id) for r in old], [(str(r.kind), r.id) for r in changed],
                               new._seq)
-        new._of_kinds, new._kinds = {}, None
+        new._of_kinds, new._kinds = {}, {k: v for k, v in self._kinds.items() if k not in gone}
+        new._kinds.update((r.id, str(r.kind)) for r in changed)
         if self._plan in gone:
             new._plan = next((r.id for r in changed if r.kind == "plan"), None)
         return new
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "agencies": dict(self.agencies), "_of_kinds": {}, "_kinds": None}
+        return {**self.__dict__, "agencies": dict(self.agencies), "_of_kinds": {}, "_kinds": {}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.agencies = MappingProxyType(state["agencies"])
+        self._kinds = self._kinds_by_id()  # 100.000 records: 10 ms here rather than in someone's first question
+
+    def _kinds_by_id(self) -> dict[str, str]:
+        return {rid: kind for kind, ids in self._by_kind.items() for rid in ids}
 
     def __len__(self) -> int:
         return len(self.records)
@@ -244,8 +249,6 @@ class KnowledgeBase:
 
     def kind_of(self, record_id: str) -> str | None:
         """A record's kind without reading the record."""
-        if self._kinds is None:
-            self._kinds = {rid: kind for kind, ids in self._by_kind.items() for rid in ids}
         return self._kinds.get(record_id)
 
     def seq_of(self, record_id: str) -> int:
@@ -258,8 +261,14 @@ class KnowledgeBase:
     def child_count(self, record_id: str) -> int:
         return len(self._children.get(record_id, ()))
 
-    def has_children(self, record_id: str) -> bool:
-        return bool(self._children.get(record_id))
+    def in_plan_order(self, ids: Iterable[str]) -> list[str]:
+        """The ids of records it holds among `ids`, in plan order."""
+        seq = self._seq
+        return sorted((rid for rid in ids if rid in seq), key=seq.__getitem__)
+
+    def parent_ids(self) -> list[str]:
+        """The ids of the records that have children, in plan order (found without going through every record)."""
+        return self.in_plan_order(rid for rid, kids in self._children.items() if kids)
 
     def child_ids(self, record_id: str) -> list[str]:
         """The children's ids, for a reader that needs few of them (a group may hold 100.000 projects)."""

@@ -59,3 +59,29 @@ def test_titles_named_are_found_at_once_as_one_by_one(engine_kb: Answerer, quest
         one_by_one = {rid for rid in answerer.kb.records
                       if (title := answerer.index.title_words(rid)) and 2 * len(title & asked) >= len(title)}
         assert answerer.index.half_named(asked) == one_by_one and one_by_one
+
+
+@pytest.mark.parametrize("question", ["Nâng cấp, hoàn thiện hệ thống mạng LAN và bổ sung thiết bị CNTT tại Sở Y tế",
+                                      "chữ ký số bao nhiêu tiền", "các dự án của Sở Nội vụ"])
+def test_the_best_records_are_those_scored_one_by_one(big: Answerer, question: str) -> None:
+    """Words in most records are added as columns over all rows, the rest from their postings; the records found
+    first, and their order, are those that BM25 over each record's own words gives (also after an edit)."""
+    from knowledge.index import B, K1, content_pairs
+    edited = big.kb.records[f"SYN-{PROJECTS // 3}"]
+    kb = big.kb.with_records([replace(edited, title=f"{edited.title} chữ ký số")], ())
+    for answerer in (big, big.updated(kb, [edited.id])):
+        index, q = answerer.index, answerer._parse(question)
+        assert index.columns.shape[0] > 0  # some words are in over an eighth of the records
+        terms = [*q.content, *(p for p in content_pairs(q.content, q.toks) if index.knows(p))]
+        expected = {}
+        for rid, row in index.position.items():
+            tf = index._row_terms(row)
+            length = sum(tf.values())
+            score = sum(index.idf(t) * tf[t] * (K1 + 1) / (tf[t] + K1 * (1 - B + B * length / index.avg))
+                        for t in terms if t in tf and index.idf(t) >= 0.05)
+            if score > 0:
+                expected[rid] = score
+        found = index.search(q.content, q.toks, limit=40)
+        best = sorted(expected.values(), reverse=True)[:40]
+        assert [h.score for h in found] == pytest.approx(best, rel=1e-5)  # (summed in float32 by the index)
+        assert all(expected[h.record.id] == pytest.approx(h.score, rel=1e-5) for h in found)
