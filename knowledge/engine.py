@@ -153,6 +153,7 @@ class Answerer(BodyRoutes, SetOperations):
         self._years: set[int] = set()
         self._kinds_by_period: dict[tuple[int, int], set[str]] = {}  # the kinds of record each period has
         self._document_numbers: set[str] = set()  # '41' of 41/2011/NQ-HĐND
+        self._cited: dict[tuple[int, str], set[str]] = {}  # (appendix, row number as cited: '8.2') -> its rows
         self.index = Index(kb, self.lex, word_frequency(), [*question_phrases(), *self.lex.synonyms],
                            on_title=self._read_title)
         units: dict[str, set[str]] = {aid: {aid} for aid in kb.agencies}  # an agency and the units under it
@@ -202,6 +203,10 @@ class Answerer(BodyRoutes, SetOperations):
         self._years.update(record_years(r), period or ())
         if period:
             self._kinds_by_period.setdefault(period, set()).add(r.kind)
+        source = fold(r.source).lower()
+        if " muc " in source and (appendix := appendix_of(r)) is not None:  # 'Phụ lục 4, mục 8.2'
+            number = _item_number(source.rsplit(" muc ", 1)[-1])
+            self._cited.setdefault((appendix, number), set()).add(r.id)
         text = " ".join(map(str, (r.title, r.text, *r.fields.values())))
         if "/" in text:
             self._document_numbers.update(n.split("/")[0] for n in document_numbers(fold(text)))
@@ -254,6 +259,7 @@ class Answerer(BodyRoutes, SetOperations):
         new._mentions = {aid: ids - touched for aid, ids in self._mentions.items()}
         new._named_in = {rid: named for rid, named in self._named_in.items() if rid not in touched}
         new._invests = {aid: ids - touched for aid, ids in self._invests.items()}
+        new._cited = {item: ids - touched for item, ids in self._cited.items()}
         new._title_runs = dict(self._title_runs)
         new._years, new._document_numbers = set(self._years), set(self._document_numbers)
         new._kinds_by_period = {p: set(kinds) for p, kinds in self._kinds_by_period.items()}
@@ -925,8 +931,8 @@ class Answerer(BodyRoutes, SetOperations):
         if not q.item:
             return None
         appendix, item = q.item
-        cited = [r for r in self.kb.records.values() if appendix_of(r) == appendix
-                 and _item_number(fold(r.source).lower().rsplit("muc ", 1)[-1]) == _item_number(item)]
+        rows = self.kb.in_plan_order(self._cited.get((appendix, _item_number(item)), ()))
+        cited = [self.kb.records[rid] for rid in rows]
         if not cited:
             return self._refuse(f"Phụ lục {appendix} không có mục {item}.")
         return self._one(cited[0], q.year, q.content)

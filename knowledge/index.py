@@ -159,7 +159,7 @@ class Index:
         # built in typed arrays: 100.000 records hold millions of (term, count) pairs, too many for int objects
         doc_term, doc_tf, doc_ptr = array("i"), array("f"), array("q", [0])
         title_term, title_ptr, lengths = array("i"), array("q", [0]), array("f")
-        for r in sorted(kb.records.values(), key=lambda r: r.seq):
+        for r in kb.read_all():
             read = indexed(kb, lex, r, on_title)
             if read is None:
                 continue

@@ -122,7 +122,7 @@ class SetOperations:
     @cached_property
     def _year_families(self) -> list[list[Record]]:
         families: dict[tuple[str | None, str], list[Record]] = {}
-        for r in self.kb.records.values():
+        for r in self.kb.read_all():
             years = record_years(r)
             if r.amounts and len(years) == 1 and str(next(iter(years))) in r.title:
                 line = r.title.replace(str(next(iter(years))), "")

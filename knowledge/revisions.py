@@ -55,8 +55,8 @@ def annotate(live: KnowledgeBase, changed_on: Mapping[str, str], plan: Knowledge
         return live
     plan = plan or plan_as_loaded()
     revisions = {}
-    for rid, r in live.records.items():
-        original = plan.records.get(rid)
+    for r in live.read_all():
+        rid, original = r.id, plan.records.get(r.id)
         if original is not None and (changes := _changes(original, r)):
             revisions[rid] = Revision(changed_on.get(rid, ""), changes)
     live.revisions = revisions

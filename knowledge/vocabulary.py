@@ -40,7 +40,7 @@ def word_frequency(path: Path = DATA_DIR / WORD_FREQUENCY_FILE) -> dict[str, flo
 
 
 def record_phrases(kb: KnowledgeBase) -> Iterable[str]:
-    for r in kb.records.values():
+    for r in kb.read_all():
         yield r.title
         yield r.text
         yield from (str(x) for x in r.get("items", []))
@@ -112,7 +112,7 @@ def defined_names(kb: KnowledgeBase) -> dict[str, str]:
     """Names the plan gives in parentheses after a title: 'Trung tâm hạ tầng thông tin (Data Center) của tỉnh'
     -> {'data center': 'trung tâm hạ tầng thông tin'} (a foreign or short name in plain Latin letters)."""
     out: dict[str, str] = {}
-    for r in kb.records.values():
+    for r in kb.read_all():
         m = _DEFINED.search(r.title)
         if m:
             out.setdefault(fold(m.group(2)), fold(m.group(1)))
@@ -126,7 +126,7 @@ def plan_acronyms(lex: Lexicon, kb: KnowledgeBase) -> Acronyms:
 def relative_periods(kb: KnowledgeBase) -> dict[str, str]:
     """'giai đoạn này' / 'giai đoạn mới' -> the plan's own period; 'giai đoạn trước' -> the one before it."""
     own = kb.plan.get("giai_doan", "") if kb.plan else ""
-    earlier = sorted({r.get("giai_doan") for r in kb.records.values()
+    earlier = sorted({r.get("giai_doan") for r in kb.read_all()
                       if r.get("giai_doan") and own and r.get("giai_doan")[:4] < own[:4]})
     out = {f"{word} {when}": f"giai doan {own}" for word in ("giai doan", "gd", "ky") for when in ("nay", "moi")
            if own}
