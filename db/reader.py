@@ -114,10 +114,11 @@ def read_knowledge(url: str, tz: str = "UTC") -> KnowledgeBase | None:
             records, agencies, changed = _rows(cur, tz)
         except Exception:  # an older schema: the full path reports it
             return None
-    return annotate(build(records, agencies), changed) if records else None
+        kb = build(records, agencies)  # record by record as the rows come: 100.000 are never all unpacked at once
+    return annotate(kb, changed) if len(kb) else None
 
 
-def _rows(cur: Any, tz: str) -> tuple[list[Record], list[Agency], dict[str, str]]:
+def _rows(cur: Any, tz: str) -> tuple[Iterator[Record], list[Agency], dict[str, str]]:
     """The records, the agencies and each changed record's day of change, as `db.queries` reads them."""
     agencies = [Agency(id=i, name=n, type=t, aliases=tuple(_json(a)), parent=p)
                 for i, n, t, a, p in cur.execute(_AGENCIES).fetchall()]
@@ -129,8 +130,8 @@ def _rows(cur: Any, tz: str) -> tuple[list[Record], list[Agency], dict[str, str]
     for rid, aid in cur.execute(_LINKS):
         links.setdefault(rid, []).append(aid)
     changed = {rid: local_day(at, tz) for rid, at in cur.execute(_CHANGED).fetchall() if rid and at}
-    # row by row: at 100.000 records the rows and the records are never held both at once
-    records = [Record(id=i, kind=RecordKind(k), title=t, source=s, seq=q, parent=p, text=x, unit=u,
+    rows = cur.execute(_RECORDS)  # (an older schema fails here, not while its rows are read)
+    records = (Record(id=i, kind=RecordKind(k), title=t, source=s, seq=q, parent=p, text=x, unit=u,
                       amounts=amounts.pop(i, {}), agencies=tuple(links.pop(i, ())), fields=dict(_json(f)))
-               for i, k, t, s, q, p, x, u, f in cur.execute(_RECORDS)]
+               for i, k, t, s, q, p, x, u, f in rows)
     return records, agencies, changed

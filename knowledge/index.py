@@ -174,12 +174,13 @@ class Index:
             self.position[r.id] = len(self.ids)
             self.ids.append(r.id)
         self.names = list(self.terms)  # id -> term
-        self.doc_ptr = np.frombuffer(doc_ptr, dtype=np.int64).copy()
-        self.doc_term = np.frombuffer(doc_term, dtype=np.int32).copy()
-        self.doc_tf = np.frombuffer(doc_tf, dtype=np.float32).copy()
-        self.title_ptr = np.frombuffer(title_ptr, dtype=np.int64).copy()
-        self.title_term = np.frombuffer(title_term, dtype=np.int32).copy()
-        self.length = np.frombuffer(lengths, dtype=np.float32).copy()
+        # numpy reads the typed arrays where they are (a copy would hold 100.000 records' rows twice)
+        self.doc_ptr = np.frombuffer(doc_ptr, dtype=np.int64)
+        self.doc_term = np.frombuffer(doc_term, dtype=np.int32)
+        self.doc_tf = np.frombuffer(doc_tf, dtype=np.float32)
+        self.title_ptr = np.frombuffer(title_ptr, dtype=np.int64)
+        self.title_term = np.frombuffer(title_term, dtype=np.int32)
+        self.length = np.frombuffer(lengths, dtype=np.float32)
         self.avg = float(self.length.mean()) if len(self.length) else 1.0
         # the rows transposed: for each term, the records holding it and the length-normalised part of BM25
         order = np.argsort(self.doc_term, kind="stable")

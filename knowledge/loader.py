@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -85,7 +85,7 @@ def parse_record(raw: Any, seq: int, where: str) -> Record:
                   amounts=amounts, agencies=tuple(agencies), fields=fields)
 
 
-def _unique_ids(items: list[Record] | list[Agency], message: str) -> set[str]:
+def _unique_ids(items: list[Agency], message: str) -> set[str]:
     seen: set[str] = set()
     for item in items:
         if item.id in seen:
@@ -101,18 +101,29 @@ def build(records: Iterable[Record], agencies: Iterable[Agency]) -> KnowledgeBas
     for a in agency_list:
         if a.parent and a.parent not in agency_ids:
             raise DataError(f"cơ quan {a.id}: cơ quan cấp trên '{a.parent}' không tồn tại")
-    record_list = list(records)
-    seen = _unique_ids(record_list, "mã bản ghi trùng")
-    for r in record_list:
-        if r.parent and r.parent not in seen:
-            raise DataError(f"{r.id}: bản ghi cha '{r.parent}' không tồn tại")
-        for aid in r.agencies:
-            if aid not in agency_ids:
-                raise DataError(f"{r.id}: cơ quan '{aid}' không có trong {AGENCY_FILE}")
-        for ref in r.get("doi_chieu", []):
+    seen: set[str] = set()
+    references: list[tuple[str, str | None, tuple[str, ...]]] = []  # what is checked once every id is known
+
+    def checked() -> Iterator[Record]:  # the records go into the knowledge base one by one (100.000 from a database)
+        for r in records:
+            if r.id in seen:
+                raise DataError(f"mã bản ghi trùng: {r.id}")
+            seen.add(r.id)
+            for aid in r.agencies:
+                if aid not in agency_ids:
+                    raise DataError(f"{r.id}: cơ quan '{aid}' không có trong {AGENCY_FILE}")
+            if r.parent or r.get("doi_chieu"):
+                references.append((r.id, r.parent, tuple(r.get("doi_chieu", ()))))
+            yield r
+
+    kb = KnowledgeBase(checked(), agency_list)
+    for rid, parent, cited in references:
+        if parent and parent not in seen:
+            raise DataError(f"{rid}: bản ghi cha '{parent}' không tồn tại")
+        for ref in cited:
             if ref.split(":")[0] not in seen:
-                raise DataError(f"{r.id}: bản ghi đối chiếu '{ref}' không tồn tại")
-    return KnowledgeBase(record_list, agency_list)
+                raise DataError(f"{rid}: bản ghi đối chiếu '{ref}' không tồn tại")
+    return kb
 
 
 def load_files(data_dir: Path = DATA_DIR) -> KnowledgeBase:

@@ -120,11 +120,22 @@ def unpack(data: bytes) -> Record:
 
 class RecordStore(Mapping[str, Record]):
     """Records by id. Saved, each record is packed into one bytes object and stays so when loaded until it is
-    first read: 100.000 records load in a few milliseconds, and an answer unpacks only the records it reads.
-    `packed`: the records given are packed at once too (~330 bytes each rather than ~2 KB unpacked)."""
+    first read: 100.000 records load in a few milliseconds, and an answer unpacks only the records it reads. A
+    store given many records packs them as they come (~330 bytes each rather than ~2 KB unpacked)."""
 
-    def __init__(self, records: Iterable[Record], packed: bool = False) -> None:
-        self._data: dict[str, Record | bytes] = {r.id: pack(r) if packed else r for r in records}
+    def __init__(self, records: Iterable[Record] = ()) -> None:
+        self._data: dict[str, Record | bytes] = {}
+        for r in records:
+            self.add(r)
+
+    def add(self, r: Record) -> None:
+        """Put a record in; past PACKED_ABOVE records, all are kept packed."""
+        if len(self._data) < PACKED_ABOVE:
+            self._data[r.id] = r
+            return
+        if len(self._data) == PACKED_ABOVE:
+            self._data = {k: pack(v) if isinstance(v, Record) else v for k, v in self._data.items()}
+        self._data[r.id] = pack(r)
 
     def peek(self, record_id: str) -> Record:
         """The record, not kept unpacked when it was packed (for a reader going through all of them once)."""
@@ -186,28 +197,33 @@ class KnowledgeBase:
 
     The lookups hold record ids, so a saved knowledge base loads without unpacking its records."""
 
-    def __init__(self, records: list[Record], agencies: list[Agency]) -> None:
-        self._store = RecordStore(records, packed=len(records) > PACKED_ABOVE)
+    def __init__(self, records: Iterable[Record], agencies: list[Agency]) -> None:
+        """`records` are read once, one at a time (a database's 100.000 need not all be unpacked at once)."""
+        self._store = RecordStore()
         self.records: Mapping[str, Record] = self._store
         self.agencies: Mapping[str, Agency] = MappingProxyType({a.id: a for a in agencies})
         children: dict[str, list[str]] = {}
         by_agency: dict[str, list[str]] = {}
         by_kind: dict[str, list[str]] = {}
-        ordered = sorted(records, key=lambda r: r.seq)
-        for r in ordered:
-            if r.parent:
-                children.setdefault(r.parent, []).append(r.id)
-            for a in r.agencies:
-                by_agency.setdefault(a, []).append(r.id)
-            by_kind.setdefault(r.kind, []).append(r.id)
+        links: list[tuple[int, int, str, str | None, tuple[str, ...], RecordKind]] = []  # kept as records are packed
+        for r in records:
+            self._store.add(r)
+            links.append((r.seq, len(links), r.id, r.parent, r.agencies, r.kind))
+        links.sort()
+        for _, _, rid, parent, linked, kind in links:
+            if parent:
+                children.setdefault(parent, []).append(rid)
+            for a in linked:
+                by_agency.setdefault(a, []).append(rid)
+            by_kind.setdefault(kind, []).append(rid)
         self._children = children
         self._by_agency = by_agency
         self._by_kind = by_kind
-        self._seq = {r.id: r.seq for r in ordered}  # the plan's order, known without unpacking a record
+        self._seq = {rid: seq for seq, _, rid, *_ in links}  # the plan's order, known without unpacking a record
         self._of_kinds: dict[tuple[str, ...], list[Record]] = {}
         self._kinds = self._kinds_by_id()
         self.revisions: Mapping[str, Revision] = {}  # set by knowledge.revisions.annotate
-        self._plan = next((r.id for r in ordered if r.kind == "plan"), None)
+        self._plan = next((rid for *_, rid, _, _, kind in links if kind == "plan"), None)
 
     def with_records(self, changed: Iterable[Record], removed: Iterable[str]) -> KnowledgeBase:
         """A new knowledge base: this one with `changed` records put in (new or replacing theirs) and `removed`
