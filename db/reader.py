@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -25,10 +27,13 @@ from knowledge.saved_index import knowledge_key
 
 _SCHEMA = "SELECT version_num FROM alembic_version"
 _AGENCIES = "SELECT id, name, type, aliases, parent_id FROM agency"
+# a record's amounts and agencies come in its order, beside it: 100.000 records' are never all held at once
 _RECORDS = ("SELECT id, kind, title, source, seq, parent_id, text, unit, fields FROM record "
-            "WHERE NOT deleted ORDER BY seq")
-_AMOUNTS = 'SELECT record_id, "column", value FROM amount ORDER BY id'
-_LINKS = "SELECT record_id, agency_id FROM record_agency ORDER BY position"
+            "WHERE NOT deleted ORDER BY seq, id")
+_AMOUNTS = ('SELECT a.record_id, a."column", a.value FROM amount a JOIN record r ON r.id = a.record_id '
+            "WHERE NOT r.deleted ORDER BY r.seq, r.id, a.id")
+_LINKS = ("SELECT l.record_id, l.agency_id FROM record_agency l JOIN record r ON r.id = l.record_id "
+          "WHERE NOT r.deleted ORDER BY r.seq, r.id, l.position")
 _AUDIT = "SELECT MAX(id), COUNT(*) FROM audit_log"
 _AUDIT_AT = "SELECT at FROM audit_log WHERE id = {:d}"  # an int from the database (each driver has its placeholder)
 _CHANGED = ("SELECT record_id, MAX(at) FROM audit_log WHERE NOT undone "
@@ -122,16 +127,41 @@ def _rows(cur: Any, tz: str) -> tuple[Iterator[Record], list[Agency], dict[str, 
     """The records, the agencies and each changed record's day of change, as `db.queries` reads them."""
     agencies = [Agency(id=i, name=n, type=t, aliases=tuple(_json(a)), parent=p)
                 for i, n, t, a, p in cur.execute(_AGENCIES).fetchall()]
-    decimal = (lambda v: Decimal(v)) if isinstance(cur, sqlite3.Cursor) else (lambda v: v.normalize())
-    amounts: dict[str, dict[str, Decimal]] = {}
-    for rid, column, value in cur.execute(_AMOUNTS):
-        amounts.setdefault(rid, {})[column] = decimal(value)
-    links: dict[str, list[str]] = {}
-    for rid, aid in cur.execute(_LINKS):
-        links.setdefault(rid, []).append(aid)
     changed = {rid: local_day(at, tz) for rid, at in cur.execute(_CHANGED).fetchall() if rid and at}
-    rows = cur.execute(_RECORDS)  # (an older schema fails here, not while its rows are read)
-    records = (Record(id=i, kind=RecordKind(k), title=t, source=s, seq=q, parent=p, text=x, unit=u,
-                      amounts=amounts.pop(i, {}), agencies=tuple(links.pop(i, ())), fields=dict(_json(f)))
-               for i, k, t, s, q, p, x, u, f in rows)
-    return records, agencies, changed
+    # (an older schema fails here, not while the rows are read)
+    rows, amounts, links = (_stream(cur, sql, name) for sql, name in
+                            ((_RECORDS, "records"), (_AMOUNTS, "amounts"), (_LINKS, "links")))
+    return _records(rows, amounts, links, isinstance(cur, sqlite3.Cursor)), agencies, changed
+
+
+def _stream(cur: Any, sql: str, name: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of `sql` as they are read, beside other queries' (on PostgreSQL a server-side cursor: psycopg
+    would otherwise hold every row in memory first)."""
+    if isinstance(cur, sqlite3.Cursor):
+        return cur.connection.cursor().execute(sql)
+    server = cur.connection.cursor(name=f"planbot_{name}")
+    server.itersize = 2000
+    return iter(server.execute(sql))
+
+
+def _records(rows: Iterator[tuple[Any, ...]], amounts: Iterator[tuple[Any, ...]], links: Iterator[tuple[Any, ...]],
+             sqlite: bool) -> Iterator[Record]:
+    """Each record with its amounts and agencies: the three come in the same order, so each record's are the next
+    group of rows of its id; a group left over means they did not, and nothing is read wrong silently."""
+    decimal = (lambda v: Decimal(v)) if sqlite else (lambda v: v.normalize())
+    amount_groups = ((rid, list(group)) for rid, group in groupby(amounts, key=itemgetter(0)))
+    link_groups = ((rid, list(group)) for rid, group in groupby(links, key=itemgetter(0)))
+    amount, link = next(amount_groups, None), next(link_groups, None)
+    for i, k, t, s, q, p, x, u, f in rows:
+        own: dict[str, Decimal] = {}
+        agencies: tuple[str, ...] = ()
+        if amount is not None and amount[0] == i:
+            own = {column: decimal(value) for _, column, value in amount[1]}
+            amount = next(amount_groups, None)
+        if link is not None and link[0] == i:
+            agencies = tuple(aid for _, aid in link[1])
+            link = next(link_groups, None)
+        yield Record(id=i, kind=RecordKind(k), title=t, source=s, seq=q, parent=p, text=x, unit=u, amounts=own,
+                     agencies=agencies, fields=dict(_json(f)))
+    if amount is not None or link is not None:
+        raise RuntimeError(f"amounts or agencies of record {(amount or link or ('?',))[0]} read out of order")
