@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import marshal
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,6 +13,7 @@ from typing import Any, overload
 
 DEFAULT_UNIT = "triệu đồng"
 PACKED_ABOVE = 20_000  # a knowledge base of more records keeps them packed until read (a plan's are all read)
+READ_KEPT = 20_000  # packed records kept unpacked once read (~2 KB each), the last read
 
 # Keys every record has; anything else in a data file is a kind-specific field.
 CORE_KEYS = ("id", "kind", "parent", "title", "text", "source", "amounts", "unit", "agencies")
@@ -121,10 +123,13 @@ def unpack(data: bytes) -> Record:
 class RecordStore(Mapping[str, Record]):
     """Records by id. Saved, each record is packed into one bytes object and stays so when loaded until it is
     first read: 100.000 records load in a few milliseconds, and an answer unpacks only the records it reads. A
-    store given many records packs them as they come (~330 bytes each rather than ~2 KB unpacked)."""
+    store given many records packs them as they come (~330 bytes each rather than ~2 KB unpacked). Of the packed
+    records, the last READ_KEPT read are kept unpacked: a process answering for months holds no more."""
 
     def __init__(self, records: Iterable[Record] = ()) -> None:
         self._data: dict[str, Record | bytes] = {}
+        self._read: dict[str, Record] = {}  # packed records unpacked, the oldest read first
+        self._lock = threading.Lock()  # (chats are answered in several threads)
         for r in records:
             self.add(r)
 
@@ -140,13 +145,22 @@ class RecordStore(Mapping[str, Record]):
     def peek(self, record_id: str) -> Record:
         """The record, not kept unpacked when it was packed (for a reader going through all of them once)."""
         value = self._data[record_id]
-        return unpack(value) if isinstance(value, bytes) else value
+        if not isinstance(value, bytes):
+            return value
+        return self._read.get(record_id) or unpack(value)
 
     def __getitem__(self, record_id: str) -> Record:
         value = self._data[record_id]
-        if isinstance(value, bytes):
-            value = self._data[record_id] = unpack(value)
-        return value
+        if not isinstance(value, bytes):
+            return value
+        record = self._read.get(record_id)
+        if record is None:
+            record = unpack(value)
+            with self._lock:
+                self._read[record_id] = record
+                if len(self._read) > READ_KEPT:
+                    del self._read[next(iter(self._read))]
+        return record
 
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._data
@@ -162,13 +176,14 @@ class RecordStore(Mapping[str, Record]):
         new = RecordStore(())
         new._data = {k: v for k, v in self._data.items() if k not in gone}
         new._data.update((r.id, r) for r in changed)
+        new._read = {k: v for k, v in dict(self._read).items() if k not in gone}  # a copy first: others read on
         return new
 
     def __getstate__(self) -> dict[str, bytes]:
         return {k: v if isinstance(v, bytes) else pack(v) for k, v in self._data.items()}
 
     def __setstate__(self, state: dict[str, bytes]) -> None:
-        self._data = dict(state)
+        self._data, self._read, self._lock = dict(state), {}, threading.Lock()
 
 
 class RecordList(Sequence[Record]):
@@ -288,6 +303,10 @@ class KnowledgeBase:
         """The ids of records it holds among `ids`, in plan order."""
         seq = self._seq
         return sorted((rid for rid in ids if rid in seq), key=seq.__getitem__)
+
+    def read(self, record_id: str) -> Record:
+        """A record read once, for a reader going through many: not kept unpacked (see RecordStore)."""
+        return self._store.peek(record_id)
 
     def read_all(self) -> Iterator[Record]:
         """Every record in plan order, read one at a time: a reader going through 100.000 records once leaves them

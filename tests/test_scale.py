@@ -8,6 +8,7 @@ import pytest
 
 from knowledge.compose import LIST_LIMIT
 from knowledge.engine import Answerer
+from knowledge.generate import generate
 from knowledge.loader import load_files
 from tests.benchmarks.bench_answer import synthetic
 
@@ -66,7 +67,7 @@ def test_titles_named_are_found_at_once_as_one_by_one(engine_kb: Answerer, quest
 def test_the_best_records_are_those_scored_one_by_one(big: Answerer, question: str) -> None:
     """Words in most records are added as columns over all rows, the rest from their postings; the records found
     first, and their order, are those that BM25 over each record's own words gives (also after an edit)."""
-    from knowledge.index import B, K1, content_pairs
+    from knowledge.index import B, K1, analyse, content_pairs
     edited = big.kb.records[f"SYN-{PROJECTS // 3}"]
     kb = big.kb.with_records([replace(edited, title=f"{edited.title} chữ ký số")], ())
     for answerer in (big, big.updated(kb, [edited.id])):
@@ -74,8 +75,8 @@ def test_the_best_records_are_those_scored_one_by_one(big: Answerer, question: s
         assert index.columns.shape[0] > 0  # some words are in over an eighth of the records
         terms = [*q.content, *(p for p in content_pairs(q.content, q.toks) if index.knows(p))]
         expected = {}
-        for rid, row in index.position.items():
-            tf = index._row_terms(row)
+        for rid in index.position:
+            tf = analyse(answerer.kb, index.lex, answerer.kb.records[rid])[0]
             length = sum(tf.values())
             score = sum(index.idf(t) * tf[t] * (K1 + 1) / (tf[t] + K1 * (1 - B + B * length / index.avg))
                         for t in terms if t in tf and index.idf(t) >= 0.05)
@@ -85,3 +86,20 @@ def test_the_best_records_are_those_scored_one_by_one(big: Answerer, question: s
         best = sorted(expected.values(), reverse=True)[:40]
         assert [h.score for h in found] == pytest.approx(best, rel=1e-5)  # (summed in float32 by the index)
         assert all(expected[h.record.id] == pytest.approx(h.score, rel=1e-5) for h in found)
+
+
+def test_a_knowledge_base_kept_packed_answers_as_one_kept_unpacked(engine_kb: Answerer,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past PACKED_ABOVE records a knowledge base keeps them packed, and keeps only the last READ_KEPT read
+    unpacked: answers (figures, sources) are the same, and a record read again after it was let go is the same."""
+    import knowledge.records as records
+    monkeypatch.setattr(records, "PACKED_ABOVE", 50)
+    monkeypatch.setattr(records, "READ_KEPT", 20)
+    packed = Answerer(load_files())
+    questions = [c["q"] for c in generate(engine_kb.kb)[::12]]
+    assert len(questions) > 150
+    for q in questions:
+        got, expected = packed.answer(q), engine_kb.answer(q)
+        assert (got.text, got.candidates) == (expected.text, expected.candidates), q
+    assert len(packed.kb.records._read) <= 20  # type: ignore[attr-defined]
+    assert all(packed.kb.records[rid] == r for rid, r in engine_kb.kb.records.items())
