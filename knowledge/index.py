@@ -6,12 +6,14 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge.memory import map_large_blocks
 from knowledge.normalize import Lexicon, fold, tokens
 from knowledge.records import KnowledgeBase, Record
 from knowledge.vocabulary import COMMON_ZIPF, word_frequency  # a syllable this common in general Vietnamese is a word
@@ -74,7 +76,7 @@ def record_text(kb: KnowledgeBase, r: Record) -> tuple[str, str]:
                    or r.kind == "group" and parent.kind == "project"):  # 'Các huyện, thành, thị' of a project
         extra.append(parent.title)
     if r.kind == "project":  # a project is also named by its parts ('nâng cấp 3 ứng dụng (cổng, thư, QLVB)')
-        extra += [c.title for c in kb.children(r.id) if c.kind == "component"]
+        extra += [kb.read(c).title for c in kb.child_ids(r.id) if kb.kind_of(c) == "component"]
     if r.kind == "plan":
         extra += [f"{label} {r.get(k, '')}" for k, label in PLAN_FIELD_WORDS.items()]
     if r.kind == "indicator":
@@ -131,6 +133,30 @@ def content_pairs(content: list[str], full: list[str]) -> list[str]:
 
 
 TitleReader = Callable[[Record, list[str]], None]
+COUNT_BITS = 16  # a posting's count (kept at 65.535)
+
+
+def _transposed(term: np.ndarray, ptr: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of (term, count) pairs -> each pair's row and count, ordered by term and then row.
+
+    Each pair is one 64-bit key (term | row | count) sorted in place: no index array of 8 bytes a pair, nor the
+    copies taking rows and counts through it (at 100.000 records, 5 million pairs: ~60 MB less at the peak)."""
+    rows = len(ptr) - 1
+    row_bits = max(rows.bit_length(), 1)
+    if int(term.max(initial=0)).bit_length() + row_bits + COUNT_BITS > 63:
+        raise ValueError(f"{rows} records with {len(term)} terms are more than one index holds")
+    key = term.astype(np.int64)
+    key <<= row_bits
+    key |= np.repeat(np.arange(rows, dtype=np.int32), np.diff(ptr))
+    key <<= COUNT_BITS
+    key |= count
+    key.sort()
+    freq = np.empty(len(key), dtype=np.uint16)
+    np.bitwise_and(key, (1 << COUNT_BITS) - 1, out=freq, casting="unsafe")
+    key >>= COUNT_BITS
+    post_row = np.empty(len(key), dtype=np.int32)
+    np.bitwise_and(key, (1 << row_bits) - 1, out=post_row, casting="unsafe")
+    return post_row, freq
 
 
 @dataclass
@@ -151,13 +177,14 @@ class Index:
     def __init__(self, kb: KnowledgeBase, lex: Lexicon, common: Mapping[str, float] | None = None,
                  phrases: Iterable[str] = (), on_title: TitleReader | None = None) -> None:
         """`on_title` is shown each record with its title's syllables, so a reader of titles keys none again."""
+        map_large_blocks()  # the build's large arrays are given back when dropped
         self.kb, self.lex = kb, lex
         self.common = common or {}  # general Vietnamese frequency (Zipf) of folded syllables
         self.terms: dict[str, int] = {}  # term -> id
         self.ids: list[str] = []  # row -> record id
         self.position: dict[str, int] = {}  # record id -> row
         # built in typed arrays: 100.000 records hold millions of (term, count) pairs, too many for int objects
-        doc_term, doc_tf, doc_ptr = array("i"), array("f"), array("q", [0])
+        doc_term, doc_tf, doc_ptr = array("i"), array("H"), array("q", [0])  # (a count over 65.535 is kept at it)
         title_term, title_ptr, lengths = array("i"), array("q", [0]), array("f")
         for r in kb.read_all():
             read = indexed(kb, lex, r, on_title)
@@ -166,7 +193,7 @@ class Index:
             tf, title = read
             row = sorted((self._term_id(t), n) for t, n in tf.items())
             doc_term.extend(t for t, _ in row)
-            doc_tf.extend(n for _, n in row)
+            doc_tf.extend(min(n, 0xFFFF) for _, n in row)
             doc_ptr.append(len(doc_term))
             title_term.extend(sorted({self._term_id(t) for t in title}))
             title_ptr.append(len(title_term))
@@ -177,30 +204,10 @@ class Index:
         # numpy reads the typed arrays where they are (a copy would hold 100.000 records' rows twice)
         self.doc_ptr = np.frombuffer(doc_ptr, dtype=np.int64)
         self.doc_term = np.frombuffer(doc_term, dtype=np.int32)
-        self.doc_tf = np.frombuffer(doc_tf, dtype=np.float32)
         self.title_ptr = np.frombuffer(title_ptr, dtype=np.int64)
         self.title_term = np.frombuffer(title_term, dtype=np.int32)
         self.length = np.frombuffer(lengths, dtype=np.float32)
         self.avg = float(self.length.mean()) if len(self.length) else 1.0
-        # the rows transposed: for each term, the records holding it and the length-normalised part of BM25
-        order = np.argsort(self.doc_term, kind="stable")
-        self.post_doc = np.repeat(np.arange(len(self.ids), dtype=np.int32), np.diff(self.doc_ptr))[order]
-        freq = self.doc_tf[order]
-        del order
-        # freq * (K1 + 1) / (freq + K1 * (1 - B + B * length / avg)), in place: no temporary arrays at 100.000
-        part = self.length[self.post_doc]
-        part *= B
-        part /= self.avg
-        part += 1 - B
-        part *= K1
-        part += freq
-        freq *= K1 + 1
-        self.post_part = np.divide(freq, part, out=part)
-        self.post_ptr = np.zeros(len(self.terms) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.doc_term, minlength=len(self.terms)), out=self.post_ptr[1:])
-        self.base_rows, self.base_terms = len(self.ids), len(self.terms)
-        self.df = np.diff(self.post_ptr).astype(np.int32)  # grows with the overlay's new terms
-        self.column, self.columns = self._to_columns()
         # the titles' rows transposed: for each term, the rows whose title holds it (a title named is found by its
         # words' rows, not by reading every title)
         self.title_size = np.diff(self.title_ptr).astype(np.int32)
@@ -208,7 +215,24 @@ class Index:
             np.argsort(self.title_term, kind="stable")]
         self.titled_ptr = np.zeros(len(self.terms) + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.title_term, minlength=len(self.terms)), out=self.titled_ptr[1:])
-        self._ptr: list[int] = self.post_ptr.tolist()  # as Python ints: indexing a numpy array costs more per term
+        # the rows transposed: for each term, the records holding it and the length-normalised part of BM25
+        self.post_doc, freq = _transposed(self.doc_term, self.doc_ptr, np.frombuffer(doc_tf, dtype=np.uint16))
+        del doc_tf
+        # freq * (K1 + 1) / (freq + K1 * (1 - B + B * length / avg)), in place: no temporary arrays at 100.000
+        part = self.length[self.post_doc]
+        part *= B
+        part /= self.avg
+        part += 1 - B
+        part *= K1
+        part += freq
+        self.post_part = np.divide(freq, part, out=part)
+        self.post_part *= K1 + 1
+        del freq
+        self.post_ptr = np.zeros(len(self.terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.doc_term, minlength=len(self.terms)), out=self.post_ptr[1:])
+        self.base_rows, self.base_terms = len(self.ids), len(self.terms)
+        self.df = np.diff(self.post_ptr).astype(np.int32)  # grows with the overlay's new terms
+        self.column, self.columns = self._to_columns()
         self.live = len(self.ids)
         # the overlay: rows added by edits (their counts, titles and postings) and base rows they replaced
         self.extra: dict[int, tuple[dict[str, int], frozenset[str]]] = {}
@@ -221,7 +245,7 @@ class Index:
         self.asked_pairs = frozenset(p for toks in asked for p in bigrams(toks))
         self._vocabulary()
         self._caches()
-        self._row_dicts: list[dict[str, int]] | None = None
+        self._row_sets: list[AbstractSet[str]] | None = None
         self._distinct: dict[str | None, dict[str, frozenset[str]]] = {}
         if self.base_rows <= WARM_ROWS:
             self._warm()
@@ -229,23 +253,34 @@ class Index:
     def _to_columns(self) -> tuple[dict[int, int], np.ndarray]:
         """Moves the terms in a COLUMN_SHARE of the rows out of the postings into columns: (term id -> column,
         the columns, one float per row: the term's BM25 part there, 0 where the row lacks it)."""
-        wide = np.flatnonzero(self.df.astype(np.int64) * COLUMN_SHARE >= max(self.base_rows, 1))
+        wide = np.flatnonzero(self.df.astype(np.int64) * COLUMN_SHARE >= max(self.base_rows, 1)).tolist()
         columns = np.zeros((len(wide), self.base_rows), dtype=np.float32)
-        for k, tid in enumerate(wide.tolist()):
+        for k, tid in enumerate(wide):
             a, b = self.post_ptr[tid], self.post_ptr[tid + 1]
             columns[k, self.post_doc[a:b]] = self.post_part[a:b]
+        # the other terms' postings move down over theirs, in place (no second copy of 100.000 records' postings),
+        # in steps no longer than the distance moved (numpy would copy an overlapping source first)
+        at = 0
+        for first, last in zip([0, *(t + 1 for t in wide)], [*wide, len(self.df)]):  # the runs of other terms
+            a, b = int(self.post_ptr[first]), int(self.post_ptr[last])
+            step = a - at
+            if step:
+                for i in range(a, b, step):
+                    n = min(step, b - i)
+                    self.post_doc[i - step:i - step + n] = self.post_doc[i:i + n]
+                    self.post_part[i - step:i - step + n] = self.post_part[i:i + n]
+            at += b - a
+        self.post_doc.resize(at, refcheck=False)  # (both made here: no other array shares them)
+        self.post_part.resize(at, refcheck=False)
         kept = self.df.astype(np.int64)
         kept[wide] = 0
-        if len(wide):
-            posted = np.repeat(kept > 0, self.df)
-            self.post_doc, self.post_part = self.post_doc[posted], self.post_part[posted]
-            np.cumsum(kept, out=self.post_ptr[1:])
-        return {tid: k for k, tid in enumerate(wide.tolist())}, columns
+        np.cumsum(kept, out=self.post_ptr[1:])
+        return {tid: k for k, tid in enumerate(wide)}, columns
 
     def _warm(self) -> None:
         """Read now, and save with the index, what questions would otherwise read the first time they touch a
         record: each row's terms and each set of siblings' distinct pairs (a plan's few hundred records: ~20 ms)."""
-        self._row_dicts = [self._row_terms_uncached(row) for row in range(self.base_rows)]
+        self._row_sets = [self._row_terms_uncached(row) for row in range(self.base_rows)]
         for parent in {p for rid in self.ids if (p := self.kb.records[rid].parent) is not None}:
             self._distinct_of(parent)
 
@@ -275,7 +310,7 @@ class Index:
         self._ranked = lru_cache(maxsize=8)(self._ranked_uncached)
 
     def __getstate__(self) -> dict[str, object]:
-        skip = {"_weight", "_idf", "_ranked", "_correct", "_row_terms", "_title_of", "_terms", "_ptr"}
+        skip = {"_weight", "_idf", "_ranked", "_correct", "_row_terms", "_title_of", "_terms"}
         if self.common is word_frequency():
             skip.add("common")  # the general frequencies are read from their data file again
         state = {k: v for k, v in self.__dict__.items() if k not in skip}
@@ -285,7 +320,6 @@ class Index:
         self.__dict__.update(state)
         self.__dict__.setdefault("common", word_frequency())
         self._distinct = dict(self._distinct)
-        self._ptr = self.post_ptr.tolist()
         self._caches()
 
     # ---- edits
@@ -344,15 +378,16 @@ class Index:
         return new
 
     # ---- what a row holds
-    def _row_terms_uncached(self, row: int) -> dict[str, int]:
+    def _row_terms_uncached(self, row: int) -> AbstractSet[str]:
+        """The terms a row holds (how often is in its postings' BM25 parts: no reader needs the count again)."""
         if row in self.extra:
-            return self.extra[row][0]
+            return self.extra[row][0].keys()
         if row >= self.base_rows:
-            return {}
-        if self._row_dicts is not None:
-            return self._row_dicts[row]
+            return frozenset()
+        if self._row_sets is not None:
+            return self._row_sets[row]
         a, b = self.doc_ptr[row], self.doc_ptr[row + 1]
-        return {self.names[t]: int(n) for t, n in zip(self.doc_term[a:b].tolist(), self.doc_tf[a:b].tolist())}
+        return frozenset(self.names[t] for t in self.doc_term[a:b].tolist())
 
     def _title_uncached(self, row: int) -> frozenset[str]:
         if row in self.extra:
@@ -360,9 +395,9 @@ class Index:
         a, b = self.title_ptr[row], self.title_ptr[row + 1]
         return frozenset(self.names[t] for t in self.title_term[a:b].tolist())
 
-    def _tf(self, r: Record) -> dict[str, int]:
+    def _tf(self, r: Record) -> AbstractSet[str]:
         row = self.position.get(r.id)
-        return self._row_terms(row) if row is not None else {}
+        return self._row_terms(row) if row is not None else frozenset()
 
     def title_words(self, record_id: str) -> frozenset[str]:
         """The content words of a record's title (empty for a record not indexed)."""
@@ -533,7 +568,7 @@ class Index:
         terms = Counter(content) + Counter(b for b in content_pairs(list(content), list(full)) if self.knows(b))
         scores = np.zeros(len(self.ids), dtype=np.float32)
         base, scaled = scores[:self.base_rows], np.empty(self.base_rows, dtype=np.float32)
-        ptr = self._ptr
+        ptr = self.post_ptr
         for t, qtf in terms.items():
             tid, idf = self.terms.get(t), self.idf(t)
             if tid is None or idf is None or idf < NEGLIGIBLE_IDF:
