@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
@@ -65,9 +66,12 @@ class Acronyms:
                 if len(toks) >= MIN_LETTERS:
                     texts.append(" ".join(toks))
                     initials.append("".join(t[0] for t in toks))
-        self._texts = texts
-        self._initials = "|".join(initials)  # every clause's initials in one string, searched once per word
-        self._starts = list(accumulate((len(i) + 1 for i in initials[:-1]), initial=0))
+        # every clause's syllables in one string and their initials in another, each with where clauses start (one
+        # object each rather than one per clause: 150.000 clauses at 100.000 records)
+        self._text = "|".join(texts)
+        self._text_starts = array("q", accumulate((len(t) + 1 for t in texts), initial=0))
+        self._initials = "|".join(initials)  # searched once per word
+        self._starts = array("q", accumulate((len(i) + 1 for i in initials[:-1]), initial=0))
         self._known = {t for text in texts for t in text.split()}
         self.written = {t for t in self._known if not _VOWEL.search(t)}  # short forms the plan itself writes
         self._listed = set(listed)
@@ -98,7 +102,8 @@ class Acronyms:
         while at >= 0:  # a word of letters never spans the '|' between two clauses
             clause = bisect_right(self._starts, at) - 1
             start = at - self._starts[clause]
-            run = self._texts[clause].split()[start:start + len(word)]
+            text = self._text[self._text_starts[clause]:self._text_starts[clause + 1] - 1]
+            run = text.split()[start:start + len(word)]
             if run[0] not in CONNECTORS and run[-1] not in CONNECTORS and all(_VOWEL.search(t) for t in run):
                 found[" ".join(run)] += 1
             at = self._initials.find(word, at + 1)
