@@ -148,6 +148,8 @@ class Answerer(BodyRoutes, SetOperations):
         self.finder = AgencyFinder(list(kb.agencies.values()), self.lex)
         self._mentions: dict[str, set[str]] = {}  # agency -> the records whose titles name it
         self._named_in: dict[str, tuple[str, ...]] = {}  # record -> the agencies its title names
+        self._namings: dict[tuple[str, ...], tuple[str, ...]] = {}  # … one tuple for each set named (100.000 titles
+        # name a few hundred: one object each, not one a record, in memory and in the saved index)
         self._invests: dict[str, set[str]] = {}  # agency -> the records it is the investor (chủ đầu tư) of
         self._title_runs: dict[str, int] = {}  # each run of NAME_RUN title words -> the kinds (bits of KIND_BITS)
         self._years: set[int] = set()
@@ -191,7 +193,7 @@ class Answerer(BodyRoutes, SetOperations):
         for aid in named:
             self._mentions.setdefault(aid, set()).add(r.id)
         if named:
-            self._named_in[r.id] = tuple(named)
+            self._named_in[r.id] = self._namings.setdefault(tuple(named), tuple(named))
         if r.get("cdt"):
             for aid in r.agencies:
                 self._invests.setdefault(aid, set()).add(r.id)
@@ -258,6 +260,7 @@ class Answerer(BodyRoutes, SetOperations):
         new.kb = kb
         new._mentions = {aid: ids - touched for aid, ids in self._mentions.items()}
         new._named_in = {rid: named for rid, named in self._named_in.items() if rid not in touched}
+        new._namings = dict(self._namings)
         new._invests = {aid: ids - touched for aid, ids in self._invests.items()}
         new._cited = {item: ids - touched for item, ids in self._cited.items()}
         new._title_runs = dict(self._title_runs)
