@@ -662,9 +662,9 @@ class Index:
         total = sum(self.weight(t) for t in content)
         return foreign / total if total else 0.0
 
-    def title_coverage(self, r: Record, content: list[str]) -> float:
+    def title_coverage(self, record_id: str, content: list[str]) -> float:
         """Idf-weighted share of the question's words that the record's title holds."""
-        words = self.title_words(r.id)
+        words = self.title_words(record_id)
         total = sum(self.weight(t) for t in content)
         return sum(self.weight(t) for t in content if t in words) / total if total else 0.0
 

@@ -245,9 +245,13 @@ class SetOperations:
         appendix it names when no other word narrows it ("tổng … phụ lục 1")."""
         # a group the question names must have half its title in the question; without words, lines under it
         ids = sorted(self.index.half_named(set(q.toks)), key=self.kb.seq_of) if words else self.kb.parent_ids()
-        pool = [r for r in map(self.kb.records.__getitem__, ids) if r.kind in CONTAINER_KINDS
-                and (not q.appendix or appendix_of(r) == q.appendix) and self._meets_time(q, r)]
+        ids = [rid for rid in ids if self.kb.kind_of(rid) in CONTAINER_KINDS]
+
+        def fits(r: Record) -> bool:
+            return (not q.appendix or appendix_of(r) == q.appendix) and self._meets_time(q, r)
+
         if not words:
+            pool = [r for r in map(self.kb.records.__getitem__, ids) if fits(r)]
             if q.appendix:
                 roots = [r for r in pool if not r.parent or appendix_of(self.kb.records[r.parent]) != q.appendix]
                 return min(roots, key=lambda r: r.seq) if roots else None
@@ -255,13 +259,15 @@ class SetOperations:
         asked, scored = set(q.toks), []
         at = q.toks.index(GROUP_NOUN) + 1 if GROUP_NOUN in q.toks else len(q.toks)
         after = [t for t in q.toks[at:at + GROUP_NAME_WORDS] if t in words]  # 'nhóm sở ngành': the words naming it
-        for r in pool:
-            title = self.index.title_words(r.id)
+        for rid in ids:  # (by their titles first: a record is read only when its title qualifies)
+            title = self.index.title_words(rid)
             named = len(title & asked) / len(title) if title else 0.0  # its title is in the question
             # the question's words are in its title (or those right after 'nhóm' are)
-            cover = max(self.index.title_coverage(r, words), self.index.title_coverage(r, after) if after else 0.0)
-            dated = float(bool(q.year) and q.year in record_years(r))
-            if named >= CONTAINER_NAMED or (cover >= CONTAINER_COVER and named >= CONTAINER_HALF_NAMED):
+            cover = max(self.index.title_coverage(rid, words), self.index.title_coverage(rid, after) if after else 0.0)
+            if not (named >= CONTAINER_NAMED or (cover >= CONTAINER_COVER and named >= CONTAINER_HALF_NAMED)):
+                continue
+            if fits(r := self.kb.records[rid]):
+                dated = float(bool(q.year) and q.year in record_years(r))
                 scored.append((dated, named + cover, -len(title), -r.seq, r, cover))
         if q.operation == "total":  # "đầu tư phát triển và chi thường xuyên": two parts named, their whole asked
             top = max((s[0] for s in scored), default=0.0)
