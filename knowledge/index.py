@@ -307,10 +307,11 @@ class Index:
         self._row_terms = lru_cache(maxsize=4096)(self._row_terms_uncached)
         self._title_of = lru_cache(maxsize=4096)(self._title_uncached)
         self._terms = lru_cache(maxsize=256)(self._terms_uncached)
+        self._foreign = lru_cache(maxsize=256)(self._foreign_uncached)
         self._ranked = lru_cache(maxsize=8)(self._ranked_uncached)
 
     def __getstate__(self) -> dict[str, object]:
-        skip = {"_weight", "_idf", "_ranked", "_correct", "_row_terms", "_title_of", "_terms"}
+        skip = {"_weight", "_idf", "_ranked", "_correct", "_row_terms", "_title_of", "_terms", "_foreign"}
         if self.common is word_frequency():
             skip.add("common")  # the general frequencies are read from their data file again
         state = {k: v for k, v in self.__dict__.items() if k not in skip}
@@ -644,11 +645,20 @@ class Index:
         Vietnamese syllables are heavily reused ('đa khoa' shares 'khoa' with 'khoa học'), so a rare word the
         record lacks still counts as understood when the plan pairs it with a neighbouring question word, or,
         standing alone, when the plan uses it at all."""
-        tf, words = self._tf(r), set(content)
-        foreign = 0.0
+        unexplained, total = self._foreign(tuple(content), tuple(full))
+        if not total:
+            return 0.0
+        tf = self._tf(r)
+        return sum(weight for w, weight in unexplained if w not in tf) / total
+
+    def _foreign_uncached(self, content: tuple[str, ...], full: tuple[str, ...]
+                          ) -> tuple[tuple[tuple[str, float], ...], float]:
+        """What `foreign_share` reads of the question alone, once for all its candidates: each rare word (at each
+        place it is written) that the plan's pairs do not account for, with its weight; and the words' total."""
+        words, unexplained = set(content), []
         for i, w in enumerate(full):
             idf = self.idf(w)
-            if w not in words or w in tf or (FOREIGN_IDF if idf is None else idf) < FOREIGN_IDF:
+            if w not in words or (FOREIGN_IDF if idf is None else idf) < FOREIGN_IDF:
                 continue
             if idf is None and self.common.get(w, 0.0) >= FILLER_ZIPF:
                 continue  # an everyday word the plan never needs ('nhỉ', 'giùm'): chat, not a new subject
@@ -658,9 +668,8 @@ class Index:
             neighbours += [f"{w}_{full[i + 1]}"] if i + 1 < len(full) and full[i + 1] in words else []
             known = any(self.knows(p) for p in neighbours) if neighbours else idf is not None
             if not known:
-                foreign += self.weight(w)
-        total = sum(self.weight(t) for t in content)
-        return foreign / total if total else 0.0
+                unexplained.append((w, self.weight(w)))
+        return tuple(unexplained), sum(self.weight(t) for t in content)
 
     def title_coverage(self, record_id: str, content: list[str]) -> float:
         """Idf-weighted share of the question's words that the record's title holds."""
