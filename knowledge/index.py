@@ -304,8 +304,8 @@ class Index:
         self._weight = lru_cache(maxsize=16384)(self._weight_uncached)
         self._idf = lru_cache(maxsize=16384)(self._idf_uncached)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
-        self._row_terms = lru_cache(maxsize=4096)(self._row_terms_uncached)
-        self._title_of = lru_cache(maxsize=4096)(self._title_uncached)
+        self._row_terms = lru_cache(maxsize=2048)(self._row_terms_uncached)  # a question ranks ~200 rows
+        self._title_of = lru_cache(maxsize=2048)(self._title_uncached)
         self._terms = lru_cache(maxsize=256)(self._terms_uncached)
         self._foreign = lru_cache(maxsize=256)(self._foreign_uncached)
         self._ranked = lru_cache(maxsize=8)(self._ranked_uncached)
