@@ -67,7 +67,7 @@ def test_titles_named_are_found_at_once_as_one_by_one(engine_kb: Answerer, quest
 def test_the_best_records_are_those_scored_one_by_one(big: Answerer, question: str) -> None:
     """Words in most records are added as columns over all rows, the rest from their postings; the records found
     first, and their order, are those that BM25 over each record's own words gives (also after an edit)."""
-    from knowledge.index import B, K1, analyse, content_pairs
+    from knowledge.index import K1, B, analyse, content_pairs
     edited = big.kb.records[f"SYN-{PROJECTS // 3}"]
     kb = big.kb.with_records([replace(edited, title=f"{edited.title} chữ ký số")], ())
     for answerer in (big, big.updated(kb, [edited.id])):
