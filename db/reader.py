@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from platformdirs import user_cache_dir
 
 from db.errors import SCHEMA_HEAD
-from knowledge.loader import build
+from knowledge.loader import DataError, build
 from knowledge.records import Agency, KnowledgeBase, Record, RecordKind
 from knowledge.revisions import annotate, local_day
 from knowledge.saved_index import knowledge_key
@@ -52,15 +52,23 @@ def _sqlite_path(url: str) -> str | None:
 
 
 def _connect(url: str) -> Any:
+    """A read-only connection whose queries all read one snapshot: the records, their amounts and their agencies
+    are read by queries side by side, and an edit committed meanwhile must be in all of them or in none."""
     backend = url.split(":", 1)[0].split("+", 1)[0]
     if backend == "sqlite":
         path = _sqlite_path(url)
+        if not path:
+            return None
         # mode=ro: a missing file stays missing (the full path creates and seeds it)
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True) if path else None
+        lite = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        lite.execute("BEGIN")  # the snapshot is the first read's, kept until the connection closes
+        return lite
     if backend in ("postgresql", "postgres"):
         import psycopg
         parts = urlsplit(url)
-        return psycopg.connect(parts._replace(scheme="postgresql").geturl(), connect_timeout=10)
+        server = psycopg.connect(parts._replace(scheme="postgresql").geturl(), connect_timeout=10)
+        server.isolation_level, server.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
+        return server
     return None
 
 
@@ -117,14 +125,17 @@ def read_knowledge(url: str, tz: str = "UTC") -> KnowledgeBase | None:
             return None
         try:
             records, agencies, changed = _rows(cur, tz)
-        except Exception:  # an older schema: the full path reports it
+            kb = build(records, agencies)  # record by record as the rows come: 100.000 are never all unpacked at once
+        except DataError:
+            raise  # the data itself is wrong: said as the full path says it
+        except Exception:  # an older schema, or rows that could not be read: the full path reports it
             return None
-        kb = build(records, agencies)  # record by record as the rows come: 100.000 are never all unpacked at once
     return annotate(kb, changed) if len(kb) else None
 
 
 def _rows(cur: Any, tz: str) -> tuple[Iterator[Record], list[Agency], dict[str, str]]:
-    """The records, the agencies and each changed record's day of change, as `db.queries` reads them."""
+    """The records (read as they are used: the iterator may still raise a driver's error), the agencies and each
+    changed record's day of change, as `db.queries` reads them."""
     agencies = [Agency(id=i, name=n, type=t, aliases=tuple(_json(a)), parent=p)
                 for i, n, t, a, p in cur.execute(_AGENCIES).fetchall()]
     changed = {rid: local_day(at, tz) for rid, at in cur.execute(_CHANGED).fetchall() if rid and at}

@@ -1,13 +1,15 @@
 """The database is the runtime truth: filled from the data on first use, exact on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.cli import main
-from db.edits import soft_delete, update_field
+from db.edits import create_record, soft_delete, update_field
 from db.engine import make_engine
 from db.models import AmountRow, AuditEntry, RecordRow
 from db.queries import load_knowledge
@@ -79,6 +81,32 @@ def test_the_quick_reader_sees_what_sqlalchemy_sees(database_url: str) -> None:
     assert _as_compared(quick) == _as_compared(full)
     assert quick.records["PL4-1"].amounts["tmdt"] == Decimal("4500.5") and "PL4-2" not in quick.records
     assert {a.id: a for a in quick.agencies.values()} == {a.id: a for a in full.agencies.values()}
+
+
+def test_the_quick_reader_reads_one_snapshot_while_admins_edit(database_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records, amounts and agencies are read by queries side by side: an edit committed between them is in none of
+    them (a deleted project keeps its figures, a new one is not half read), never a project without its amounts."""
+    import db.reader as reader
+    engine = make_engine(database_url)
+    kb = open_knowledge(engine)
+    proto = kb.records["PL4-1.2"]
+    edits = iter([lambda: soft_delete(engine, "PL4-1.1", actor="admin"),
+                  lambda: create_record(engine, replace(proto, id="PL4-1.99", title="Dự án mới"), "admin")])
+    opened = reader._stream
+
+    def stream(cur: object, sql: str, name: str) -> object:
+        rows = opened(cur, sql, name)
+        if name == "records":
+            next(edits, lambda: None)()  # another process commits after the records' query, before their amounts'
+        return rows
+
+    monkeypatch.setattr(reader, "_stream", stream)
+    first = read_knowledge(database_url)
+    assert first is not None and first.records["PL4-1.1"].amounts == kb.records["PL4-1.1"].amounts
+    second = read_knowledge(database_url)
+    assert second is not None and "PL4-1.1" not in second.records and "PL4-1.99" not in second.records
+    assert read_knowledge(database_url).records["PL4-1.99"].amounts == proto.amounts  # the next read has it
 
 
 def test_the_quick_reader_leaves_a_missing_or_empty_database_to_the_full_path(tmp_path) -> None:
