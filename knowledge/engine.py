@@ -210,16 +210,16 @@ class Answerer(BodyRoutes, SetOperations):
         if period:
             self._kinds_by_period.setdefault(period, set()).add(r.kind)
         source = fold(r.source).lower()
-        if " muc " in source and (appendix := appendix_of(r)) is not None:  # 'Phụ lục 4, mục 8.2'
-            number = _item_number(source.rsplit(" muc ", 1)[-1])
+        if "muc " in source and (appendix := appendix_of(r)) is not None:  # 'Phụ lục 4, mục 8.2'
+            number = _item_number(source.rsplit("muc ", 1)[-1])
             self._cited.setdefault((appendix, number), set()).add(r.id)
         text = " ".join(map(str, (r.title, r.text, *r.fields.values())))
         if "/" in text:
             self._document_numbers.update(n.split("/")[0] for n in document_numbers(fold(text)))
 
     def _forget(self) -> None:
-        """Facts of single records, read when a question first needs them (none at 100.000 records up front), and
-        the frames of the texts last parsed."""
+        """Facts of single records, read when a question first needs them (none at 100.000 records up front), each
+        body's records (gathered again by `_warm`), and the frames of the texts last parsed."""
         self._parsed = lru_cache(maxsize=256)(self._parsed_uncached)
         self._about: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         self._counted: dict[str, set[str]] = {}  # the words each record counts, read when a count is asked

@@ -144,7 +144,7 @@ def _transposed(term: np.ndarray, ptr: np.ndarray, count: np.ndarray) -> tuple[n
     rows = len(ptr) - 1
     row_bits = max(rows.bit_length(), 1)
     if int(term.max(initial=0)).bit_length() + row_bits + COUNT_BITS > 63:
-        raise ValueError(f"{rows} records with {len(term)} terms are more than one index holds")
+        raise ValueError(f"{rows} records with {int(term.max(initial=0)) + 1} terms are more than one index holds")
     key = term.astype(np.int64)
     key <<= row_bits
     key |= np.repeat(np.arange(rows, dtype=np.int32), np.diff(ptr))
@@ -225,17 +225,19 @@ class Index:
         part += 1 - B
         part *= K1
         part += freq
-        self.post_part = np.divide(freq, part, out=part)
-        self.post_part *= K1 + 1
+        self.post_part = freq.astype(np.float32)
         del freq
+        self.post_part *= K1 + 1
+        self.post_part /= part
+        del part
         self.post_ptr = np.zeros(len(self.terms) + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.doc_term, minlength=len(self.terms)), out=self.post_ptr[1:])
         self.base_rows, self.base_terms = len(self.ids), len(self.terms)
         self.df = np.diff(self.post_ptr).astype(np.int32)  # grows with the overlay's new terms
         self.column, self.columns = self._to_columns()
         self.live = len(self.ids)
-        # the overlay: rows added by edits (their counts, titles and postings) and base rows they replaced
-        self.extra: dict[int, tuple[dict[str, int], frozenset[str]]] = {}
+        # the overlay: rows added by edits (their terms, titles and postings) and base rows they replaced
+        self.extra: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         self.extra_postings: dict[int, list[tuple[int, float]]] = {}
         self.dead: np.ndarray = np.zeros(0, dtype=np.int64)
         # what typo repair may turn a word into: the plan's syllables and those of the question phrases
@@ -351,7 +353,7 @@ class Index:
             row = len(new.ids)
             new.ids.append(rid)
             new.position[rid] = row
-            new.extra[row] = (dict(tf), frozenset(title))
+            new.extra[row] = (frozenset(tf), frozenset(title))
             new.live += 1
             length = float(sum(tf.values()))
             for t, n in tf.items():
@@ -382,7 +384,7 @@ class Index:
     def _row_terms_uncached(self, row: int) -> AbstractSet[str]:
         """The terms a row holds (how often is in its postings' BM25 parts: no reader needs the count again)."""
         if row in self.extra:
-            return self.extra[row][0].keys()
+            return self.extra[row][0]
         if row >= self.base_rows:
             return frozenset()
         if self._row_sets is not None:
@@ -575,13 +577,17 @@ class Index:
             if tid is None or idf is None or idf < NEGLIGIBLE_IDF:
                 continue
             weight = np.float32(idf)
-            if qtf != 1:
-                weight *= qtf
             if (k := self.column.get(tid)) is not None:
-                base += np.multiply(self.columns[k], weight, out=scaled)
+                np.multiply(self.columns[k], weight, out=scaled)
+                if qtf != 1:
+                    scaled *= qtf
+                base += scaled
             elif tid < self.base_terms:
                 a, b = ptr[tid], ptr[tid + 1]
-                scores[self.post_doc[a:b]] += self.post_part[a:b] * weight
+                posted = self.post_part[a:b] * weight
+                if qtf != 1:
+                    posted *= qtf
+                scores[self.post_doc[a:b]] += posted
             for row, part in self.extra_postings.get(tid, ()):
                 scores[row] += np.float32(part * idf * qtf)
         if len(self.dead):

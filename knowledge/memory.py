@@ -16,9 +16,7 @@ M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
 def map_large_blocks() -> bool:
     """Fix the threshold, once per process; False where the C library is not glibc (nothing is changed)."""
     import ctypes
-    import ctypes.util
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK))
+        return bool(ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK))  # (the C library the process runs on)
     except (OSError, AttributeError):
         return False

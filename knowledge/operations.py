@@ -244,7 +244,7 @@ class SetOperations:
         """The group the question names by its title ("nhóm ứng dụng chuyên ngành"), or the table of the
         appendix it names when no other word narrows it ("tổng … phụ lục 1")."""
         # a group the question names must have half its title in the question; without words, lines under it
-        ids = sorted(self.index.half_named(set(q.toks)), key=self.kb.seq_of) if words else self.kb.parent_ids()
+        ids = self.kb.in_plan_order(self.index.half_named(set(q.toks))) if words else self.kb.parent_ids()
         ids = [rid for rid in ids if self.kb.kind_of(rid) in CONTAINER_KINDS]
 
         def fits(r: Record) -> bool:

@@ -303,9 +303,10 @@ class KnowledgeBase:
         return len(self._children.get(record_id, ()))
 
     def in_plan_order(self, ids: Iterable[str]) -> list[str]:
-        """The ids of records it holds among `ids`, in plan order."""
+        """The ids of records it holds among `ids`, in plan order (records of one place, as an admin's new ones may
+        be, by id: the same order whatever order `ids` come in)."""
         seq = self._seq
-        return sorted((rid for rid in ids if rid in seq), key=seq.__getitem__)
+        return sorted((rid for rid in ids if rid in seq), key=lambda rid: (seq[rid], rid))
 
     def read(self, record_id: str) -> Record:
         """A record read once, for a reader going through many: not kept unpacked (see RecordStore)."""
