@@ -189,3 +189,25 @@ def test_a_save_killed_half_way_leaves_nothing_behind_for_long(tmp_path: Path, e
     assert saved_index.save(engine_kb, path, "1:1:UTC")
     assert not stale.exists() and recent.exists()
     assert saved_index.load(path, "1:1:UTC") is not None
+
+
+@pytest.mark.parametrize("saved", [True, False])
+def test_an_answerer_replaced_after_an_edit_is_freed(tmp_path: Path, saved: bool) -> None:
+    """A long-running bot leaves its answerer out of the collector's walks; one replaced after an edit (held in
+    reference cycles) is still freed once its successor is in place and saved, not kept for as long as the bot runs."""
+    import gc
+    import weakref
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    db = make_engine(url)
+    live = LiveKnowledge(db, TZ, saved_index_path(url) if saved else None)
+    wait_for_saves()
+    assert gc.get_freeze_count() > 0
+    replaced = []
+    for figure in ("1.234", "5.678"):
+        project = next(r for r in live.answerer.kb.of_kind("project") if r.amounts.get("tmdt"))
+        replaced.append(weakref.ref(live.answerer))
+        edits.update_field(db, project.id, prepare(live.answerer.kb, project.id, "tmdt", figure), "admin")
+        live.rebuild()
+        wait_for_saves()
+        assert figure in live.answerer.answer(f"{project.title} bao nhiêu tiền").text
+    assert [r() for r in replaced] == [None, None]

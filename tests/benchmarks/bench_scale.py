@@ -5,8 +5,8 @@ For each size it prints:
 - seeding the database;
 - `planbot ask "…"` as a whole process: the first one (reads the database, builds the index, saves it) and then
   with the saved index (median of 3), with each process's peak memory;
-- loading the saved index in a process, then per-question p50 / p99 over 600 questions (300 naming synthetic
-  projects, 300 about the plan) and that process's peak memory;
+- loading the saved index in a process as the bot does (LiveKnowledge), then per-question p50 / p99 over 600
+  questions (300 naming synthetic projects, 300 about the plan) and that process's peak memory;
 - an admin edit (/sua of one project's tmdt) applied by the bot's LiveKnowledge in a worker thread: how long until
   answers show it, and the slowest answer to other questions asked meanwhile and while the index is saved.
 
@@ -64,19 +64,23 @@ def whole_process(url: str, *args: str) -> tuple[float, float]:
 
 
 def in_process(url: str) -> dict[str, float]:
-    """Runs in a child of its own (--child): load the saved index, answer, edit; prints one JSON line."""
+    """Runs in a child of its own (--child): load the saved index as the bot does (LiveKnowledge), answer, edit;
+    prints one JSON line."""
     import resource
 
     from db.engine import make_engine
+    from db.live import LiveKnowledge
     from db.reader import read_key, saved_index_path
     from knowledge import saved_index
     from knowledge.loader import load_files
     path, key = saved_index_path(url), read_key(url, TZ)
-    assert path is not None and key is not None
+    assert path is not None and key is not None and saved_index.load(path, key) is not None, \
+        "no saved index: run `planbot ask` first"
+    db = make_engine(url, migrate=False)
     t0 = time.perf_counter()
-    answerer = saved_index.load(path, key)
+    live = LiveKnowledge(db, TZ, path)
     load_s = time.perf_counter() - t0
-    assert answerer is not None, "no saved index: run `planbot ask` first"
+    answerer = live.answerer
     kb = answerer.kb
     rnd = random.Random(3)
     synthetic = [i for i in kb.records if i.startswith("PL4-SYN-")]  # ids: records are read as answers need them
@@ -90,17 +94,17 @@ def in_process(url: str) -> dict[str, float]:
     out = {"load_s": load_s, "p50_ms": pct(latencies, 0.5), "p99_ms": pct(latencies, 0.99),
            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     projects = [kb.records[i] for i in synthetic[:: max(1, len(synthetic) // 100)]] or kb.of_kind("project")
-    out.update(edit_while_answering(make_engine(url, migrate=False), path, projects, asked))
+    out.update(edit_while_answering(db, live, projects, asked))
     return out
 
 
-def edit_while_answering(db: object, path: Path, projects: list, asked: list[str]) -> dict[str, float]:
+def edit_while_answering(db: object, live: object, projects: list, asked: list[str]) -> dict[str, float]:
     """An admin's /sua of one project's tmdt, applied as the bot applies it (LiveKnowledge.rebuild in a worker
     thread) while this thread keeps answering other questions."""
     from db import edits
     from db.live import LiveKnowledge
     from knowledge.fields import prepare
-    live = LiveKnowledge(db, TZ, path)  # type: ignore[arg-type]
+    assert isinstance(live, LiveKnowledge)
     target = projects[len(projects) // 2]
     edits.update_field(db, target.id, prepare(live.answerer.kb, target.id, "tmdt", "4.321,5"),  # type: ignore[arg-type]
                        "bench")
