@@ -141,10 +141,10 @@ def _transposed(term: np.ndarray, ptr: np.ndarray, count: np.ndarray) -> tuple[n
 
     Each pair is one 64-bit key (term | row | count) sorted in place: no index array of 8 bytes a pair, nor the
     copies taking rows and counts through it (at 100.000 records, 5 million pairs: ~60 MB less at the peak)."""
-    rows = len(ptr) - 1
+    rows, terms = len(ptr) - 1, int(term.max(initial=0)) + 1
     row_bits = max(rows.bit_length(), 1)
-    if int(term.max(initial=0)).bit_length() + row_bits + COUNT_BITS > 63:
-        raise ValueError(f"{rows} records with {int(term.max(initial=0)) + 1} terms are more than one index holds")
+    if (terms - 1).bit_length() + row_bits + COUNT_BITS > 63:
+        raise ValueError(f"{rows} records with {terms} terms are more than one index holds")
     key = term.astype(np.int64)
     key <<= row_bits
     key |= np.repeat(np.arange(rows, dtype=np.int32), np.diff(ptr))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -120,6 +120,14 @@ def _long_period(m: re.Match[str]) -> str:
     return f"20{a}-20{b}" if a < b else m.group(0)
 
 
+def _by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases by their first word, so a text is matched only against those starting at each of its words."""
+    by: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        by.setdefault(phrase[0], []).append(phrase)
+    return by
+
+
 def _alternation(keys: list[str]) -> re.Pattern[str]:
     keys = sorted(keys, key=len, reverse=True)
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![a-z0-9])")
@@ -157,17 +165,11 @@ class Lexicon:
 
     @cached_property
     def _phrases_by_first(self) -> dict[str, list[tuple[str, ...]]]:
-        by: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in self.stop_phrases:
-            by.setdefault(phrase[0], []).append(phrase)
-        return by
+        return _by_first_word(self.stop_phrases)
 
     @cached_property
     def _compounds_by_first(self) -> dict[str, list[tuple[str, ...]]]:
-        by: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in self.compounds:
-            by.setdefault(phrase[0], []).append(phrase)
-        return by
+        return _by_first_word(self.compounds)
 
     @cached_property
     def _syn_re(self) -> re.Pattern[str]:

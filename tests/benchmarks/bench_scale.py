@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -31,6 +32,11 @@ if str(ROOT) not in sys.path:
 
 from tests.benchmarks.bench_answer import pct, questions  # noqa: E402
 from tests.benchmarks.synthetic_plan import synthetic_records  # noqa: E402
+
+if TYPE_CHECKING:  # (imported in the child: the parent process stays small)
+    from sqlalchemy.engine import Engine
+
+    from db.live import LiveKnowledge
 
 QUESTION = "Dự án chữ ký số bao nhiêu tiền?"
 TZ = "Asia/Ho_Chi_Minh"
@@ -98,15 +104,13 @@ def in_process(url: str) -> dict[str, float]:
     return out
 
 
-def edit_while_answering(db: object, live: object, projects: list, asked: list[str]) -> dict[str, float]:
+def edit_while_answering(db: Engine, live: LiveKnowledge, projects: list, asked: list[str]) -> dict[str, float]:
     """An admin's /sua of one project's tmdt, applied as the bot applies it (LiveKnowledge.rebuild in a worker
     thread) while this thread keeps answering other questions."""
     from db import edits
-    from db.live import LiveKnowledge
     from knowledge.fields import prepare
-    assert isinstance(live, LiveKnowledge)
     target = projects[len(projects) // 2]
-    edits.update_field(db, target.id, prepare(live.answerer.kb, target.id, "tmdt", "4.321,5"),  # type: ignore[arg-type]
+    edits.update_field(db, target.id, prepare(live.answerer.kb, target.id, "tmdt", "4.321,5"),
                        "bench")
     t0 = time.perf_counter()
     worker = threading.Thread(target=live.rebuild)
